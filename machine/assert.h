@@ -1,0 +1,14 @@
+// Bugs abort with a message; anything a user or a guest can cause is an llvm::Error instead.
+#pragma once
+#include <cstdio>
+#include <cstdlib>
+#include <fmt/format.h>
+
+#define KDSIM_ASSERT(cond, ...)                                                                   \
+  do {                                                                                            \
+    if (!(cond)) [[unlikely]] {                                                                   \
+      std::fprintf(stderr, "kdsim internal error at %s:%d: %s: %s\n", __FILE__, __LINE__, #cond,  \
+                   fmt::format(__VA_ARGS__).c_str());                                             \
+      std::abort();                                                                               \
+    }                                                                                             \
+  } while (0)

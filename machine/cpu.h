@@ -1,0 +1,102 @@
+// The CPU abstraction the run loop drives. One object per Unicorn engine; Arm64Cpu and
+// X86_64Cpu (machine/cpu/) are the only code in kdsim that calls uc_*.
+//
+// A CPU runs in bounded slices (a UC_HOOK_BLOCK budget, never an asynchronous stop: see
+// unicorn-2.0.1.md section 6) and returns a typed halt reason. Guest misbehaviour (a fetch from
+// nowhere, a triple fault) is a halt reason, never an abort: it is the result being simulated.
+#pragma once
+#include "machine/addr.h"
+#include <cstdint>
+#include <string>
+
+namespace kdsim {
+
+class Ram;
+class Bus;
+
+enum class Arch { Arm64, X86_64 };
+std::string_view arch_name(Arch arch);
+
+enum class HaltKind {
+  QuantumExpired,  // the slice's instruction budget is used up
+  Idle,            // wfi / hlt: nothing to do until an interrupt or an event
+  StopRequested,   // request_stop() was called (power off, reset, CPU_OFF, a host breakpoint)
+  GuestFault,      // the guest did something the machine cannot continue from (see detail)
+};
+std::string_view halt_kind_name(HaltKind kind);
+
+struct HaltReason {
+  HaltKind kind = HaltKind::QuantumExpired;
+  // GuestFault only: what happened, with addresses in hex, e.g.
+  // "instruction fetch from unmapped V0x0 (PC V0x0)".
+  std::string detail;
+};
+
+// The CPU state a stage record carries.
+struct CpuSnapshot {
+  uint64_t pc = 0;
+  unsigned privilege = 0;  // arm64: exception level 0..3; x86_64: CPL 0..3
+  bool mmu_on = false;     // arm64: SCTLR_EL1.M; x86_64: CR0.PG
+  uint64_t translation_root = 0;  // arm64: TTBR1_EL1; x86_64: CR3
+  uint64_t sp = 0;
+};
+
+enum class FirmwareConduit { Hvc, Smc };
+
+// What a CPU needs from the machine around it. Called synchronously from inside run().
+class CpuHost {
+public:
+  virtual ~CpuHost() = default;
+  // arm64 `hvc #imm` / `smc #imm` (PSCI). PC is already past the instruction; the handler
+  // reads and writes the argument registers through the concrete CPU class.
+  virtual void firmware_call(class Cpu& cpu, FirmwareConduit conduit, uint16_t imm) = 0;
+};
+
+struct CpuConfig {
+  unsigned index = 0;
+  Ram* ram = nullptr;      // shared by all engines (uc_mem_map_ptr)
+  Bus* mmio = nullptr;     // each device becomes a uc_mmio_map region
+  Bus* ports = nullptr;    // x86_64 only: IN/OUT
+  CpuHost* host = nullptr;
+};
+
+class Cpu {
+public:
+  virtual ~Cpu() = default;
+  Cpu(const Cpu&) = delete;
+  Cpu& operator=(const Cpu&) = delete;
+
+  virtual Arch arch() const = 0;
+  unsigned index() const { return m_index; }
+
+  // Runs about `budget` instructions (a slice ends at a block boundary, so it may overshoot by
+  // at most one translated block).
+  virtual HaltReason run(uint64_t budget) = 0;
+  // Instructions executed so far (counted per translated block entered). Time in the machine.
+  uint64_t instructions() const { return m_instructions; }
+
+  virtual CpuSnapshot snapshot() = 0;
+  virtual uint64_t pc() = 0;
+  virtual void set_pc(uint64_t pc) = 0;
+
+  // Ends the current slice after the current instruction; only valid from a callback made
+  // by this CPU's run() (device access, firmware call). run() then returns StopRequested.
+  virtual void request_stop() = 0;
+
+  // Delivers an external interrupt through the guest's vectors if the CPU has interrupts
+  // unmasked (arm64: PSTATE.I clear; x86_64: RFLAGS.IF set, `vector` selects the IDT entry).
+  // Call between slices. Returns false, delivering nothing, when masked.
+  virtual bool deliver_interrupt(uint8_t vector) = 0;
+
+  // The host wrote code into guest RAM: drop translated blocks that may cover it.
+  virtual void invalidate_code(PhysRange range) = 0;
+
+protected:
+  explicit Cpu(unsigned index) : m_index(index) {}
+  uint64_t m_instructions = 0;
+
+private:
+  unsigned m_index;
+};
+
+}  // namespace kdsim

@@ -1,0 +1,1 @@
+set(KDSIM_ARM64_CPU_SOURCES "")

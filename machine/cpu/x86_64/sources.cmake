@@ -1,0 +1,1 @@
+set(KDSIM_X86_64_CPU_SOURCES "")

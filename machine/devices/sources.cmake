@@ -1,0 +1,1 @@
+set(KDSIM_DEVICE_SOURCES "")

@@ -1,0 +1,1 @@
+set(KDSIM_TEST_ARM64_SOURCES "")

@@ -1,0 +1,1 @@
+set(KDSIM_TEST_X86_64_SOURCES "")
