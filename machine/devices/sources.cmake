@@ -1,1 +1,6 @@
-set(KDSIM_DEVICE_SOURCES "")
+set(KDSIM_DEVICE_SOURCES
+  devices/uart.cpp
+  devices/power.cpp
+  devices/psci.cpp
+  devices/stage_port.cpp
+  devices/agent.cpp)

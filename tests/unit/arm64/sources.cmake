@@ -1,1 +1,4 @@
-set(KDSIM_TEST_ARM64_SOURCES "")
+set(KDSIM_TEST_ARM64_SOURCES
+  unit/arm64/arm64_cpu_test.cpp
+  unit/arm64/arm64_exceptions_test.cpp
+  unit/arm64/arm64_tlb_test.cpp)

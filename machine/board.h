@@ -1,0 +1,26 @@
+// Board descriptions: where RAM and devices sit for each architecture (docs/devices.md).
+#pragma once
+#include "machine/addr.h"
+#include "machine/cpu.h"
+#include <llvm/Support/Error.h>
+#include <vector>
+
+namespace kdsim {
+
+struct Board {
+  Arch arch = Arch::Arm64;
+  std::vector<PhysRange> ram;  // sorted
+  PhysAddr uart;               // arm64: PL011 MMIO base; x86_64: 16550 port base
+  PhysAddr agent;
+  PhysAddr stage_port;
+  PhysRange kdsim_window;      // the slots kdsim devices live in; unused slots read as zero
+};
+
+inline constexpr uint64_t kArm64RamBase = 0x4000'0000;
+inline constexpr uint64_t kX86LowRamLimit = 0xc000'0000;  // 3 GiB: above it, the PCI hole
+inline constexpr uint64_t kX86HighRamBase = 0x1'0000'0000;
+
+// Refuses RAM sizes that are zero, not a multiple of 2 MiB, or beyond the board's limit.
+llvm::Expected<Board> make_board(Arch arch, uint64_t ram_size);
+
+}  // namespace kdsim

@@ -1,0 +1,51 @@
+#include "machine/cpu_factory.h"
+#include "machine/assert.h"
+#include "machine/cpu/arm64/arm64_cpu.h"
+#include "machine/cpu/x86_64/x86_64_cpu.h"
+
+namespace kdsim {
+
+namespace {
+Arm64Cpu& as_arm64(Cpu& cpu) {
+  KDSIM_ASSERT(cpu.arch() == Arch::Arm64, "cpu{} is not an arm64 CPU", cpu.index());
+  return static_cast<Arm64Cpu&>(cpu);
+}
+}  // namespace
+
+llvm::Expected<std::unique_ptr<Cpu>> create_cpu(Arch arch, const CpuConfig& config) {
+  switch (arch) {
+  case Arch::Arm64: {
+    auto cpu = Arm64Cpu::create(config);
+    if (!cpu) return cpu.takeError();
+    return std::unique_ptr<Cpu>(std::move(*cpu));
+  }
+  case Arch::X86_64: {
+    auto cpu = X86_64Cpu::create(config);
+    if (!cpu) return cpu.takeError();
+    return std::unique_ptr<Cpu>(std::move(*cpu));
+  }
+  }
+  KDSIM_ASSERT(false, "unknown arch");
+  return nullptr;
+}
+
+std::array<uint64_t, 4> smccc_arguments(Cpu& cpu) {
+  Arm64Cpu& a = as_arm64(cpu);
+  return {a.x(0), a.x(1), a.x(2), a.x(3)};
+}
+
+void set_smccc_result(Cpu& cpu, uint64_t x0) { as_arm64(cpu).set_x(0, x0); }
+
+void arm64_power_on(Cpu& cpu, uint64_t entry, uint64_t context) { as_arm64(cpu).power_on(entry, context); }
+
+void connect_peers(Arch arch, std::vector<std::unique_ptr<Cpu>>& cpus) {
+  if (arch != Arch::Arm64) return;
+  for (auto& self : cpus) {
+    std::vector<Arm64Cpu*> peers;
+    for (auto& other : cpus)
+      if (other != self) peers.push_back(&as_arm64(*other));
+    as_arm64(*self).set_peers(std::move(peers));
+  }
+}
+
+}  // namespace kdsim

@@ -1,0 +1,20 @@
+// The one place the machine names the concrete CPU classes.
+#pragma once
+#include "machine/cpu.h"
+#include <llvm/Support/Error.h>
+#include <array>
+#include <memory>
+
+namespace kdsim {
+
+llvm::Expected<std::unique_ptr<Cpu>> create_cpu(Arch arch, const CpuConfig& config);
+
+// SMCCC argument registers x0..x3 of an arm64 CPU, and the result register.
+std::array<uint64_t, 4> smccc_arguments(Cpu& cpu);
+void set_smccc_result(Cpu& cpu, uint64_t x0);
+// PSCI CPU_ON: reset the (never run or turned off) CPU to EL1, MMU off, at `entry` with x0.
+void arm64_power_on(Cpu& cpu, uint64_t entry, uint64_t context);
+// Wires the CPUs to each other where the architecture needs it (arm64 TLBI broadcast).
+void connect_peers(Arch arch, std::vector<std::unique_ptr<Cpu>>& cpus);
+
+}  // namespace kdsim

@@ -1,0 +1,58 @@
+// The kdsim agent (docs/devices.md): the channel between the host and the guest's init.
+// The host queues command lines; the guest fetches them and returns output and an exit status,
+// all by DMA into and out of guest physical memory, so nothing moves byte by byte through
+// registers.
+#pragma once
+#include "machine/device.h"
+#include "machine/ram.h"
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+
+namespace kdsim {
+
+class AgentListener {
+public:
+  virtual ~AgentListener() = default;
+  virtual void agent_hello() = 0;
+  virtual void agent_output(std::string_view bytes) = 0;
+  virtual void agent_done(int32_t status) = 0;
+  // A doorbell the device refused (bad DMA range, nothing to fetch, unknown doorbell).
+  virtual void agent_error(std::string_view what) = 0;
+};
+
+class Agent final : public Device {
+public:
+  enum class Doorbell : uint32_t { Fetch = 1, Output = 2, Done = 3, Hello = 4 };
+  enum class ErrorCode : uint32_t { None = 0, DmaNotRam = 1, NoCommand = 2, UnknownDoorbell = 3 };
+
+  Agent(Ram& ram, AgentListener& listener) : m_ram(ram), m_listener(listener) {}
+  std::string_view name() const override { return "kdsim-agent"; }
+  uint64_t size() const override { return 0x200; }
+  uint64_t read(uint64_t offset, unsigned width) override;
+  void write(uint64_t offset, unsigned width, uint64_t value) override;
+
+  // Host side.
+  void queue_command(std::string command) { m_queue.push_back(std::move(command)); }
+  void set_no_more_commands() { m_no_more = true; }
+  bool has_waiting_command() const { return !m_queue.empty(); }
+
+private:
+  void ring(uint32_t doorbell);
+  void fetch();
+  void output();
+  void fail(ErrorCode code, std::string what);
+
+  Ram& m_ram;
+  AgentListener& m_listener;
+  std::deque<std::string> m_queue;
+  bool m_no_more = false;
+  uint64_t m_addr = 0;
+  uint32_t m_len = 0;
+  uint32_t m_arg = 0;
+  uint32_t m_last_cmd_len = 0;
+  ErrorCode m_error = ErrorCode::None;
+};
+
+}  // namespace kdsim

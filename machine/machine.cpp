@@ -1,0 +1,175 @@
+#include "machine/machine.h"
+#include "machine/assert.h"
+#include "machine/cpu_factory.h"
+#include "machine/devices/empty_slots.h"
+#include "machine/devices/power.h"
+#include "machine/devices/psci.h"
+#include "machine/devices/stage_port.h"
+#include "machine/devices/uart.h"
+#include "machine/error.h"
+#include <algorithm>
+
+namespace kdsim {
+
+std::string_view stop_cause_name(StopCause cause) {
+  switch (cause) {
+  case StopCause::PowerOff: return "power-off";
+  case StopCause::Reset: return "reset";
+  case StopCause::AllIdle: return "all-idle";
+  case StopCause::AllOff: return "all-cpus-off";
+  case StopCause::InstructionLimit: return "instruction-limit";
+  case StopCause::GuestFault: return "guest-fault";
+  }
+  return "?";
+}
+
+llvm::Expected<std::unique_ptr<Machine>> Machine::create(const MachineConfig& config, MachineObserver& observer) {
+  if (config.cpus == 0 || config.cpus > 8)
+    return make_error("machine.cpus: {} is not between 1 and 8", config.cpus);
+  auto board = make_board(config.arch, config.ram_size);
+  if (!board) return board.takeError();
+  std::unique_ptr<Machine> m(new Machine(config, observer, std::move(*board)));
+  if (auto err = m->build()) return err;
+  return m;
+}
+
+Machine::~Machine() = default;
+
+llvm::Error Machine::build() {
+  auto ram = Ram::create(m_board.ram);
+  if (!ram) return ram.takeError();
+  m_ram = std::move(*ram);
+  for (const PhysRange& r : m_board.ram)
+    if (auto err = m_mmio.reserve(r.base.value(), r.size, "RAM")) return err;
+  if (auto err = attach_devices()) return err;
+  return create_cpus();
+}
+
+llvm::Error Machine::attach_devices() {
+  auto add = [&](Bus& bus, PhysAddr at, std::unique_ptr<Device> d) -> llvm::Error {
+    if (auto err = bus.attach(at.value(), *d)) return err;
+    m_devices.push_back(std::move(d));
+    return llvm::Error::success();
+  };
+  // The sinks are private bases: name them here, where the conversion is accessible.
+  ConsoleSink& console = *this;
+  PowerSink& power = *this;
+  StageSink& stages = *this;
+  auto agent = std::make_unique<Agent>(*m_ram, static_cast<AgentListener&>(*this));
+  m_agent = agent.get();
+  if (auto err = add(m_mmio, m_board.agent, std::move(agent))) return err;
+  if (auto err = add(m_mmio, m_board.stage_port, std::make_unique<StagePort>(stages))) return err;
+  uint64_t used = m_board.stage_port.value() + 0x200 - m_board.kdsim_window.base.value();
+  if (auto err = add(m_mmio, m_board.kdsim_window.base.offset(used),
+                     std::make_unique<EmptySlots>(m_board.kdsim_window.size - used)))
+    return err;
+  switch (m_config.arch) {
+  case Arch::Arm64: return add(m_mmio, m_board.uart, std::make_unique<Pl011>(console));
+  case Arch::X86_64:
+    if (auto err = add(m_ports, m_board.uart, std::make_unique<Uart16550>(console))) return err;
+    if (auto err = add(m_ports, PhysAddr(0x604), std::make_unique<AcpiPowerControl>(power))) return err;
+    return add(m_ports, PhysAddr(0xcf9), std::make_unique<ResetControl>(power));
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error Machine::create_cpus() {
+  for (unsigned i = 0; i < m_config.cpus; ++i) {
+    CpuConfig cc{.index = i, .ram = m_ram.get(), .mmio = &m_mmio, .ports = &m_ports, .host = this};
+    auto cpu = create_cpu(m_config.arch, cc);
+    if (!cpu) return cpu.takeError();
+    m_cpus.push_back(std::move(*cpu));
+    m_run_state.push_back(CpuRunState::Off);
+  }
+  connect_peers(m_config.arch, m_cpus);
+  return llvm::Error::success();
+}
+
+uint64_t Machine::instructions() const {
+  uint64_t total = 0;
+  for (const auto& c : m_cpus) total += c->instructions();
+  return total;
+}
+
+void Machine::start_cpu(unsigned index) { m_run_state.at(index) = CpuRunState::Running; }
+
+void Machine::wake_idle_cpus() {
+  for (CpuRunState& s : m_run_state)
+    if (s == CpuRunState::Idle) s = CpuRunState::Running;
+}
+
+RunStop Machine::run(uint64_t instruction_limit) {
+  for (;;) {
+    bool any_running = false, any_on = false;
+    for (unsigned i = 0; i < m_cpus.size(); ++i) {
+      any_on |= m_run_state[i] != CpuRunState::Off;
+      if (m_run_state[i] != CpuRunState::Running) continue;
+      any_running = true;
+      if (auto stop = run_one_slice(i)) return *stop;
+      if (instructions() >= instruction_limit) return {StopCause::InstructionLimit, i, {}};
+    }
+    if (!any_on) return {StopCause::AllOff, 0, {}};
+    if (!any_running) return {StopCause::AllIdle, 0, {}};
+  }
+}
+
+std::optional<RunStop> Machine::run_one_slice(unsigned index) {
+  m_current_cpu = index;
+  HaltReason halt = m_cpus[index]->run(m_config.quantum);
+  if (m_power_request) {
+    PowerRequest req = *m_power_request;
+    m_power_request.reset();
+    return RunStop{req == PowerRequest::Off ? StopCause::PowerOff : StopCause::Reset, index, {}};
+  }
+  switch (halt.kind) {
+  case HaltKind::QuantumExpired:
+  case HaltKind::StopRequested: return std::nullopt;  // CPU_OFF already changed the run state
+  case HaltKind::Idle:
+    m_run_state[index] = CpuRunState::Idle;
+    return std::nullopt;
+  case HaltKind::GuestFault: return RunStop{StopCause::GuestFault, index, halt.detail};
+  }
+  return std::nullopt;
+}
+
+void Machine::power_request(PowerRequest request) {
+  m_power_request = request;
+  m_cpus[m_current_cpu]->request_stop();
+}
+
+void Machine::stage(uint32_t code, uint64_t arg0, uint64_t arg1) {
+  Cpu& cpu = *m_cpus[m_current_cpu];
+  StageRecord r{.sequence = m_stage_sequence++,
+                .instructions = instructions(),
+                .cpu = m_current_cpu,
+                .state = cpu.snapshot(),
+                .code = code,
+                .arg0 = arg0,
+                .arg1 = arg1};
+  m_observer.stage_recorded(r);
+}
+
+void Machine::firmware_call(Cpu& cpu, FirmwareConduit, uint16_t) {
+  auto args = smccc_arguments(cpu);
+  auto power_of = [&](uint64_t mpidr) {
+    if (mpidr >= m_cpus.size()) return psci::CpuPower::NotPresent;
+    return m_run_state[mpidr] == CpuRunState::Off ? psci::CpuPower::Off : psci::CpuPower::On;
+  };
+  psci::Outcome out = psci::handle({args[0], args[1], args[2], args[3]}, power_of);
+  switch (out.action) {
+  case psci::Action::None: break;
+  case psci::Action::SystemOff: return power_request(PowerRequest::Off);
+  case psci::Action::SystemReset: return power_request(PowerRequest::Reset);
+  case psci::Action::CpuOff:
+    m_run_state[cpu.index()] = CpuRunState::Off;
+    cpu.request_stop();
+    return;
+  case psci::Action::CpuOn:
+    arm64_power_on(*m_cpus[out.target_cpu], out.entry, out.context);
+    m_run_state[out.target_cpu] = CpuRunState::Running;
+    break;
+  }
+  set_smccc_result(cpu, static_cast<uint64_t>(out.result));
+}
+
+}  // namespace kdsim

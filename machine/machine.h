@@ -1,0 +1,108 @@
+// A simulated machine: RAM, CPUs, buses and devices wired per board, and the deterministic
+// run loop (one host thread, CPUs round-robin with a fixed instruction quantum, time is the
+// instruction count; nothing reads the host clock).
+#pragma once
+#include "machine/board.h"
+#include "machine/bus.h"
+#include "machine/cpu.h"
+#include "machine/devices/agent.h"
+#include "machine/devices/sinks.h"
+#include "machine/ram.h"
+#include "machine/stage.h"
+#include <llvm/Support/Error.h>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace kdsim {
+
+struct MachineConfig {
+  Arch arch = Arch::Arm64;
+  uint64_t ram_size = 0;
+  unsigned cpus = 1;
+  uint64_t quantum = 100'000;  // instructions per CPU per round
+};
+
+// What the machine reports while it runs. Called synchronously from the run loop.
+class MachineObserver {
+public:
+  virtual ~MachineObserver() = default;
+  virtual void console_output(std::string_view bytes) = 0;
+  virtual void stage_recorded(const StageRecord& record) = 0;
+  virtual void agent_hello() = 0;
+  virtual void agent_output(std::string_view bytes) = 0;
+  virtual void agent_done(int32_t status) = 0;
+  virtual void agent_error(std::string_view what) = 0;
+};
+
+enum class StopCause {
+  PowerOff,          // PSCI SYSTEM_OFF / ACPI S5
+  Reset,             // PSCI SYSTEM_RESET / port 0xcf9
+  AllIdle,           // every online CPU waits for an event (wfi/hlt)
+  AllOff,            // every CPU turned itself off (PSCI CPU_OFF)
+  InstructionLimit,  // the run's instruction budget is used up
+  GuestFault,        // a CPU did something the machine cannot continue from
+};
+std::string_view stop_cause_name(StopCause cause);
+
+struct RunStop {
+  StopCause cause = StopCause::AllIdle;
+  unsigned cpu = 0;    // the CPU that caused it (PowerOff, Reset, GuestFault)
+  std::string detail;  // GuestFault: what happened
+};
+
+class Machine final : ConsoleSink, PowerSink, StageSink, AgentListener, CpuHost {
+public:
+  static llvm::Expected<std::unique_ptr<Machine>> create(const MachineConfig& config, MachineObserver& observer);
+  ~Machine() override;
+
+  const MachineConfig& config() const { return m_config; }
+  const Board& board() const { return m_board; }
+  Ram& ram() { return *m_ram; }
+  Agent& agent() { return *m_agent; }
+  Cpu& cpu(unsigned index) { return *m_cpus.at(index); }
+  unsigned cpu_count() const { return static_cast<unsigned>(m_cpus.size()); }
+  uint64_t instructions() const;  // machine time
+
+  // Marks CPU `index` as running (the boot CPU after its entry state is set).
+  void start_cpu(unsigned index);
+  // Wakes CPUs that idle in wfi/hlt (the host has queued an event for them).
+  void wake_idle_cpus();
+  // Runs until something stops the machine or `instruction_limit` total instructions ran.
+  RunStop run(uint64_t instruction_limit);
+
+private:
+  enum class CpuRunState { Off, Running, Idle };
+  Machine(const MachineConfig& config, MachineObserver& observer, Board board)
+      : m_config(config), m_observer(observer), m_board(std::move(board)), m_mmio("mmio"), m_ports("ports") {}
+  llvm::Error build();
+  llvm::Error attach_devices();
+  llvm::Error create_cpus();
+  std::optional<RunStop> run_one_slice(unsigned index);
+
+  // Sinks the devices and CPUs report to.
+  void console_write(std::string_view bytes) override { m_observer.console_output(bytes); }
+  void power_request(PowerRequest request) override;
+  void stage(uint32_t code, uint64_t arg0, uint64_t arg1) override;
+  void agent_hello() override { m_observer.agent_hello(); }
+  void agent_output(std::string_view bytes) override { m_observer.agent_output(bytes); }
+  void agent_done(int32_t status) override { m_observer.agent_done(status); }
+  void agent_error(std::string_view what) override { m_observer.agent_error(what); }
+  void firmware_call(Cpu& cpu, FirmwareConduit conduit, uint16_t imm) override;
+
+  MachineConfig m_config;
+  MachineObserver& m_observer;
+  Board m_board;
+  std::unique_ptr<Ram> m_ram;
+  Bus m_mmio;
+  Bus m_ports;
+  std::vector<std::unique_ptr<Device>> m_devices;
+  Agent* m_agent = nullptr;
+  std::vector<std::unique_ptr<Cpu>> m_cpus;
+  std::vector<CpuRunState> m_run_state;
+  unsigned m_current_cpu = 0;
+  std::optional<PowerRequest> m_power_request;
+  uint64_t m_stage_sequence = 0;
+};
+
+}  // namespace kdsim

@@ -1,0 +1,31 @@
+// Stage records: what the host observed at each phase of a run (docs/devices.md stage codes).
+#pragma once
+#include "machine/cpu.h"
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace kdsim {
+
+enum class StageCode : uint32_t {
+  KernelEntry = 0x01,
+  MmuOn = 0x02,
+  VectorsInstalled = 0x03,
+  InitStart = 0x04,
+  Oops = 0x05,
+  Panic = 0x06,
+};
+
+// Linux-flavoured stage names, as they appear in stages.jsonl and the transcript.
+std::optional<std::string_view> stage_name(uint32_t code);
+
+struct StageRecord {
+  uint64_t sequence = 0;      // 0, 1, 2, ... in the order observed
+  uint64_t instructions = 0;  // machine time: instructions executed by all CPUs so far
+  unsigned cpu = 0;
+  CpuSnapshot state;
+  uint32_t code = 0;
+  uint64_t arg0 = 0, arg1 = 0;
+};
+
+}  // namespace kdsim

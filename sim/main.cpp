@@ -1,0 +1,83 @@
+// kdsim: a full-system crash simulator for the Linux kexec/kdump path.
+#include "machine/error.h"
+#include "sim/exit_codes.h"
+#include "sim/expectations.h"
+#include "sim/reports.h"
+#include "sim/runner.h"
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+
+using namespace kdsim;
+
+namespace {
+
+struct RunArgs {
+  std::string scenario;
+  std::string out_dir;
+  std::string kernel_dir;
+  bool quiet = false;
+};
+
+std::filesystem::path default_kernel_dir(const std::string& from_cli) {
+  if (!from_cli.empty()) return from_cli;
+  if (const char* env = std::getenv("KDSIM_KERNEL_DIR")) return env;
+  return KDSIM_DEFAULT_KERNEL_DIR;  // the build tree's kernels/, set by CMake
+}
+
+int input_error(llvm::Error err) {
+  fmt::print(stderr, "kdsim: error: {}\n", error_text(std::move(err)));
+  return static_cast<int>(ExitCode::InputError);
+}
+
+int run_command(const RunArgs& args) {
+  auto scenario = Scenario::load(args.scenario);
+  if (!scenario) return input_error(scenario.takeError());
+  RunOptions options{.kernel_dir = default_kernel_dir(args.kernel_dir), .live_console = {}};
+  if (!args.quiet)
+    options.live_console = [](std::string_view bytes) {
+      std::fwrite(bytes.data(), 1, bytes.size(), stdout);
+      if (bytes.find('\n') != std::string_view::npos) std::fflush(stdout);
+    };
+  auto result = run_scenario(*scenario, options);
+  if (!result) return input_error(result.takeError());
+  auto checks = check_expectations(scenario->expect, *result);
+  std::filesystem::path out = args.out_dir.empty() ? std::filesystem::path("out") / scenario->name
+                                                  : std::filesystem::path(args.out_dir);
+  if (auto err = write_reports(out, *scenario, *result, checks)) return input_error(std::move(err));
+  std::fflush(stdout);
+  std::string transcript = render_transcript(*scenario, *result, checks);
+  fmt::print("\n{}", transcript);
+  fmt::print("outputs: {}/{{console.log, stages.jsonl, transcript.txt, summary.json}}\n", out.string());
+  for (const auto& c : checks)
+    if (!c.met) return static_cast<int>(ExitCode::ExpectationsFailed);
+  return static_cast<int>(ExitCode::Ok);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"kdsim: a full-system simulator of the Linux kexec/kdump path (toy kernels on emulated arm64 "
+               "and x86_64 machines)"};
+  app.set_version_flag("--version", std::string("kdsim ") + KDSIM_VERSION);
+  app.footer(kExitCodeHelp);
+  app.require_subcommand(1);
+
+  RunArgs run_args;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario and write its outputs");
+  run->add_option("scenario", run_args.scenario, "Scenario YAML file")->required();
+  run->add_option("-o,--out", run_args.out_dir, "Output directory (default: out/<scenario name>)");
+  run->add_option("--kernel-dir", run_args.kernel_dir,
+                  "Directory holding <arch>/kernel.elf (default: $KDSIM_KERNEL_DIR or the build tree)");
+  run->add_flag("-q,--quiet", run_args.quiet, "Do not print the guest console live");
+  run->footer(kExitCodeHelp);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {  // CLI11 reports only by throwing
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+  }
+  if (run->parsed()) return run_command(run_args);
+  return static_cast<int>(ExitCode::Usage);
+}

@@ -1,0 +1,114 @@
+#include "sim/reports.h"
+#include "machine/error.h"
+#include "sim/json.h"
+#include <fstream>
+
+namespace kdsim {
+
+namespace {
+
+std::string_view privilege_key(Arch arch) { return arch == Arch::Arm64 ? "el" : "cpl"; }
+
+std::string stage_json(const TimelineEvent& e, Arch arch) {
+  const StageRecord& r = e.record;
+  std::string s = fmt::format("{{\"seq\":{},\"insn\":{},\"cpu\":{},\"source\":\"{}\",\"stage\":{}", r.sequence,
+                              r.instructions, r.cpu, e.source == TimelineEvent::Source::Guest ? "guest" : "host",
+                              json_string(e.name));
+  if (e.source == TimelineEvent::Source::Guest) {
+    s += fmt::format(",\"code\":{},\"pc\":{},\"{}\":{},\"mmu\":{},\"{}\":{},\"sp\":{},\"arg0\":{},\"arg1\":{}", r.code,
+                     json_hex(r.state.pc), privilege_key(arch), r.state.privilege, r.state.mmu_on ? "true" : "false",
+                     arch == Arch::Arm64 ? "ttbr1" : "cr3", json_hex(r.state.translation_root),
+                     json_hex(r.state.sp), json_hex(r.arg0), json_hex(r.arg1));
+  } else {
+    s += fmt::format(",\"detail\":{}", json_string(e.detail));
+  }
+  return s + "}\n";
+}
+
+std::string timeline_line(const TimelineEvent& e, Arch arch) {
+  const StageRecord& r = e.record;
+  std::string when = fmt::format("{:>14}", r.instructions);
+  if (e.source == TimelineEvent::Source::Host)
+    return fmt::format("  {} insn  cpu{}  host   {:<18} {}\n", when, r.cpu, e.name, e.detail);
+  return fmt::format("  {} insn  cpu{}  {}{} {:<4} {:<18} pc 0x{:x}  args 0x{:x} 0x{:x}\n", when, r.cpu,
+                     arch == Arch::Arm64 ? "EL" : "CPL", r.state.privilege, r.state.mmu_on ? "MMU" : "phys",
+                     e.name, r.state.pc, r.arg0, r.arg1);
+}
+
+llvm::Error write_file(const std::filesystem::path& path, std::string_view content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  if (!out) return make_error("{}: cannot write the file", path.string());
+  return llvm::Error::success();
+}
+
+}  // namespace
+
+std::string render_stages_jsonl(const RunResult& result, Arch arch) {
+  std::string out;
+  for (const TimelineEvent& e : result.timeline) out += stage_json(e, arch);
+  return out;
+}
+
+std::string render_transcript(const Scenario& s, const RunResult& r, const std::vector<ExpectationCheck>& checks) {
+  std::string out = fmt::format("kdsim scenario {} ({}, {} CPU{}, {} MiB RAM)\n", s.name, arch_name(s.arch), s.cpus,
+                                s.cpus == 1 ? "" : "s", s.memory >> 20);
+  if (!s.description.empty()) out += fmt::format("  {}\n", s.description);
+  out += fmt::format("kernel: {}\ncommand line: {}\n\ntimeline (machine time = instructions executed):\n",
+                     std::filesystem::path(r.kernel_path).filename().string(), s.cmdline.empty() ? "(empty)" : s.cmdline);
+  for (const TimelineEvent& e : r.timeline) out += timeline_line(e, s.arch);
+  if (!r.steps.empty()) out += "\nsteps:\n";
+  for (const StepResult& st : r.steps) {
+    out += fmt::format("  {} -> {}\n", st.label,
+                       st.exit_status ? fmt::format("exit status {}", *st.exit_status) : std::string("did not complete"));
+    if (!st.output.empty()) out += fmt::format("    output: {}\n", json_string(st.output));
+  }
+  out += fmt::format("\noutcome: {} after {} instructions\n", r.outcome, r.instructions);
+  if (!r.stop.detail.empty()) out += fmt::format("  cpu{}: {}\n", r.stop.cpu, r.stop.detail);
+  if (r.panic_message) out += fmt::format("panic: {}\n", *r.panic_message);
+  for (const std::string& w : r.warnings) out += fmt::format("warning: {}\n", w);
+  if (!checks.empty()) {
+    size_t met = 0;
+    for (const auto& c : checks) met += c.met;
+    out += fmt::format("\nexpectations: {} met, {} not met\n", met, checks.size() - met);
+    for (const auto& c : checks)
+      out += fmt::format("  [{}] {}{}\n", c.met ? "ok" : "FAILED", c.what, c.met ? "" : " (saw: " + c.actual + ")");
+  }
+  return out;
+}
+
+std::string render_summary_json(const Scenario& s, const RunResult& r, const std::vector<ExpectationCheck>& checks) {
+  size_t met = 0;
+  for (const auto& c : checks) met += c.met;
+  std::string out = "{\n";
+  out += fmt::format("  \"scenario\": {},\n  \"arch\": \"{}\",\n  \"outcome\": \"{}\",\n", json_string(s.name),
+                     arch_name(s.arch), r.outcome);
+  out += fmt::format("  \"instructions\": {},\n  \"panic\": {},\n", r.instructions,
+                     r.panic_message ? json_string(*r.panic_message) : "null");
+  out += fmt::format("  \"stop_detail\": {},\n", json_string(r.stop.detail));
+  out += fmt::format("  \"expectations\": {{\"met\": {}, \"failed\": {}}}\n}}\n", met, checks.size() - met);
+  return out;
+}
+
+llvm::Error write_reports(const std::filesystem::path& out_dir, const Scenario& s, const RunResult& r,
+                          const std::vector<ExpectationCheck>& checks) {
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir, ec);
+  if (ec) return make_error("{}: cannot create the output directory: {}", out_dir.string(), ec.message());
+  const std::pair<std::string, std::string> files[] = {
+      {"console.log", r.console},
+      {"stages.jsonl", render_stages_jsonl(r, s.arch)},
+      {"transcript.txt", render_transcript(s, r, checks)},
+      {"summary.json", render_summary_json(s, r, checks)},
+  };
+  for (const auto& [name, content] : files)
+    if (auto err = write_file(out_dir / (".kdsim-tmp-" + name), content)) return err;
+  for (const auto& [name, content] : files) {
+    std::filesystem::rename(out_dir / (".kdsim-tmp-" + name), out_dir / name, ec);
+    if (ec) return make_error("{}: cannot rename into place: {}", (out_dir / name).string(), ec.message());
+  }
+  return llvm::Error::success();
+}
+
+}  // namespace kdsim

@@ -1,0 +1,41 @@
+// What a scenario run produced, before it is written out or checked against expectations.
+#pragma once
+#include "machine/machine.h"
+#include "machine/stage.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kdsim {
+
+// One timeline entry: a stage the guest reported on the stage port, or an event the host saw.
+struct TimelineEvent {
+  enum class Source { Guest, Host };
+  Source source = Source::Host;
+  std::string name;          // "kernel_entry", "agent_hello", "step", "power_off", ...
+  StageRecord record;        // guest stages: everything; host events: sequence, instructions, cpu
+  std::string detail;        // host events: free text (command line, exit status, fault)
+};
+
+struct StepResult {
+  std::string label;
+  std::string command;
+  std::string output;
+  std::optional<int32_t> exit_status;  // none: the command never completed (e.g. it crashed the kernel)
+  uint64_t sent_at = 0;                // machine time (instructions)
+};
+
+struct RunResult {
+  std::string outcome;  // power-off, reset, guest-fault, instruction-limit, hang
+  RunStop stop;
+  uint64_t instructions = 0;
+  std::string console;
+  std::optional<std::string> panic_message;
+  std::vector<TimelineEvent> timeline;
+  std::vector<StepResult> steps;
+  std::vector<std::string> warnings;
+  std::string kernel_path;
+  uint64_t kernel_entry = 0;
+};
+
+}  // namespace kdsim

@@ -1,0 +1,18 @@
+// Runs a scenario: builds the machine, boots the kernel without firmware, feeds the steps to
+// init through the agent whenever the guest waits, and collects the result.
+#pragma once
+#include "sim/run_result.h"
+#include "sim/scenario.h"
+#include <filesystem>
+#include <functional>
+
+namespace kdsim {
+
+struct RunOptions {
+  std::filesystem::path kernel_dir;                  // where <arch>/kernel.elf is found by default
+  std::function<void(std::string_view)> live_console;  // may be empty
+};
+
+llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options);
+
+}  // namespace kdsim

@@ -1,0 +1,209 @@
+#include "sim/scenario.h"
+#include "machine/error.h"
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <yaml-cpp/yaml.h>
+
+namespace kdsim {
+
+namespace {
+
+// Field access that reports "file:line:col: field: problem".
+class Fields {
+public:
+  explicit Fields(const std::filesystem::path& file) : m_file(file.string()) {}
+
+  llvm::Error error(const YAML::Node& at, std::string_view field, std::string_view problem) const {
+    if (!at.IsDefined()) return make_error("{}: {}: {}", m_file, field, problem);
+    const YAML::Mark m = at.Mark();
+    if (m.line < 0) return make_error("{}: {}: {}", m_file, field, problem);
+    return make_error("{}:{}:{}: {}: {}", m_file, m.line + 1, m.column + 1, field, problem);
+  }
+
+  llvm::Error only_known_keys(const YAML::Node& map, std::string_view where, std::set<std::string> known) const {
+    if (!map.IsMap()) return error(map, where, "must be a mapping");
+    for (const auto& kv : map) {
+      auto key = kv.first.as<std::string>();
+      if (!known.count(key)) {
+        std::string list;
+        for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+        return error(kv.first, fmt::format("{}{}{}", where, where.empty() ? "" : ".", key),
+                     fmt::format("unknown field (known: {})", list));
+      }
+    }
+    return llvm::Error::success();
+  }
+
+  llvm::Expected<std::string> string(const YAML::Node& n, std::string_view field) const {
+    if (!n.IsDefined()) return error(n, field, "is required");
+    if (!n.IsScalar()) return error(n, field, "must be a string");
+    return n.as<std::string>();
+  }
+
+  llvm::Expected<uint64_t> size(const YAML::Node& n, std::string_view field) const {
+    auto s = string(n, field);
+    if (!s) return s.takeError();
+    auto v = parse_size(*s);
+    if (!v) return error(n, field, error_text(v.takeError()));
+    return *v;
+  }
+
+private:
+  std::string m_file;
+};
+
+llvm::Error parse_machine(const Fields& f, const YAML::Node& m, Scenario& s) {
+  if (!m.IsDefined()) return f.error(m, "machine", "is required");
+  if (auto err = f.only_known_keys(m, "machine", {"arch", "memory", "cpus"})) return err;
+  auto arch = f.string(m["arch"], "machine.arch");
+  if (!arch) return arch.takeError();
+  if (*arch == "arm64" || *arch == "aarch64") s.arch = Arch::Arm64;
+  else if (*arch == "x86_64") s.arch = Arch::X86_64;
+  else return f.error(m["arch"], "machine.arch", fmt::format("'{}' is not arm64 or x86_64", *arch));
+  auto mem = f.size(m["memory"], "machine.memory");
+  if (!mem) return mem.takeError();
+  s.memory = *mem;
+  if (m["cpus"]) {
+    auto cpus = f.size(m["cpus"], "machine.cpus");
+    if (!cpus) return cpus.takeError();
+    if (*cpus < 1 || *cpus > 8) return f.error(m["cpus"], "machine.cpus", fmt::format("{} is not between 1 and 8", *cpus));
+    s.cpus = static_cast<unsigned>(*cpus);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error parse_kernel(const Fields& f, const YAML::Node& k, Scenario& s) {
+  if (!k) return llvm::Error::success();
+  if (auto err = f.only_known_keys(k, "kernel", {"image", "cmdline"})) return err;
+  if (k["image"]) {
+    auto img = f.string(k["image"], "kernel.image");
+    if (!img) return img.takeError();
+    if (*img != "default") {
+      std::filesystem::path p(*img);
+      s.kernel = p.is_absolute() ? p : s.file.parent_path() / p;
+    }
+  }
+  if (k["cmdline"]) {
+    auto c = f.string(k["cmdline"], "kernel.cmdline");
+    if (!c) return c.takeError();
+    s.cmdline = *c;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index) {
+  std::string where = fmt::format("steps[{}]", index);
+  if (auto err = f.only_known_keys(n, where, {"run", "trigger"})) return err;
+  if (n.size() != 1) return f.error(n, where, "must have exactly one of: run, trigger");
+  if (n["run"]) {
+    auto cmd = f.string(n["run"], where + ".run");
+    if (!cmd) return cmd.takeError();
+    if (cmd->empty() || cmd->find('\n') != std::string::npos)
+      return f.error(n["run"], where + ".run", "must be one non-empty command line");
+    return Step{Step::Kind::Run, *cmd, "run: " + *cmd};
+  }
+  auto trig = f.string(n["trigger"], where + ".trigger");
+  if (!trig) return trig.takeError();
+  // sysrq-c is what `echo c > /proc/sysrq-trigger` does (drivers/tty/sysrq.c, key 'c').
+  if (*trig == "sysrq-c") return Step{Step::Kind::SysrqTrigger, "echo c > /proc/sysrq-trigger", "trigger: sysrq-c"};
+  return f.error(n["trigger"], where + ".trigger", fmt::format("'{}' is not a known trigger (known: sysrq-c)", *trig));
+}
+
+llvm::Error parse_string_list(const Fields& f, const YAML::Node& n, std::string_view field,
+                              std::vector<std::string>& out) {
+  if (!n) return llvm::Error::success();
+  if (!n.IsSequence()) return f.error(n, field, "must be a list of strings");
+  for (size_t i = 0; i < n.size(); ++i) {
+    auto s = f.string(n[i], fmt::format("{}[{}]", field, i));
+    if (!s) return s.takeError();
+    out.push_back(*s);
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
+  if (!e) return llvm::Error::success();
+  if (auto err = f.only_known_keys(e, "expect", {"outcome", "panic", "console", "stages"})) return err;
+  static const std::set<std::string> outcomes = {"power-off", "reset", "guest-fault", "instruction-limit", "hang"};
+  if (e["outcome"]) {
+    auto o = f.string(e["outcome"], "expect.outcome");
+    if (!o) return o.takeError();
+    if (!outcomes.count(*o))
+      return f.error(e["outcome"], "expect.outcome",
+                     fmt::format("'{}' is not one of power-off, reset, guest-fault, instruction-limit, hang", *o));
+    s.expect.outcome = *o;
+  }
+  if (e["panic"]) {
+    auto p = f.string(e["panic"], "expect.panic");
+    if (!p) return p.takeError();
+    s.expect.panic = *p;
+  }
+  if (auto err = parse_string_list(f, e["console"], "expect.console", s.expect.console)) return err;
+  return parse_string_list(f, e["stages"], "expect.stages", s.expect.stages);
+}
+
+llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) {
+  if (auto err = f.only_known_keys(root, "", {"name", "description", "machine", "kernel", "limits", "steps", "expect"}))
+    return err;
+  if (root["name"]) {
+    auto n = f.string(root["name"], "name");
+    if (!n) return n.takeError();
+    s.name = *n;
+  }
+  if (root["description"]) {
+    auto d = f.string(root["description"], "description");
+    if (!d) return d.takeError();
+    s.description = *d;
+  }
+  if (auto err = parse_machine(f, root["machine"], s)) return err;
+  if (auto err = parse_kernel(f, root["kernel"], s)) return err;
+  if (const YAML::Node l = root["limits"]) {
+    if (auto err = f.only_known_keys(l, "limits", {"instructions"})) return err;
+    auto n = f.size(l["instructions"], "limits.instructions");
+    if (!n) return n.takeError();
+    if (*n == 0) return f.error(l["instructions"], "limits.instructions", "must be greater than 0");
+    s.instruction_limit = *n;
+  }
+  if (const YAML::Node st = root["steps"]) {
+    if (!st.IsSequence()) return f.error(st, "steps", "must be a list");
+    for (size_t i = 0; i < st.size(); ++i) {
+      auto step = parse_step(f, st[i], i);
+      if (!step) return step.takeError();
+      s.steps.push_back(*step);
+    }
+  }
+  return parse_expect(f, root["expect"], s);
+}
+
+}  // namespace
+
+llvm::Expected<Scenario> Scenario::parse(std::string_view text, const std::filesystem::path& file) {
+  Fields f(file);
+  Scenario s;
+  s.file = file;
+  s.name = file.stem().string();
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(text));
+  } catch (const YAML::Exception& e) {  // yaml-cpp reports syntax errors only by throwing
+    return make_error("{}:{}:{}: YAML syntax error: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
+  if (!root.IsMap()) return make_error("{}: the scenario must be a YAML mapping", file.string());
+  try {
+    if (auto err = parse_document(f, root, s)) return err;
+  } catch (const YAML::Exception& e) {
+    return make_error("{}:{}:{}: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg);
+  }
+  return s;
+}
+
+llvm::Expected<Scenario> Scenario::load(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) return make_error("{}: cannot open the scenario file", file.string());
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse(ss.str(), file);
+}
+
+}  // namespace kdsim

@@ -1,0 +1,104 @@
+// Golden tests: each malformed scenario is paired with the exact error the user sees.
+#include "sim/scenario.h"
+#include <doctest/doctest.h>
+
+using namespace kdsim;
+
+namespace {
+std::string error_of(std::string_view yaml) {
+  auto s = Scenario::parse(yaml, "t.yaml");
+  REQUIRE_MESSAGE(!s, "expected an error");
+  return llvm::toString(s.takeError());
+}
+
+constexpr std::string_view kMinimal = "machine: {arch: arm64, memory: 1GiB}\n";
+}  // namespace
+
+TEST_CASE("scenario: a minimal scenario gets defaults") {
+  auto s = Scenario::parse(kMinimal, "dir/min.yaml");
+  REQUIRE(bool(s));
+  CHECK(s->name == "min");
+  CHECK(s->arch == Arch::Arm64);
+  CHECK(s->memory == (1ull << 30));
+  CHECK(s->cpus == 1);
+  CHECK(!s->kernel);
+  CHECK(s->steps.empty());
+}
+
+TEST_CASE("scenario: steps, kernel path relative to the scenario file, expectations") {
+  auto s = Scenario::parse(R"(
+name: demo
+machine: {arch: x86_64, memory: 0x40000000, cpus: 2}
+kernel: {image: ../k/kernel.elf, cmdline: "console=ttyS0 crashkernel=256M"}
+limits: {instructions: 1000000}
+steps:
+  - run: cat /proc/iomem
+  - trigger: sysrq-c
+expect:
+  outcome: power-off
+  panic: sysrq triggered crash
+  console: [a, b]
+  stages: [kernel_entry, panic]
+)",
+                           "scen/x/demo.yaml");
+  REQUIRE(bool(s));
+  CHECK(s->arch == Arch::X86_64);
+  CHECK(s->cpus == 2);
+  CHECK(s->kernel->string() == "scen/x/../k/kernel.elf");
+  CHECK(s->cmdline == "console=ttyS0 crashkernel=256M");
+  CHECK(s->instruction_limit == 1000000);
+  REQUIRE(s->steps.size() == 2);
+  CHECK(s->steps[0].command == "cat /proc/iomem");
+  CHECK(s->steps[1].kind == Step::Kind::SysrqTrigger);
+  CHECK(s->steps[1].command == "echo c > /proc/sysrq-trigger");
+  CHECK(*s->expect.outcome == "power-off");
+  CHECK(s->expect.console.size() == 2);
+  CHECK(s->expect.stages.back() == "panic");
+}
+
+TEST_CASE("scenario: golden errors name the file, line, column, field and value") {
+  CHECK(error_of("") == "t.yaml: the scenario must be a YAML mapping");
+  CHECK(error_of("name: [unclosed\n") == "t.yaml:2:1: YAML syntax error: end of sequence flow not found");
+  CHECK(error_of("name: x\n") == "t.yaml: machine: is required");
+  CHECK(error_of("machine: {arch: riscv, memory: 1GiB}\n") ==
+        "t.yaml:1:17: machine.arch: 'riscv' is not arm64 or x86_64");
+  CHECK(error_of("machine: {arch: arm64}\n") == "t.yaml: machine.memory: is required");
+  CHECK(error_of("machine: {arch: arm64, memory: 1GB}\n") ==
+        "t.yaml:1:32: machine.memory: '1GB' has an unknown unit 'GB' (use K/KiB, M/MiB, G/GiB, T/TiB)");
+  CHECK(error_of("machine: {arch: arm64, memory: lots}\n") ==
+        "t.yaml:1:32: machine.memory: 'lots' is not a size (try 1GiB, 512MiB, 0x40000000)");
+  CHECK(error_of("machine: {arch: arm64, memory: 1GiB, cpus: 9}\n") ==
+        "t.yaml:1:44: machine.cpus: 9 is not between 1 and 8");
+  CHECK(error_of("machine: {arch: arm64, memory: 1GiB, gpus: 1}\n") ==
+        "t.yaml:1:38: machine.gpus: unknown field (known: arch, cpus, memory)");
+  CHECK(error_of(std::string(kMinimal) + "stepz: []\n") ==
+        "t.yaml:2:1: stepz: unknown field (known: description, expect, kernel, limits, machine, name, steps)");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - trigger: sysrq-b\n") ==
+        "t.yaml:3:14: steps[0].trigger: 'sysrq-b' is not a known trigger (known: sysrq-c)");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - run: ls\n    trigger: sysrq-c\n") ==
+        "t.yaml:3:5: steps[0]: must have exactly one of: run, trigger");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - run: \"\"\n") ==
+        "t.yaml:3:10: steps[0].run: must be one non-empty command line");
+  CHECK(error_of(std::string(kMinimal) + "expect: {outcome: exploded}\n") ==
+        "t.yaml:2:19: expect.outcome: 'exploded' is not one of power-off, reset, guest-fault, instruction-limit, hang");
+  CHECK(error_of(std::string(kMinimal) + "limits: {instructions: 0}\n") ==
+        "t.yaml:2:24: limits.instructions: must be greater than 0");
+  CHECK(error_of(std::string(kMinimal) + "expect: {console: yes}\n") ==
+        "t.yaml:2:19: expect.console: must be a list of strings");
+}
+
+TEST_CASE("scenario: a missing file is an error naming it") {
+  auto s = Scenario::load("/nonexistent/scenario.yaml");
+  REQUIRE(!s);
+  CHECK(llvm::toString(s.takeError()) == "/nonexistent/scenario.yaml: cannot open the scenario file");
+}
+
+TEST_CASE("scenario: sizes") {
+  CHECK(*parse_size("1GiB") == (1ull << 30));
+  CHECK(*parse_size("512M") == (512ull << 20));
+  CHECK(*parse_size("0x40000000") == 0x40000000);
+  CHECK(*parse_size("4096") == 4096);
+  auto big = parse_size("99999999999T");
+  REQUIRE(!big);
+  CHECK(llvm::toString(big.takeError()) == "'99999999999T' does not fit in 64 bits");
+}
