@@ -266,6 +266,13 @@ HaltReason Arm64Cpu::run(uint64_t budget) {
 
   m_running = true;
   uc_err err = uc_emu_start(m_uc.get(), pc(), kNeverReached, 0, 0);
+  // A fetch from a VA whose shadow was just mapped (see on_unmapped): resume where it stopped.
+  while (err == UC_ERR_FETCH_UNMAPPED && m_refetch_at && !m_fault && pc() == *m_refetch_at) {
+    m_refetch_at.reset();
+    m_last_unmapped.reset();
+    err = uc_emu_start(m_uc.get(), pc(), kNeverReached, 0, 0);
+  }
+  m_refetch_at.reset();
   m_running = false;
   if (m_fault) return *m_fault;
   if (err != UC_ERR_OK) return fault_from_error(err);

@@ -157,6 +157,7 @@ private:
     uint64_t address = 0;
   };
   std::optional<UnmappedAccess> m_last_unmapped;
+  std::optional<uint64_t> m_refetch_at;  // a fetch stopped only to map its VA shadow
 };
 
 }  // namespace kdsim

@@ -77,7 +77,18 @@ void Arm64Cpu::on_block(uint32_t size) {
 // holes and let Unicorn retry through the page tables (unicorn-2.0.1.md 2). With the MMU off
 // the address is physical and really unmapped.
 bool Arm64Cpu::on_unmapped(int type, uint64_t address, int) {
-  if ((read_cp(sysreg_encoding(Arm64SysReg::SCTLR_EL1)) & kSctlrM) && map_shadow(address)) return true;
+  bool mmu_on = read_cp(sysreg_encoding(Arm64SysReg::SCTLR_EL1)) & kSctlrM;
+  if (mmu_on && type == UC_MEM_FETCH_UNMAPPED) {
+    // Retrying a *fetch* after mapping the shadow from inside this hook crashes Unicorn 2.0.1
+    // (a stale code-page lookup in cpu_ldl_code). Map it, let this run stop with
+    // FETCH_UNMAPPED before the target executes anything, and restart at the same PC.
+    if (map_shadow(address)) {
+      m_refetch_at = address;
+      return false;
+    }
+  } else if (mmu_on && map_shadow(address)) {
+    return true;
+  }
   m_last_unmapped = UnmappedAccess{type, address};
   return false;
 }

@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * arm64 boot-time setup (mirrors arch/arm64/kernel/setup.c and the DT scanning of
+ * drivers/of/fdt.c): console, boot CPU line, stages, DTB (RAM, bootargs, model), memblock.
+ */
+#include <kernel/arch.h>
+#include <kernel/fdt.h>
+#include <kernel/init.h>
+#include <kernel/memblock.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/serial.h>
+#include <kernel/string.h>
+#include <kdsim/stage.h>
+#include <asm/board.h>
+#include <asm/memory.h>
+#include <asm/pgtable-hwdef.h>
+#include <asm/psci.h>
+#include <asm/setup.h>
+#include <asm/sysreg.h>
+
+#define MPIDR_HWID_BITMASK UL(0xff00ffffff)
+
+/* Written by head.S after .bss is cleared. */
+phys_addr_t __fdt_pointer;
+phys_addr_t kimage_phys_base;
+
+void cpu_uninstall_idmap(void);
+
+void arch_console_write(const char *s, size_t n)
+{
+	pl011_console_write((void __iomem *)(DEVICE_VIRT_BASE + VIRT_UART_PHYS), s, n);
+}
+
+void smp_setup_processor_id(void)
+{
+	u64 mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_BITMASK;
+	pr_info("Booting Linux on physical CPU 0x%010lx [0x%08x]\n", (unsigned long)mpidr,
+	        (u32)read_sysreg(midr_el1));
+}
+
+static void add_ram(u64 base, u64 size, void *ctx)
+{
+	(void)ctx;
+	/* Exactly the part the early code mapped: whole 2 MiB blocks. */
+	u64 start = ALIGN(base, PMD_SIZE);
+	u64 end = ALIGN_DOWN(base + size, PMD_SIZE);
+	if (end > start)
+		memblock_add(start, end - start);
+}
+
+/* The DTB, if x0 pointed at a valid one inside the linear map; NULL otherwise. */
+static const void *get_fdt(void)
+{
+	if (!__fdt_pointer)
+		return NULL;
+	const void *fdt = phys_to_virt(__fdt_pointer);
+	int err = fdt_check_header(fdt);
+	if (err) {
+		pr_warn("Invalid device tree blob at physical address 0x%016llx (error %d)\n",
+		        (unsigned long long)__fdt_pointer, err);
+		return NULL;
+	}
+	return fdt;
+}
+
+static void setup_machine_fdt(const void *fdt)
+{
+	static char arch_desc[128];
+	const char *model = NULL;
+	if (fdt) {
+		int root = fdt_path_offset(fdt, "/");
+		if (root >= 0)
+			model = fdt_getprop(fdt, root, "model", NULL);
+		if (!model && root >= 0)
+			model = fdt_getprop(fdt, root, "compatible", NULL);
+	}
+	if (model) {
+		pr_info("Machine model: %s\n", model);
+		snprintf(arch_desc, sizeof(arch_desc), "%s (DT)", model);
+	} else {
+		pr_info("Machine model: QEMU virt defaults (no device tree, x0 = 0)\n");
+		snprintf(arch_desc, sizeof(arch_desc), "linux,dummy-virt (no DT)");
+	}
+	dump_stack_arch_desc = arch_desc;
+}
+
+/* Mirrors early_init_dt_scan_chosen(): /chosen/bootargs -> boot_command_line. */
+static void scan_chosen(const void *fdt)
+{
+	boot_command_line[0] = '\0';
+	if (!fdt)
+		return;
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	if (chosen < 0)
+		return;
+	int len;
+	const char *args = fdt_getprop(fdt, chosen, "bootargs", &len);
+	if (args && len > 0)
+		strlcpy(boot_command_line, args, min((size_t)len, sizeof(boot_command_line)));
+}
+
+/*
+ * Mirrors early_init_dt_check_for_usable_mem_range() (drivers/of/fdt.c): a kdump capture
+ * kernel gets "linux,usable-memory-range" in /chosen (one or two <addr size> pairs, low
+ * region last) and must allocate only from there, never from the crashed kernel's memory.
+ * The early linear map still covers all of RAM, so /proc/vmcore can read the old memory.
+ */
+#define MAX_USABLE_RANGES 2
+
+static void check_for_usable_mem_range(const void *fdt)
+{
+	if (!fdt)
+		return;
+	int root = fdt_path_offset(fdt, "/");
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	if (root < 0 || chosen < 0)
+		return;
+	int len;
+	const void *prop = fdt_getprop(fdt, chosen, "linux,usable-memory-range", &len);
+	int ac = fdt_address_cells(fdt, root);
+	int sc = fdt_size_cells(fdt, root);
+	int entry = 4 * (ac + sc);
+	if (!prop || len < entry)
+		return;
+	u64 base[MAX_USABLE_RANGES], size[MAX_USABLE_RANGES];
+	int n = 0;
+	for (; n < MAX_USABLE_RANGES && len >= entry; n++, len -= entry) {
+		base[n] = fdt_read_number(&prop, ac);
+		size[n] = fdt_read_number(&prop, sc);
+	}
+	memblock_cap_memory_range(base[0], size[0]);
+	for (int i = 1; i < n; i++)
+		memblock_add(base[i], size[i]);
+	for (int i = 0; i < n; i++)
+		pr_info("kdsim: usable memory range [mem 0x%016llx-0x%016llx]\n",
+		        (unsigned long long)base[i], (unsigned long long)(base[i] + size[i] - 1));
+}
+
+static void print_memory(void)
+{
+	pr_info("Early memory node ranges\n");
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &memblock.memory.regions[i];
+		pr_info("  node   0: [mem 0x%016llx-0x%016llx]\n", (unsigned long long)r->base,
+		        (unsigned long long)(r->base + r->size - 1));
+	}
+	pr_info("kdsim: kernel image at [mem 0x%016llx-0x%016llx] virt 0x%016lx, "
+	        "kimage_voffset 0x%016llx, PHYS_OFFSET 0x%016llx\n",
+	        (unsigned long long)kimage_phys_base,
+	        (unsigned long long)(kimage_phys_base + (u64)(_end - _text) - 1),
+	        (unsigned long)KIMAGE_VADDR, (unsigned long long)kimage_voffset,
+	        (unsigned long long)PHYS_OFFSET);
+}
+
+void setup_arch(char **cmdline_p)
+{
+	cpu_uninstall_idmap();
+	kdsim_stage_init();
+	kdsim_stage(STAGE_MMU_ON, read_sysreg(ttbr1_el1), KIMAGE_VADDR);
+	kdsim_stage(STAGE_VECTORS_INSTALLED, read_sysreg(vbar_el1), 0);
+
+	const void *fdt = get_fdt();
+	setup_machine_fdt(fdt);
+	scan_chosen(fdt);
+	*cmdline_p = boot_command_line;
+
+	arm64_scan_memory(fdt, add_ram, NULL);
+	check_for_usable_mem_range(fdt);
+	memblock_reserve(kimage_phys_base, (phys_addr_t)(_end - _text));
+	if (fdt)
+		memblock_reserve(__fdt_pointer, fdt_totalsize(fdt));
+	print_memory();
+	psci_dt_init();
+}

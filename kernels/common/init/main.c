@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: MIT
+/*
+ * start_kernel() and the road to /init (mirrors init/main.c). Console lines keep Linux's
+ * wording and order: CPU line, banner, arch lines, command line, memory, then
+ * "Run /init as init process".
+ */
+#include <kernel/init.h>
+#include <kernel/arch.h>
+#include <kernel/binfmts.h>
+#include <kernel/fs.h>
+#include <kernel/memblock.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/sched.h>
+#include <kernel/sections.h>
+#include <kernel/string.h>
+#include <kernel/sysrq.h>
+#include <kernel/version.h>
+#include <kdsim/agent.h>
+#include <kdsim/stage.h>
+#include <asm/elf.h>
+#include <linux/fcntl.h>
+
+char boot_command_line[COMMAND_LINE_SIZE];
+
+const char linux_banner[] = "Linux version " UTS_RELEASE " (" LINUX_COMPILE_BY "@" LINUX_COMPILE_HOST
+                            ") (" LINUX_COMPILER ") " UTS_VERSION "\n";
+/* /proc/version has the same text (Linux formats linux_proc_banner with utsname()). */
+const char linux_proc_banner[] = "Linux version " UTS_RELEASE " (" LINUX_COMPILE_BY
+                                 "@" LINUX_COMPILE_HOST ") (" LINUX_COMPILER ") " UTS_VERSION "\n";
+
+/* PID 0: the boot CPU's idle task, which runs everything up to /init. */
+static struct task_struct init_task = { .pid = 0, .comm = "swapper/0" };
+struct task_struct *current = &init_task;
+
+/* PID 1: the user-mode init, with its own kernel stack and fd table. */
+static struct files_struct init_files;
+static u8 init_process_stack[THREAD_SIZE] __aligned(16);
+static struct task_struct init_process = {
+	.pid = 1, .comm = "init", .files = &init_files, .stack = init_process_stack,
+};
+
+/* Linux's kernel parameters we honour: "oops=panic" and "panic_on_oops[=N]". */
+static void parse_early_param(const char *cmdline)
+{
+	const char *p = cmdline;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		const char *word = p;
+		while (*p && *p != ' ')
+			p++;
+		size_t len = (size_t)(p - word);
+		if (len == 10 && !memcmp(word, "oops=panic", 10))
+			panic_on_oops = 1;
+		else if (len == 13 && !memcmp(word, "panic_on_oops", 13))
+			panic_on_oops = 1;
+		else if (len > 14 && !memcmp(word, "panic_on_oops=", 14))
+			panic_on_oops = word[14] != '0';
+	}
+}
+
+void mem_init(void)
+{
+	unsigned long total = (unsigned long)memblock_phys_mem_size();
+	unsigned long reserved = (unsigned long)memblock.reserved.total_size;
+	pr_info("Memory: %luK/%luK available (%luK kernel code, %luK rwdata, %luK rodata, "
+	        "%luK bss, %luK reserved)\n",
+	        (total - reserved) >> 10, total >> 10, (unsigned long)(_etext - _text) >> 10,
+	        (unsigned long)(_edata - _sdata) >> 10,
+	        (unsigned long)(__end_rodata - __start_rodata) >> 10,
+	        (unsigned long)(__bss_stop - __bss_start) >> 10, reserved >> 10);
+}
+
+/* Mirrors console_on_rootfs(): init gets /dev/console as fds 0, 1 and 2. */
+static void console_on_rootfs(void)
+{
+	if (do_open_node("/dev/console", O_RDWR) < 0 || do_open_node("/dev/console", O_RDWR) < 0 ||
+	    do_open_node("/dev/console", O_RDWR) < 0)
+		pr_err("Warning: unable to open an initial console.\n");
+}
+
+/* Mirrors do_basic_setup(): the built-in "initcalls", in a fixed order. */
+static void do_basic_setup(void)
+{
+	proc_version_init();
+	proc_cmdline_init();
+	console_dev_init();
+	sysrq_init();
+	kdsim_agent_init();
+}
+
+static void __noreturn kernel_init(void)
+{
+	do_basic_setup();
+	current = &init_process;
+	console_on_rootfs();
+
+	pr_info("Run %s as init process\n", "/init");
+	int ret = kernel_execve("/init");
+	pr_err("Failed to execute %s (error %d)\n", "/init", ret);
+	panic("No working init found.  Try passing init= option to kernel. "
+	      "See Linux Documentation/admin-guide/init.rst for guidance.");
+}
+
+void __noreturn start_kernel(void)
+{
+	char *command_line = boot_command_line;
+
+	smp_setup_processor_id();
+	pr_notice("%s", linux_banner);
+	pr_notice("kdsim toy kernel %s (%s): kexec/kdump teaching kernel\n", UTS_RELEASE,
+	          UTS_MACHINE);
+	setup_arch(&command_line);
+	pr_notice("Kernel command line: %s\n", command_line);
+	parse_early_param(command_line);
+	mem_init();
+	kernel_init();
+}

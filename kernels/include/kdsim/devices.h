@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Register layout of the kdsim devices (guest-side copy of docs/devices.md). Usable from
+ * assembly (the assembler defines __ASSEMBLER__). Physical bases are per board: asm/board.h.
+ */
+#ifndef KDSIM_DEVICES_H
+#define KDSIM_DEVICES_H
+
+/* Common header of every kdsim device. */
+#define KDSIM_REG_MAGIC 0x00
+#define KDSIM_REG_DEVICE_ID 0x04
+#define KDSIM_REG_VERSION 0x08
+#define KDSIM_MAGIC 0x6b64736d /* "kdsm" read as a number */
+#define KDSIM_DEVICE_SIZE 0x200
+
+#define KDSIM_DEVICE_ID_AGENT 1
+#define KDSIM_DEVICE_ID_STAGE 2
+#define KDSIM_DEVICE_ID_DUMP 3
+
+/* Agent (DEVICE_ID 1): host <-> init. */
+#define KDSIM_AGENT_STATUS 0x10
+#define KDSIM_AGENT_STATUS_CMD_READY (1 << 0)
+#define KDSIM_AGENT_STATUS_NO_MORE (1 << 1)
+#define KDSIM_AGENT_CMD_LEN 0x14
+#define KDSIM_AGENT_ADDR_LO 0x18
+#define KDSIM_AGENT_ADDR_HI 0x1c
+#define KDSIM_AGENT_LEN 0x20
+#define KDSIM_AGENT_DOORBELL 0x24
+#define KDSIM_AGENT_ARG 0x28
+#define KDSIM_AGENT_ERROR 0x2c
+
+#define KDSIM_AGENT_DOORBELL_FETCH 1
+#define KDSIM_AGENT_DOORBELL_OUTPUT 2
+#define KDSIM_AGENT_DOORBELL_DONE 3
+#define KDSIM_AGENT_DOORBELL_HELLO 4
+
+#define KDSIM_AGENT_ERROR_OK 0
+#define KDSIM_AGENT_ERROR_DMA_RANGE 1
+#define KDSIM_AGENT_ERROR_NO_COMMAND 2
+#define KDSIM_AGENT_ERROR_BAD_DOORBELL 3
+
+/* Stage port (DEVICE_ID 2). */
+#define KDSIM_STAGE_ARG0_LO 0x10
+#define KDSIM_STAGE_ARG0_HI 0x14
+#define KDSIM_STAGE_ARG1_LO 0x18
+#define KDSIM_STAGE_ARG1_HI 0x1c
+#define KDSIM_STAGE_REG 0x20
+
+#endif /* KDSIM_DEVICES_H */

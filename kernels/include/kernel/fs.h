@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The tiny file layer (common/fs/): a flat table of named nodes ("/proc/version",
+ * "/dev/agent", ...) each with file_operations; per-process fd table in current->files.
+ * read/write callbacks take KERNEL buffers: the VFS (fs/read_write.c) bounces through a
+ * kernel buffer and does the user copies, so drivers never touch user memory.
+ */
+#ifndef KERNEL_FS_H
+#define KERNEL_FS_H
+
+#include <kernel/types.h>
+
+struct file;
+
+struct file_operations {
+	ssize_t (*read)(struct file *file, char *buf, size_t count, loff_t *pos);
+	ssize_t (*write)(struct file *file, const char *buf, size_t count, loff_t *pos);
+	int (*open)(struct file *file);
+	int (*release)(struct file *file);
+};
+
+/* Linux's FMODE_* bits. */
+#define FMODE_READ 0x1u
+#define FMODE_WRITE 0x2u
+
+struct fs_node {
+	const char *path;
+	umode_t mode; /* permission bits: 0444, 0200, 0666 */
+	const struct file_operations *fops;
+	void *private_data;
+};
+
+struct file {
+	const struct fs_node *node;
+	const struct file_operations *f_op;
+	unsigned int f_mode;
+	unsigned int f_flags;
+	loff_t f_pos;
+	void *private_data;
+	bool in_use;
+};
+
+/* Register a node; returns 0, -EEXIST or -ENOSPC. path must stay valid (string literal). */
+int fs_register_node(const char *path, umode_t mode, const struct file_operations *fops,
+                     void *private_data);
+const struct fs_node *fs_lookup(const char *path);
+
+/* Open a node by kernel path into current's fd table (lowest free fd); -errno on failure. */
+int do_open_node(const char *path, int flags);
+
+/* Helper for read callbacks of small generated files (mirrors simple_read_from_buffer). */
+ssize_t simple_read_from_buffer(char *to, size_t count, loff_t *ppos, const char *from,
+                                size_t available);
+
+/* Registration of the built-in nodes (called from do_basic_setup()). */
+void proc_version_init(void);
+void proc_cmdline_init(void);
+void console_dev_init(void);
+
+#endif /* KERNEL_FS_H */

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Boot-time physical memory manager (common/mm/memblock.c, mirrors mm/memblock.c): RAM ranges
+ * from setup_arch(), reserved ranges (kernel image, boot data, later crashkernel=), and a
+ * top-down allocator. There is no page allocator beyond this: the toy kernel never frees.
+ */
+#ifndef KERNEL_MEMBLOCK_H
+#define KERNEL_MEMBLOCK_H
+
+#include <kernel/types.h>
+
+#define MEMBLOCK_MAX_REGIONS 16
+
+struct memblock_region {
+	phys_addr_t base;
+	phys_addr_t size;
+};
+
+struct memblock_type {
+	unsigned int cnt;
+	phys_addr_t total_size;
+	struct memblock_region regions[MEMBLOCK_MAX_REGIONS];
+	const char *name;
+};
+
+struct memblock {
+	struct memblock_type memory;
+	struct memblock_type reserved;
+};
+
+extern struct memblock memblock;
+
+int memblock_add(phys_addr_t base, phys_addr_t size);
+int memblock_reserve(phys_addr_t base, phys_addr_t size);
+/* Drop all memory outside [base, base + size) (mirrors memblock_cap_memory_range()). */
+int memblock_cap_memory_range(phys_addr_t base, phys_addr_t size);
+/* Allocate size bytes aligned to align from the highest free RAM; 0 on failure. Not zeroed. */
+phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
+/* Allocate and zero; returns the linear-map VA, NULL on failure. */
+void *memblock_alloc(phys_addr_t size, phys_addr_t align);
+phys_addr_t memblock_phys_mem_size(void);
+phys_addr_t memblock_start_of_DRAM(void);
+phys_addr_t memblock_end_of_DRAM(void);
+
+#endif /* KERNEL_MEMBLOCK_H */

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* Magic SysRq (common/drivers/tty/sysrq.c, mirrors drivers/tty/sysrq.c). */
+#ifndef KERNEL_SYSRQ_H
+#define KERNEL_SYSRQ_H
+
+/* Run the handler for key (prints "sysrq: <action_msg>"). */
+void __handle_sysrq(char key);
+/* Register /proc/sysrq-trigger. */
+void sysrq_init(void);
+
+#endif /* KERNEL_SYSRQ_H */

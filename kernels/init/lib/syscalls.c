@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+/* System-call wrappers (numbers from the arch's uapi/asm/unistd.h, shared with the kernel). */
+#include <initlib.h>
+#include <syscall_arch.h>
+#include <asm/unistd.h>
+#include <linux/fcntl.h>
+#include <linux/reboot.h>
+
+int sys_openat(int dfd, const char *path, int flags, int mode)
+{
+	return (int)__syscall6(__NR_openat, dfd, (long)path, flags, mode, 0, 0);
+}
+
+int sys_open(const char *path, int flags)
+{
+	return sys_openat(AT_FDCWD, path, flags, 0);
+}
+
+int sys_close(int fd)
+{
+	return (int)__syscall6(__NR_close, fd, 0, 0, 0, 0, 0);
+}
+
+ssize_t sys_read(int fd, void *buf, size_t count)
+{
+	return __syscall6(__NR_read, fd, (long)buf, (long)count, 0, 0, 0);
+}
+
+ssize_t sys_write(int fd, const void *buf, size_t count)
+{
+	return __syscall6(__NR_write, fd, (long)buf, (long)count, 0, 0, 0);
+}
+
+int sys_reboot(unsigned int cmd)
+{
+	return (int)__syscall6(__NR_reboot, (long)LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, cmd, 0,
+	                       0, 0);
+}
+
+void sys_exit(int status)
+{
+	for (;;)
+		__syscall6(__NR_exit, status, 0, 0, 0, 0, 0);
+}
