@@ -239,3 +239,25 @@ TEST_CASE("arm64 a fault on the vector itself is a GuestFault, not a hang") {
   CHECK(h.kind == HaltKind::GuestFault);
   CHECK(h.detail.find("exception loop") != std::string::npos);
 }
+
+// Regression: mapping a VA shadow from the unmapped hook and retrying an instruction *fetch*
+// crashed Unicorn 2.0.1 (cpu_ldl_code). The toy kernel hits this on its jump to the high VA.
+TEST_CASE("arm64 a branch to a VA with no shadow yet runs the code the page tables map there") {
+  TestMachine m;
+  m.load(kCode, {
+      0xd2802000,  // +0x0 mov x0, #0x100
+      0xd61f0000,  // +0x4 br x0          (VA 0x100: no Unicorn region until the shadow)
+  });
+  m.load(kCode + 0x100, {
+      0xd2800ee7,  // +0x100 mov x7, #0x77
+      0xd503207f,  // +0x104 wfi
+  });
+  m.enable_identity_mmu();
+  // A second level-1 block: VA [0, 1 GiB) -> the RAM GiB, so VA 0x100 runs PA kCode + 0x100.
+  m.poke64(kTables, kRamBase | 1 | (1u << 10) | (3u << 8));
+  m.cpu->set_pc(kCode);
+  HaltReason h = m.run_until_halt();
+  REQUIRE_MESSAGE(h.kind == HaltKind::Idle, h.detail);
+  CHECK(m.cpu->x(7) == 0x77);
+  CHECK(m.cpu->pc() == 0x108);
+}
