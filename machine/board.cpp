@@ -14,6 +14,7 @@ Board arm64_virt(uint64_t ram_size) {
                .uart = PhysAddr(0x0900'0000),
                .agent = PhysAddr(0x0a00'0000),
                .stage_port = PhysAddr(0x0a00'0200),
+               .dump_disk = PhysAddr(0x0a00'0400),
                .kdsim_window = {PhysAddr(0x0a00'0000), 0x4000}};
 }
 
@@ -23,6 +24,7 @@ Board x86_pc(uint64_t ram_size) {
           .uart = PhysAddr(0x3f8),
           .agent = PhysAddr(0xfeb0'0000),
           .stage_port = PhysAddr(0xfeb0'0200),
+          .dump_disk = PhysAddr(0xfeb0'0400),
           .kdsim_window = {PhysAddr(0xfeb0'0000), 0x4000}};
   uint64_t low = std::min(ram_size, kX86LowRamLimit);
   b.ram.push_back({PhysAddr(0), low});

@@ -13,6 +13,7 @@ struct Board {
   PhysAddr uart;               // arm64: PL011 MMIO base; x86_64: 16550 port base
   PhysAddr agent;
   PhysAddr stage_port;
+  PhysAddr dump_disk;
   PhysRange kdsim_window;      // the slots kdsim devices live in; unused slots read as zero
 };
 

@@ -38,6 +38,13 @@ void set_smccc_result(Cpu& cpu, uint64_t x0) { as_arm64(cpu).set_x(0, x0); }
 
 void arm64_power_on(Cpu& cpu, uint64_t entry, uint64_t context) { as_arm64(cpu).power_on(entry, context); }
 
+void new_kernel_entered(Cpu& cpu) {
+  switch (cpu.arch()) {
+  case Arch::Arm64: return;  // VA shadows hold no data; they are dropped when the MMU goes off
+  case Arch::X86_64: return static_cast<X86_64Cpu&>(cpu).forget_linear_aliases();
+  }
+}
+
 void connect_peers(Arch arch, std::vector<std::unique_ptr<Cpu>>& cpus) {
   if (arch != Arch::Arm64) return;
   for (auto& self : cpus) {

@@ -59,7 +59,10 @@ llvm::Error Machine::attach_devices() {
   m_agent = agent.get();
   if (auto err = add(m_mmio, m_board.agent, std::move(agent))) return err;
   if (auto err = add(m_mmio, m_board.stage_port, std::make_unique<StagePort>(stages))) return err;
-  uint64_t used = m_board.stage_port.value() + 0x200 - m_board.kdsim_window.base.value();
+  auto disk = std::make_unique<DumpDisk>(*m_ram, static_cast<DumpDiskListener&>(*this));
+  m_dump_disk = disk.get();
+  if (auto err = add(m_mmio, m_board.dump_disk, std::move(disk))) return err;
+  uint64_t used = m_board.dump_disk.value() + 0x200 - m_board.kdsim_window.base.value();
   if (auto err = add(m_mmio, m_board.kdsim_window.base.offset(used),
                      std::make_unique<EmptySlots>(m_board.kdsim_window.size - used)))
     return err;
@@ -80,6 +83,7 @@ llvm::Error Machine::create_cpus() {
     if (!cpu) return cpu.takeError();
     m_cpus.push_back(std::move(*cpu));
     m_run_state.push_back(CpuRunState::Off);
+    m_new_kernel_entered.push_back(false);
   }
   connect_peers(m_config.arch, m_cpus);
   return llvm::Error::success();
@@ -116,6 +120,10 @@ RunStop Machine::run(uint64_t instruction_limit) {
 std::optional<RunStop> Machine::run_one_slice(unsigned index) {
   m_current_cpu = index;
   HaltReason halt = m_cpus[index]->run(m_config.quantum);
+  if (m_new_kernel_entered[index]) {
+    m_new_kernel_entered[index] = false;
+    new_kernel_entered(*m_cpus[index]);
+  }
   if (m_power_request) {
     PowerRequest req = *m_power_request;
     m_power_request.reset();
@@ -139,6 +147,13 @@ void Machine::power_request(PowerRequest request) {
 
 void Machine::stage(uint32_t code, uint64_t arg0, uint64_t arg1) {
   Cpu& cpu = *m_cpus[m_current_cpu];
+  if (static_cast<StageCode>(code) == StageCode::KernelEntry) {
+    // A kernel starts (first boot, kexec, kdump): CPU state that encodes the previous kernel's
+    // address space must go (x86 linear aliases). Done between slices, not inside this MMIO
+    // callback; the entry code runs identity-mapped until then.
+    m_new_kernel_entered[m_current_cpu] = true;
+    cpu.request_stop();
+  }
   StageRecord r{.sequence = m_stage_sequence++,
                 .instructions = instructions(),
                 .cpu = m_current_cpu,

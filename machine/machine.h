@@ -6,6 +6,7 @@
 #include "machine/bus.h"
 #include "machine/cpu.h"
 #include "machine/devices/agent.h"
+#include "machine/devices/dump_disk.h"
 #include "machine/devices/sinks.h"
 #include "machine/ram.h"
 #include "machine/stage.h"
@@ -33,6 +34,8 @@ public:
   virtual void agent_output(std::string_view bytes) = 0;
   virtual void agent_done(int32_t status) = 0;
   virtual void agent_error(std::string_view what) = 0;
+  virtual void dump_complete(uint64_t size) = 0;
+  virtual void dump_error(std::string_view what) = 0;
 };
 
 enum class StopCause {
@@ -51,7 +54,7 @@ struct RunStop {
   std::string detail;  // GuestFault: what happened
 };
 
-class Machine final : ConsoleSink, PowerSink, StageSink, AgentListener, CpuHost {
+class Machine final : ConsoleSink, PowerSink, StageSink, AgentListener, DumpDiskListener, CpuHost {
 public:
   static llvm::Expected<std::unique_ptr<Machine>> create(const MachineConfig& config, MachineObserver& observer);
   ~Machine() override;
@@ -60,6 +63,7 @@ public:
   const Board& board() const { return m_board; }
   Ram& ram() { return *m_ram; }
   Agent& agent() { return *m_agent; }
+  DumpDisk& dump_disk() { return *m_dump_disk; }
   Cpu& cpu(unsigned index) { return *m_cpus.at(index); }
   unsigned cpu_count() const { return static_cast<unsigned>(m_cpus.size()); }
   uint64_t instructions() const;  // machine time
@@ -88,6 +92,8 @@ private:
   void agent_output(std::string_view bytes) override { m_observer.agent_output(bytes); }
   void agent_done(int32_t status) override { m_observer.agent_done(status); }
   void agent_error(std::string_view what) override { m_observer.agent_error(what); }
+  void dump_complete(uint64_t size) override { m_observer.dump_complete(size); }
+  void dump_error(std::string_view what) override { m_observer.dump_error(what); }
   void firmware_call(Cpu& cpu, FirmwareConduit conduit, uint16_t imm) override;
 
   MachineConfig m_config;
@@ -98,6 +104,8 @@ private:
   Bus m_ports;
   std::vector<std::unique_ptr<Device>> m_devices;
   Agent* m_agent = nullptr;
+  DumpDisk* m_dump_disk = nullptr;
+  std::vector<bool> m_new_kernel_entered;  // per CPU: a kernel_entry stage during the slice
   std::vector<std::unique_ptr<Cpu>> m_cpus;
   std::vector<CpuRunState> m_run_state;
   unsigned m_current_cpu = 0;

@@ -39,11 +39,12 @@ int run_command(const RunArgs& args) {
       std::fwrite(bytes.data(), 1, bytes.size(), stdout);
       if (bytes.find('\n') != std::string_view::npos) std::fflush(stdout);
     };
+  std::filesystem::path out = args.out_dir.empty() ? std::filesystem::path("out") / scenario->name
+                                                  : std::filesystem::path(args.out_dir);
+  options.vmcore_path = out / "vmcore";
   auto result = run_scenario(*scenario, options);
   if (!result) return input_error(result.takeError());
   auto checks = check_expectations(scenario->expect, *result);
-  std::filesystem::path out = args.out_dir.empty() ? std::filesystem::path("out") / scenario->name
-                                                  : std::filesystem::path(args.out_dir);
   if (auto err = write_reports(out, *scenario, *result, checks)) return input_error(std::move(err));
   std::fflush(stdout);
   std::string transcript = render_transcript(*scenario, *result, checks);

@@ -34,6 +34,7 @@ struct RunResult {
   std::vector<TimelineEvent> timeline;
   std::vector<StepResult> steps;
   std::vector<std::string> warnings;
+  std::optional<uint64_t> vmcore_size;  // set when the dump disk completed a vmcore
   std::string kernel_path;
   uint64_t kernel_entry = 0;
 };

@@ -62,6 +62,14 @@ public:
     m_result.steps.back().exit_status = status;
     host_event("step_done", fmt::format("exit status {}", status));
   }
+  void dump_complete(uint64_t size) override {
+    m_result.vmcore_size = size;
+    host_event("vmcore_saved", fmt::format("{} bytes", size));
+  }
+  void dump_error(std::string_view what) override {
+    m_result.warnings.push_back(fmt::format("dump disk: {}", what));
+    host_event("dump_error", std::string(what));
+  }
   void agent_error(std::string_view what) override {
     m_result.warnings.push_back(fmt::format("agent: {}", what));
     host_event("agent_error", std::string(what));
@@ -107,6 +115,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   if (!machine) return make_error("{}: {}", scenario.file.string(), error_text(machine.takeError()));
   Machine& m = **machine;
   driver.attach(m);
+  if (!options.vmcore_path.empty()) m.dump_disk().attach(options.vmcore_path);
 
   std::filesystem::path kernel = scenario.kernel.value_or(default_kernel_path(options.kernel_dir, scenario.arch));
   auto boot = boot_first_kernel(m, kernel, scenario.cmdline);

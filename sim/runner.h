@@ -11,6 +11,7 @@ namespace kdsim {
 struct RunOptions {
   std::filesystem::path kernel_dir;                  // where <arch>/kernel.elf is found by default
   std::function<void(std::string_view)> live_console;  // may be empty
+  std::filesystem::path vmcore_path;                 // where the dump disk's file goes (empty: none)
 };
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options);

@@ -8,7 +8,7 @@ namespace kdsim {
 
 namespace {
 constexpr uint64_t kStatus = 0x10, kCmdLen = 0x14, kAddrLo = 0x18, kAddrHi = 0x1c, kLen = 0x20,
-                   kDoorbell = 0x24, kArg = 0x28, kError = 0x2c;
+                   kDoorbell = 0x24, kArg = 0x28, kError = 0x2c, kBlobLen = 0x30;
 constexpr uint32_t kStatusCmdReady = 1 << 0, kStatusNoMore = 1 << 1;
 }  // namespace
 
@@ -18,7 +18,8 @@ uint64_t Agent::read(uint64_t offset, unsigned) {
   switch (offset) {
   case kStatus:
     return (m_queue.empty() ? 0 : kStatusCmdReady) | (m_no_more && m_queue.empty() ? kStatusNoMore : 0);
-  case kCmdLen: return m_queue.empty() ? m_last_cmd_len : m_queue.front().size();
+  case kCmdLen: return m_queue.empty() ? m_last_cmd_len : m_queue.front().line.size();
+  case kBlobLen: return m_current_blob.size();
   case kAddrLo: return m_addr & 0xffffffff;
   case kAddrHi: return m_addr >> 32;
   case kLen: return m_len;
@@ -46,13 +47,14 @@ void Agent::ring(uint32_t doorbell) {
   case Doorbell::Output: return output();
   case Doorbell::Done: return m_listener.agent_done(static_cast<int32_t>(m_arg));
   case Doorbell::Hello: return m_listener.agent_hello();
+  case Doorbell::FetchBlob: return fetch_blob();
   }
   fail(ErrorCode::UnknownDoorbell, fmt::format("unknown doorbell {}", doorbell));
 }
 
 void Agent::fetch() {
   if (m_queue.empty()) return fail(ErrorCode::NoCommand, "FETCH with no command waiting");
-  const std::string& cmd = m_queue.front();
+  const std::string& cmd = m_queue.front().line;
   size_t n = std::min<size_t>(cmd.size(), m_len);
   uint8_t* dst = m_ram.host_ptr(PhysAddr(m_addr), n);
   if (n && !dst)
@@ -60,7 +62,20 @@ void Agent::fetch() {
                 fmt::format("FETCH into [{}, +0x{:x}) which is not RAM", PhysAddr(m_addr), n));
   std::copy_n(cmd.data(), n, dst);
   m_last_cmd_len = static_cast<uint32_t>(cmd.size());
+  m_current_blob = std::move(m_queue.front().blob);
   m_queue.pop_front();
+}
+
+void Agent::fetch_blob() {
+  uint64_t offset = m_arg;
+  if (offset > m_current_blob.size() || m_len > m_current_blob.size() - offset)
+    return fail(ErrorCode::BlobRange, fmt::format("FETCH_BLOB of [0x{:x}, +0x{:x}) beyond the blob (0x{:x} bytes)",
+                                                  offset, m_len, m_current_blob.size()));
+  uint8_t* dst = m_ram.host_ptr(PhysAddr(m_addr), m_len);
+  if (m_len && !dst)
+    return fail(ErrorCode::DmaNotRam,
+                fmt::format("FETCH_BLOB into [{}, +0x{:x}) which is not RAM", PhysAddr(m_addr), m_len));
+  std::copy_n(m_current_blob.data() + offset, m_len, dst);
 }
 
 void Agent::output() {

@@ -9,6 +9,7 @@
 #include <deque>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kdsim {
 
@@ -24,8 +25,8 @@ public:
 
 class Agent final : public Device {
 public:
-  enum class Doorbell : uint32_t { Fetch = 1, Output = 2, Done = 3, Hello = 4 };
-  enum class ErrorCode : uint32_t { None = 0, DmaNotRam = 1, NoCommand = 2, UnknownDoorbell = 3 };
+  enum class Doorbell : uint32_t { Fetch = 1, Output = 2, Done = 3, Hello = 4, FetchBlob = 5 };
+  enum class ErrorCode : uint32_t { None = 0, DmaNotRam = 1, NoCommand = 2, UnknownDoorbell = 3, BlobRange = 4 };
 
   Agent(Ram& ram, AgentListener& listener) : m_ram(ram), m_listener(listener) {}
   std::string_view name() const override { return "kdsim-agent"; }
@@ -34,19 +35,28 @@ public:
   void write(uint64_t offset, unsigned width, uint64_t value) override;
 
   // Host side.
-  void queue_command(std::string command) { m_queue.push_back(std::move(command)); }
+  // A command line, and optionally binary data the guest reads with FETCH_BLOB (docs/devices.md).
+  void queue_command(std::string command, std::vector<uint8_t> blob = {}) {
+    m_queue.push_back({std::move(command), std::move(blob)});
+  }
   void set_no_more_commands() { m_no_more = true; }
   bool has_waiting_command() const { return !m_queue.empty(); }
 
 private:
   void ring(uint32_t doorbell);
   void fetch();
+  void fetch_blob();
   void output();
   void fail(ErrorCode code, std::string what);
 
   Ram& m_ram;
   AgentListener& m_listener;
-  std::deque<std::string> m_queue;
+  struct Command {
+    std::string line;
+    std::vector<uint8_t> blob;
+  };
+  std::deque<Command> m_queue;
+  std::vector<uint8_t> m_current_blob;  // the blob of the command fetched last
   bool m_no_more = false;
   uint64_t m_addr = 0;
   uint32_t m_len = 0;

@@ -3,4 +3,5 @@ set(KDSIM_DEVICE_SOURCES
   devices/power.cpp
   devices/psci.cpp
   devices/stage_port.cpp
-  devices/agent.cpp)
+  devices/agent.cpp
+  devices/dump_disk.cpp)

@@ -12,6 +12,9 @@ cd "$dir"
 # expected text does not depend on where the build tree is.
 sed "s|@KERNEL_DIR@|$kernel_dir|g" "$name.yaml" >".golden-$name.yaml"
 trap 'rm -rf "$work" ".golden-$name.yaml"' EXIT
+# A previous run's outputs: an input error must leave them exactly as they are.
+mkdir -p "$work/out"
+echo "previous run" >"$work/out/console.log"
 set +e
 "$kdsim" run ".golden-$name.yaml" -o "$work/out" --quiet --kernel-dir "$kernel_dir" >"$work/stdout" 2>"$work/stderr"
 rc=$?
@@ -21,7 +24,7 @@ if ! diff -u "$name.expected" "$work/actual"; then
   echo "golden $name: output differs (expected vs actual above)"
   exit 1
 fi
-if [ -e "$work/out" ] && [ "$rc" -eq 3 ]; then
-  echo "golden $name: an input error must not create the output directory"
+if [ "$rc" -eq 3 ] && { [ "$(ls -A "$work/out")" != console.log ] || [ "$(cat "$work/out/console.log")" != "previous run" ]; }; then
+  echo "golden $name: an input error changed the output directory: $(ls -A "$work/out")"
   exit 1
 fi

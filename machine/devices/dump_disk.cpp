@@ -1,0 +1,169 @@
+#include "machine/devices/dump_disk.h"
+#include "machine/devices/kdsim_device.h"
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+namespace kdsim {
+
+namespace {
+constexpr uint64_t kSgAddrLo = 0x10, kSgAddrHi = 0x14, kSgCount = 0x18, kDoorbell = 0x1c, kSizeLo = 0x20,
+                   kSizeHi = 0x24, kStatus = 0x28, kWrittenLo = 0x2c, kWrittenHi = 0x30;
+constexpr uint64_t kPage = 4096;
+constexpr uint64_t kSgEntryBytes = 24;
+
+struct SgEntry {
+  uint64_t disk_offset, phys, len;
+};
+
+bool all_zero(const uint8_t* p, uint64_t len) {
+  // Word-wise compare; pages are 8-byte aligned in the host mapping.
+  uint64_t words = len / 8;
+  const uint64_t* w = reinterpret_cast<const uint64_t*>(p);
+  for (uint64_t i = 0; i < words; ++i)
+    if (w[i]) return false;
+  for (uint64_t i = words * 8; i < len; ++i)
+    if (p[i]) return false;
+  return true;
+}
+}  // namespace
+
+DumpDisk::~DumpDisk() {
+  if (m_fd >= 0) abort_dump();
+}
+
+uint64_t DumpDisk::read(uint64_t offset, unsigned) {
+  uint64_t v = 0;
+  if (read_kdsim_header(offset, KdsimDeviceId::DumpDisk, v)) return v;
+  switch (offset) {
+  case kSgAddrLo: return m_sg_addr & 0xffffffff;
+  case kSgAddrHi: return m_sg_addr >> 32;
+  case kSgCount: return m_sg_count;
+  case kSizeLo: return m_size & 0xffffffff;
+  case kSizeHi: return m_size >> 32;
+  case kStatus: return static_cast<uint32_t>(m_status);
+  case kWrittenLo: return m_stats.bytes_accepted & 0xffffffff;
+  case kWrittenHi: return m_stats.bytes_accepted >> 32;
+  default: return 0;
+  }
+}
+
+void DumpDisk::write(uint64_t offset, unsigned width, uint64_t value) {
+  switch (offset) {
+  case kSgAddrLo: width == 8 ? void(m_sg_addr = value) : write_half(m_sg_addr, false, value); break;
+  case kSgAddrHi: write_half(m_sg_addr, true, value); break;
+  case kSgCount: m_sg_count = static_cast<uint32_t>(value); break;
+  case kSizeLo: width == 8 ? void(m_size = value) : write_half(m_size, false, value); break;
+  case kSizeHi: write_half(m_size, true, value); break;
+  case kDoorbell: ring(static_cast<uint32_t>(value)); break;
+  default: break;
+  }
+}
+
+void DumpDisk::ring(uint32_t doorbell) {
+  m_status = Status::Ok;
+  switch (static_cast<Doorbell>(doorbell)) {
+  case Doorbell::WriteSg: return write_sg();
+  case Doorbell::Complete: return complete();
+  case Doorbell::Abort: return abort_dump();
+  }
+}
+
+std::filesystem::path DumpDisk::partial_path() const {
+  return m_final_path->parent_path() / ("." + m_final_path->filename().string() + ".partial");
+}
+
+bool DumpDisk::open_partial() {
+  if (m_fd >= 0) return true;
+  if (!m_final_path) {
+    fail(Status::NotAttached, "the guest wrote to the dump disk, but this run has no output file for it");
+    return false;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(m_final_path->parent_path(), ec);
+  m_fd = ::open(partial_path().c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+  if (m_fd < 0) {
+    fail(Status::HostWriteError, fmt::format("cannot create {}: {}", partial_path().string(), std::strerror(errno)));
+    return false;
+  }
+  return true;
+}
+
+void DumpDisk::write_sg() {
+  if (!open_partial()) return;
+  const uint8_t* list = m_ram.host_ptr(PhysAddr(m_sg_addr), uint64_t(m_sg_count) * kSgEntryBytes);
+  if (m_sg_count && !list)
+    return fail(Status::ListNotRam, fmt::format("SG list at {} ({} entries) is not in RAM", PhysAddr(m_sg_addr),
+                                                m_sg_count));
+  for (uint32_t i = 0; i < m_sg_count; ++i) {
+    SgEntry e;
+    std::memcpy(&e, list + i * kSgEntryBytes, sizeof e);
+    if (!write_entry(e.disk_offset, PhysAddr(e.phys), e.len)) return;
+    ++m_stats.sg_entries;
+  }
+}
+
+// Writes one entry, skipping holes of the RAM backing (never touched: no scan, no page faults)
+// and all-zero pages inside the data ranges.
+bool DumpDisk::write_entry(uint64_t disk_offset, PhysAddr phys, uint64_t len) {
+  if (len == 0) return true;
+  if (!m_ram.contains(phys, len)) {
+    fail(Status::EntryNotRam, fmt::format("SG entry [{}, +0x{:x}) is not RAM", phys, len));
+    return false;
+  }
+  for (const PhysRange& data : m_ram.data_ranges({phys, len})) {
+    const uint8_t* src = m_ram.host_ptr(data.base, data.size);
+    uint64_t at = disk_offset + (data.base - phys);
+    for (uint64_t done = 0; done < data.size;) {
+      uint64_t n = std::min(kPage - (data.base.value() + done) % kPage, data.size - done);
+      if (!all_zero(src + done, n) && !write_data(at + done, src + done, n)) return false;
+      done += n;
+    }
+  }
+  m_stats.bytes_accepted += len;
+  return true;
+}
+
+bool DumpDisk::write_data(uint64_t disk_offset, const uint8_t* src, uint64_t len) {
+  while (len) {
+    ssize_t n = ::pwrite(m_fd, src, len, static_cast<off_t>(disk_offset));
+    if (n <= 0) {
+      fail(Status::HostWriteError, fmt::format("writing {}: {}", partial_path().string(), std::strerror(errno)));
+      return false;
+    }
+    m_stats.bytes_written += n;
+    src += n, disk_offset += n, len -= n;
+  }
+  return true;
+}
+
+void DumpDisk::complete() {
+  if (!open_partial()) return;
+  if (::ftruncate(m_fd, static_cast<off_t>(m_size)) != 0 || ::fsync(m_fd) != 0)
+    return fail(Status::HostWriteError, fmt::format("finishing {}: {}", partial_path().string(), std::strerror(errno)));
+  ::close(m_fd);
+  m_fd = -1;
+  std::error_code ec;
+  std::filesystem::rename(partial_path(), *m_final_path, ec);
+  if (ec) return fail(Status::HostWriteError, fmt::format("renaming to {}: {}", m_final_path->string(), ec.message()));
+  m_completed = true;
+  m_listener.dump_complete(m_size);
+}
+
+void DumpDisk::abort_dump() {
+  if (m_fd < 0) return;
+  ::close(m_fd);
+  m_fd = -1;
+  std::error_code ec;
+  std::filesystem::remove(partial_path(), ec);
+}
+
+void DumpDisk::fail(Status status, std::string what) {
+  m_status = status;
+  m_listener.dump_error(what);
+}
+
+}  // namespace kdsim
