@@ -1,0 +1,151 @@
+#include "machine/devices/agent.h"
+#include "machine/devices/dump_disk.h"
+#include "machine/devices/kdsim_device.h"
+#include <doctest/doctest.h>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sys/stat.h>
+
+using namespace kdsim;
+namespace fs = std::filesystem;
+
+namespace {
+struct DiskEvents final : DumpDiskListener {
+  std::vector<uint64_t> completed;
+  std::vector<std::string> errors;
+  void dump_complete(uint64_t size) override { completed.push_back(size); }
+  void dump_error(std::string_view what) override { errors.emplace_back(what); }
+};
+
+constexpr uint64_t kRam = 0x40000000;
+constexpr uint64_t kList = kRam + 0x1000;
+
+void put_sg(Ram& ram, unsigned i, uint64_t disk_offset, uint64_t phys, uint64_t len) {
+  uint64_t e[3] = {disk_offset, phys, len};
+  std::memcpy(ram.host_ptr(PhysAddr(kList + 24 * i), 24), e, 24);
+}
+
+fs::path scratch_dir(const char* name) {
+  fs::path d = fs::temp_directory_path() / fmt::format("kdsim-test-{}-{}", name, ::getpid());
+  fs::remove_all(d);
+  return d;
+}
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
+}
+}  // namespace
+
+TEST_CASE("dump disk: SG writes land at their disk offsets; zero pages and untouched RAM stay holes") {
+  auto ram = std::move(*Ram::create({{PhysAddr(kRam), 64ull << 20}}));
+  DiskEvents ev;
+  DumpDisk disk(*ram, ev);
+  fs::path dir = scratch_dir("disk");
+  disk.attach(dir / "vmcore");
+  CHECK(disk.read(0x04, 4) == 3);
+  std::memcpy(ram->host_ptr(PhysAddr(kRam + 0x10000), 5), "ELF!!", 5);    // a "header"
+  std::memset(ram->host_ptr(PhysAddr(kRam + 0x20000), 0x1000), 0, 0x1000);  // touched but zero
+  std::memset(ram->host_ptr(PhysAddr(kRam + 0x21000), 0x1000), 0x5a, 0x1000);
+  put_sg(*ram, 0, 0, kRam + 0x10000, 0x1000);
+  put_sg(*ram, 1, 0x1000, kRam + 0x20000, 0x2000);          // zero page then data page
+  put_sg(*ram, 2, 0x3000, kRam + 0x2000000, 16ull << 20);   // 16 MiB never touched
+  disk.write(0x10, 8, kList);
+  disk.write(0x18, 4, 3);
+  disk.write(0x1c, 4, 1);  // WRITE_SG
+  CHECK(disk.read(0x28, 4) == 0);
+  CHECK(!fs::exists(dir / "vmcore"));  // not before COMPLETE
+  CHECK(fs::exists(dir / ".vmcore.partial"));
+  uint64_t size = 0x3000 + (16ull << 20);
+  disk.write(0x20, 8, size);
+  disk.write(0x1c, 4, 2);  // COMPLETE
+  REQUIRE(ev.completed == std::vector<uint64_t>{size});
+  CHECK(!fs::exists(dir / ".vmcore.partial"));
+  std::string data = read_file(dir / "vmcore");
+  REQUIRE(data.size() == size);
+  CHECK(data.substr(0, 5) == "ELF!!");
+  CHECK(data[0x1000] == 0);
+  CHECK(static_cast<uint8_t>(data[0x2000]) == 0x5a);
+  CHECK(disk.stats().bytes_written == 0x2000);  // only the two non-zero pages
+  CHECK(disk.stats().bytes_accepted == size);
+  struct stat st {};
+  REQUIRE(::stat((dir / "vmcore").c_str(), &st) == 0);
+  CHECK(uint64_t(st.st_blocks) * 512 <= 64 * 1024);  // sparse: ~8 KiB of data in a 16 MiB file
+  fs::remove_all(dir);
+}
+
+TEST_CASE("dump disk: bad SG entries and a missing output file are refused with a status") {
+  auto ram = std::move(*Ram::create({{PhysAddr(kRam), 16ull << 20}}));
+  DiskEvents ev;
+  DumpDisk disk(*ram, ev);
+  disk.write(0x10, 8, kList);
+  disk.write(0x18, 4, 1);
+  disk.write(0x1c, 4, 1);
+  CHECK(disk.read(0x28, 4) == 4);  // no file attached
+  fs::path dir = scratch_dir("disk-bad");
+  disk.attach(dir / "vmcore");
+  put_sg(*ram, 0, 0, 0x1000, 0x1000);  // not RAM
+  disk.write(0x1c, 4, 1);
+  CHECK(disk.read(0x28, 4) == 1);
+  disk.write(0x10, 8, 0x10);  // the list itself is not RAM
+  disk.write(0x1c, 4, 1);
+  CHECK(disk.read(0x28, 4) == 2);
+  REQUIRE(ev.errors.size() == 3);
+  CHECK(ev.errors[1] == "SG entry [P0x1000, +0x1000) is not RAM");
+  CHECK(ev.errors[2] == "SG list at P0x10 (1 entries) is not in RAM");
+  disk.write(0x1c, 4, 3);  // ABORT: the partial file goes, no vmcore appears
+  CHECK(!fs::exists(dir / ".vmcore.partial"));
+  CHECK(!fs::exists(dir / "vmcore"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("dump disk: an interrupted dump (device destroyed before COMPLETE) leaves no vmcore") {
+  auto ram = std::move(*Ram::create({{PhysAddr(kRam), 16ull << 20}}));
+  DiskEvents ev;
+  fs::path dir = scratch_dir("disk-int");
+  {
+    DumpDisk disk(*ram, ev);
+    disk.attach(dir / "vmcore");
+    std::memset(ram->host_ptr(PhysAddr(kRam + 0x10000), 0x1000), 1, 0x1000);
+    put_sg(*ram, 0, 0, kRam + 0x10000, 0x1000);
+    disk.write(0x10, 8, kList);
+    disk.write(0x18, 4, 1);
+    disk.write(0x1c, 4, 1);
+    CHECK(fs::exists(dir / ".vmcore.partial"));
+  }
+  CHECK(!fs::exists(dir / "vmcore"));
+  CHECK(!fs::exists(dir / ".vmcore.partial"));
+  fs::remove_all(dir);
+}
+
+TEST_CASE("agent: FETCH_BLOB copies ranges of the current command's blob, refuses ranges beyond it") {
+  struct L final : AgentListener {
+    std::vector<std::string> errors;
+    void agent_hello() override {}
+    void agent_output(std::string_view) override {}
+    void agent_done(int32_t) override {}
+    void agent_error(std::string_view w) override { errors.emplace_back(w); }
+  } l;
+  auto ram = std::move(*Ram::create({{PhysAddr(kRam), 1 << 20}}));
+  Agent agent(*ram, l);
+  agent.queue_command("kexec-load", {1, 2, 3, 4, 5, 6, 7, 8});
+  CHECK(agent.read(0x30, 4) == 0);  // not fetched yet
+  agent.write(0x18, 8, kRam);
+  agent.write(0x20, 4, 64);
+  agent.write(0x24, 4, 1);  // FETCH the command line
+  CHECK(agent.read(0x30, 4) == 8);
+  agent.write(0x18, 8, kRam + 0x100);
+  agent.write(0x28, 4, 2);  // offset 2
+  agent.write(0x20, 4, 4);  // 4 bytes
+  agent.write(0x24, 4, 5);  // FETCH_BLOB
+  CHECK(agent.read(0x2c, 4) == 0);
+  const uint8_t* p = ram->host_ptr(PhysAddr(kRam + 0x100), 4);
+  CHECK((p[0] == 3 && p[3] == 6));
+  agent.write(0x28, 4, 6);
+  agent.write(0x20, 4, 4);  // [6, 10) runs past the 8-byte blob
+  agent.write(0x24, 4, 5);
+  CHECK(agent.read(0x2c, 4) == 4);
+  REQUIRE(l.errors.size() == 1);
+  CHECK(l.errors[0] == "FETCH_BLOB of [0x6, +0x4) beyond the blob (0x8 bytes)");
+}
