@@ -11,7 +11,8 @@ namespace kdsim {
 namespace {
 
 // One pass of the sequential writer; returns the first libfdt error (negative) or 0.
-int emit(void* fdt, int size, std::span<const PhysRange> ram, unsigned cpu_count, const std::string& cmdline) {
+int emit(void* fdt, int size, std::span<const PhysRange> ram, unsigned cpu_count, const std::string& cmdline,
+         const Arm64KdumpChosen* kdump) {
   int err = 0;
   auto ok = [&](int r) {
     if (err == 0 && r < 0) err = r;
@@ -37,6 +38,10 @@ int emit(void* fdt, int size, std::span<const PhysRange> ram, unsigned cpu_count
   ok(fdt_begin_node(fdt, "chosen"));
   ok(fdt_property_string(fdt, "bootargs", cmdline.c_str()));
   ok(fdt_property_string(fdt, "stdout-path", std::string(kArm64Pl011Path).c_str()));
+  if (kdump) {
+    reg64("linux,elfcorehdr", {&kdump->elfcorehdr, 1});
+    reg64("linux,usable-memory-range", kdump->usable_memory);
+  }
   ok(fdt_end_node(fdt));
 
   ok(fdt_begin_node(fdt, fmt::format("memory@{:x}", ram.front().base.value()).c_str()));
@@ -76,12 +81,12 @@ int emit(void* fdt, int size, std::span<const PhysRange> ram, unsigned cpu_count
 }  // namespace
 
 llvm::Expected<std::vector<uint8_t>> build_arm64_dtb(std::span<const PhysRange> ram, unsigned cpu_count,
-                                                     std::string_view cmdline) {
+                                                     std::string_view cmdline, const Arm64KdumpChosen* kdump) {
   const std::string bootargs(cmdline);
   // Grow the buffer until the tree fits; 16 MiB is far beyond any tree this code can emit.
   for (int size = 16 << 10; size <= (16 << 20); size *= 2) {
     std::vector<uint8_t> buf(static_cast<size_t>(size));
-    int err = emit(buf.data(), size, ram, cpu_count, bootargs);
+    int err = emit(buf.data(), size, ram, cpu_count, bootargs, kdump);
     if (err == -FDT_ERR_NOSPACE) continue;
     if (err < 0) return make_error("arm64: building the DTB failed: {}", fdt_strerror(err));
     buf.resize(fdt_totalsize(buf.data()));

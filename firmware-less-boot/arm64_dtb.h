@@ -20,7 +20,15 @@ inline constexpr std::string_view kArm64Pl011Path = "/pl011@9000000";
 // /memory@<first RAM base> {reg = every RAM range}, /cpus {cpu@N: reg = N (MPIDR Aff0),
 // enable-method = "psci"}, /psci {"arm,psci-0.2", method = "hvc"}, /pl011@9000000.
 // `ram` must be non-empty and cpu_count in [1, 256]; the caller checks both.
+// What a kdump capture kernel finds in /chosen (drivers/of/fdt.c): the ELF core header and the
+// memory it may use. kexec-tools' setup_2nd_dtb writes the usable ranges high first, low last.
+struct Arm64KdumpChosen {
+  PhysRange elfcorehdr;                 // linux,elfcorehdr = <addr size>
+  std::vector<PhysRange> usable_memory;  // linux,usable-memory-range, in the order given
+};
+
 llvm::Expected<std::vector<uint8_t>> build_arm64_dtb(std::span<const PhysRange> ram, unsigned cpu_count,
-                                                     std::string_view cmdline);
+                                                     std::string_view cmdline,
+                                                     const Arm64KdumpChosen* kdump = nullptr);
 
 }  // namespace kdsim

@@ -1,4 +1,5 @@
 #include "firmware-less-boot/x86_boot.h"
+#include "machine/assert.h"
 #include "firmware-less-boot/x86_boot_params.h"
 #include "firmware-less-boot/x86_gdt.h"
 #include "firmware-less-boot/x86_page_tables.h"
@@ -70,23 +71,28 @@ llvm::Expected<X86BootProtocol> X86BootProtocol::create(X86BootConfig config) {
   return p;
 }
 
-std::vector<uint8_t> X86BootProtocol::boot_params_page() const {
-  x86::BootParams bp;
+std::vector<uint8_t> x86::build_boot_params(std::span<const E820Entry> e820, PhysAddr cmdline_at) {
+  KDSIM_ASSERT(e820.size() <= kE820MaxEntriesZeropage, "{} e820 entries", e820.size());
+  BootParams bp;
   std::memset(&bp, 0, sizeof bp);
-  bp.hdr.boot_flag = x86::kBootFlag;
-  bp.hdr.header = x86::kHdrSMagic;
-  bp.hdr.version = x86::kBootProtocolVersion;
-  bp.hdr.type_of_loader = x86::kLoaderUndefined;
-  bp.hdr.loadflags = x86::kLoadedHigh;
-  bp.hdr.cmd_line_ptr = static_cast<uint32_t>(kCmdlineAddress.value());
-  bp.ext_cmd_line_ptr = static_cast<uint32_t>(kCmdlineAddress.value() >> 32);
-  bp.hdr.cmdline_size = static_cast<uint32_t>(kCommandLineSize - 1);  // boot.rst: without the NUL
-  bp.e820_entries = static_cast<uint8_t>(m_e820.size());              // <= 128, checked in create()
-  for (size_t i = 0; i < m_e820.size(); ++i)
-    bp.e820_table[i] = {m_e820[i].range.base.value(), m_e820[i].range.size, static_cast<uint32_t>(m_e820[i].type)};
+  bp.hdr.boot_flag = kBootFlag;
+  bp.hdr.header = kHdrSMagic;
+  bp.hdr.version = kBootProtocolVersion;
+  bp.hdr.type_of_loader = kLoaderUndefined;
+  bp.hdr.loadflags = kLoadedHigh;
+  bp.hdr.cmd_line_ptr = static_cast<uint32_t>(cmdline_at.value());
+  bp.ext_cmd_line_ptr = static_cast<uint32_t>(cmdline_at.value() >> 32);
+  bp.hdr.cmdline_size = static_cast<uint32_t>(X86BootProtocol::kCommandLineSize - 1);  // boot.rst: without the NUL
+  bp.e820_entries = static_cast<uint8_t>(e820.size());
+  for (size_t i = 0; i < e820.size(); ++i)
+    bp.e820_table[i] = {e820[i].range.base.value(), e820[i].range.size, static_cast<uint32_t>(e820[i].type)};
   std::vector<uint8_t> page(sizeof bp);
   std::memcpy(page.data(), &bp, sizeof bp);
   return page;
+}
+
+std::vector<uint8_t> X86BootProtocol::boot_params_page() const {
+  return x86::build_boot_params(m_e820, kCmdlineAddress);  // <= 128 entries, checked in create()
 }
 
 X86EntryState X86BootProtocol::entry_state() const {

@@ -10,12 +10,19 @@
 #include "machine/addr.h"
 #include <llvm/Support/Error.h>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace kdsim {
 
 class Ram;
+
+namespace x86 {
+// A 4 KiB struct boot_params ("zero page") with the given e820 map (at most 128 entries) and
+// the command line pointer; used for the first kernel and for a kexec'd capture kernel.
+std::vector<uint8_t> build_boot_params(std::span<const E820Entry> e820, PhysAddr cmdline_at);
+}  // namespace x86
 
 struct X86BootConfig {
   std::vector<PhysRange> ram;               // every RAM range (e820 + identity map)

@@ -10,6 +10,16 @@ std::optional<std::string_view> stage_name(uint32_t code) {
   case StageCode::InitStart: return "init_start";
   case StageCode::Oops: return "oops";
   case StageCode::Panic: return "panic";
+  case StageCode::CrashKexec: return "crash_kexec";
+  case StageCode::MachineCrashShutdown: return "machine_crash_shutdown";
+  case StageCode::MachineKexec: return "machine_kexec";
+  case StageCode::MmuOff: return "mmu_off";
+  case StageCode::PurgatoryEntry: return "purgatory_entry";
+  case StageCode::DigestOk: return "digest_ok";
+  case StageCode::DigestMismatch: return "digest_mismatch";
+  case StageCode::CaptureEntry: return "capture_entry";
+  case StageCode::VmcoreInit: return "vmcore_init";
+  case StageCode::DumpComplete: return "dump_complete";
   }
   return std::nullopt;
 }

@@ -14,6 +14,16 @@ enum class StageCode : uint32_t {
   InitStart = 0x04,
   Oops = 0x05,
   Panic = 0x06,
+  CrashKexec = 0x10,
+  MachineCrashShutdown = 0x11,
+  MachineKexec = 0x12,
+  MmuOff = 0x13,  // arm64 cpu_soft_restart; x86 relocate_kernel's identity CR3
+  PurgatoryEntry = 0x14,
+  DigestOk = 0x15,
+  DigestMismatch = 0x16,
+  CaptureEntry = 0x17,
+  VmcoreInit = 0x18,
+  DumpComplete = 0x19,
 };
 
 // Linux-flavoured stage names, as they appear in stages.jsonl and the transcript.

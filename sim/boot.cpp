@@ -54,10 +54,8 @@ std::filesystem::path default_kernel_path(const std::filesystem::path& kernel_di
   return kernel_dir / arch_name(arch) / "kernel.elf";
 }
 
-llvm::Expected<BootInfo> boot_first_kernel(Machine& m, const std::filesystem::path& kernel, const std::string& cmdline) {
-  auto image = KernelImage::create(kernel.string(), m.config().arch);
-  if (!image) return image.takeError();
-  auto info = m.config().arch == Arch::Arm64 ? boot_arm64(m, *image, cmdline) : boot_x86_64(m, *image, cmdline);
+llvm::Expected<BootInfo> boot_first_kernel(Machine& m, const KernelImage& image, const std::string& cmdline) {
+  auto info = m.config().arch == Arch::Arm64 ? boot_arm64(m, image, cmdline) : boot_x86_64(m, image, cmdline);
   if (!info) return info.takeError();
   m.start_cpu(0);
   return info;

@@ -13,7 +13,7 @@ struct BootInfo {
 };
 
 std::filesystem::path default_kernel_path(const std::filesystem::path& kernel_dir, Arch arch);
-llvm::Expected<BootInfo> boot_first_kernel(Machine& machine, const std::filesystem::path& kernel,
+llvm::Expected<BootInfo> boot_first_kernel(Machine& machine, const class KernelImage& image,
                                            const std::string& cmdline);
 
 }  // namespace kdsim

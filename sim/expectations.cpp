@@ -39,6 +39,14 @@ std::vector<ExpectationCheck> check_expectations(const Expectations& expect, con
     checks.push_back({fmt::format("kernel panics with '{}'", *expect.panic), met,
                       met ? "" : (result.panic_message ? "'" + *result.panic_message + "'" : "no panic")});
   }
+  auto equal = [&](const char* what, const std::optional<std::string>& want, const std::string& seen) {
+    if (!want) return;
+    bool met = *want == seen;
+    checks.push_back({fmt::format("{} is {}", what, *want), met, met ? "" : seen});
+  };
+  equal("kexec_load's result", expect.kexec_load, result.kexec_load.value_or("not called"));
+  equal("purgatory", expect.purgatory, result.purgatory);
+  equal("vmcore", expect.vmcore, result.vmcore_size ? "saved" : "none");
   if (!expect.console.empty()) checks.push_back(check_console_in_order(expect.console, result.console));
   if (!expect.stages.empty()) checks.push_back(check_stages_in_order(expect.stages, result));
   return checks;

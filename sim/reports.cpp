@@ -67,6 +67,18 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
   out += fmt::format("\noutcome: {} after {} instructions\n", r.outcome, r.instructions);
   if (!r.stop.detail.empty()) out += fmt::format("  cpu{}: {}\n", r.stop.cpu, r.stop.detail);
   if (r.panic_message) out += fmt::format("panic: {}\n", *r.panic_message);
+  if (r.kexec_plan) {
+    const CrashLoadPlan& p = *r.kexec_plan;
+    out += fmt::format("\nkexec -p: entry {}, flags 0x{:x}, kexec_load -> {}\n", p.entry, p.flags,
+                       r.kexec_load.value_or("not called"));
+    for (const std::string& line : p.log) out += fmt::format("  {}\n", line);
+    for (size_t i = 0; i < p.segments.size(); ++i)
+      out += fmt::format("  segment {}: [{}, +0x{:x}) bufsz 0x{:x}  {}\n", i, p.segments[i].mem, p.segments[i].memsz,
+                         p.segments[i].bufsz(), p.segments[i].what);
+  }
+  if (r.kexec_plan || r.purgatory != "not-reached") out += fmt::format("purgatory: {}\n", r.purgatory);
+  if (r.vmcore_size) out += fmt::format("vmcore: saved, {} bytes\n", *r.vmcore_size);
+  for (const std::string& a : r.analysis) out += fmt::format("analysis: {}\n", a);
   for (const std::string& w : r.warnings) out += fmt::format("warning: {}\n", w);
   if (!checks.empty()) {
     size_t met = 0;
@@ -87,6 +99,9 @@ std::string render_summary_json(const Scenario& s, const RunResult& r, const std
   out += fmt::format("  \"instructions\": {},\n  \"panic\": {},\n", r.instructions,
                      r.panic_message ? json_string(*r.panic_message) : "null");
   out += fmt::format("  \"stop_detail\": {},\n", json_string(r.stop.detail));
+  out += fmt::format("  \"kexec_load\": {},\n", r.kexec_load ? json_string(*r.kexec_load) : "null");
+  out += fmt::format("  \"purgatory\": {},\n", json_string(r.purgatory));
+  out += fmt::format("  \"vmcore_bytes\": {},\n", r.vmcore_size ? fmt::format("{}", *r.vmcore_size) : "null");
   out += fmt::format("  \"expectations\": {{\"met\": {}, \"failed\": {}}}\n}}\n", met, checks.size() - met);
   return out;
 }

@@ -1,6 +1,7 @@
 // What a scenario run produced, before it is written out or checked against expectations.
 #pragma once
 #include "machine/machine.h"
+#include "firmware-less-boot/kexec/crash_load.h"
 #include "machine/stage.h"
 #include <optional>
 #include <string>
@@ -35,6 +36,10 @@ struct RunResult {
   std::vector<StepResult> steps;
   std::vector<std::string> warnings;
   std::optional<uint64_t> vmcore_size;  // set when the dump disk completed a vmcore
+  std::optional<CrashLoadPlan> kexec_plan;  // what kexec -p loaded
+  std::optional<std::string> kexec_load;    // "0" or the errno name kexec_load returned
+  std::string purgatory;                    // digest-ok | digest-mismatch | not-reached
+  std::vector<std::string> analysis;        // host findings after the run (where it stopped, why)
   std::string kernel_path;
   uint64_t kernel_entry = 0;
 };

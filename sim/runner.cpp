@@ -1,89 +1,15 @@
 #include "sim/runner.h"
 #include "machine/error.h"
 #include "sim/boot.h"
+#include "sim/driver.h"
+#include "sim/handoff_analysis.h"
+#include "firmware-less-boot/kernel_image.h"
 
 namespace kdsim {
 
 namespace {
 
 constexpr std::string_view kPanicMarker = "Kernel panic - not syncing: ";  // kernel/panic.c
-
-class ScenarioDriver final : public MachineObserver {
-public:
-  ScenarioDriver(const Scenario& s, const RunOptions& o, RunResult& r) : m_scenario(s), m_options(o), m_result(r) {}
-  void attach(Machine& m) { m_machine = &m; }
-
-  // Called when every CPU waits: hand init its next command, or tell it there is none.
-  bool feed_next_step() {
-    if (!m_hello) return false;
-    if (m_next_step < m_scenario.steps.size()) {
-      const Step& step = m_scenario.steps[m_next_step++];
-      m_result.steps.push_back({step.label, step.command, {}, std::nullopt, m_machine->instructions()});
-      host_event("step", step.label);
-      m_machine->agent().queue_command(step.command);
-      return true;
-    }
-    if (!m_no_more_sent) {
-      m_no_more_sent = true;
-      host_event("no_more_commands", "");
-      m_machine->agent().set_no_more_commands();
-      return true;
-    }
-    return false;
-  }
-
-  void host_event(std::string name, std::string detail, unsigned cpu = 0) {
-    TimelineEvent e{TimelineEvent::Source::Host, std::move(name), {}, std::move(detail)};
-    e.record.sequence = m_result.timeline.size();
-    e.record.instructions = m_machine->instructions();
-    e.record.cpu = cpu;
-    m_result.timeline.push_back(std::move(e));
-  }
-
-  void console_output(std::string_view bytes) override {
-    m_result.console.append(bytes);
-    if (m_options.live_console) m_options.live_console(bytes);
-  }
-  void stage_recorded(const StageRecord& r) override {
-    auto name = stage_name(r.code);
-    TimelineEvent e{TimelineEvent::Source::Guest, name ? std::string(*name) : fmt::format("stage_0x{:x}", r.code), r, {}};
-    e.record.sequence = m_result.timeline.size();
-    m_result.timeline.push_back(std::move(e));
-  }
-  void agent_hello() override {
-    m_hello = true;
-    host_event("agent_hello", "init is up and waits for commands");
-  }
-  void agent_output(std::string_view bytes) override {
-    if (!m_result.steps.empty()) m_result.steps.back().output.append(bytes);
-  }
-  void agent_done(int32_t status) override {
-    if (m_result.steps.empty()) return m_result.warnings.push_back("agent DONE with no command in flight");
-    m_result.steps.back().exit_status = status;
-    host_event("step_done", fmt::format("exit status {}", status));
-  }
-  void dump_complete(uint64_t size) override {
-    m_result.vmcore_size = size;
-    host_event("vmcore_saved", fmt::format("{} bytes", size));
-  }
-  void dump_error(std::string_view what) override {
-    m_result.warnings.push_back(fmt::format("dump disk: {}", what));
-    host_event("dump_error", std::string(what));
-  }
-  void agent_error(std::string_view what) override {
-    m_result.warnings.push_back(fmt::format("agent: {}", what));
-    host_event("agent_error", std::string(what));
-  }
-
-private:
-  const Scenario& m_scenario;
-  const RunOptions& m_options;
-  RunResult& m_result;
-  Machine* m_machine = nullptr;
-  size_t m_next_step = 0;
-  bool m_hello = false;
-  bool m_no_more_sent = false;
-};
 
 std::string outcome_of(StopCause cause) {
   switch (cause) {
@@ -108,8 +34,18 @@ std::optional<std::string> find_panic_message(const std::string& console) {
 }  // namespace
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options) {
+  std::filesystem::path kernel = scenario.kernel.value_or(default_kernel_path(options.kernel_dir, scenario.arch));
+  auto fail = [&](llvm::Error err) -> llvm::Error {
+    std::string why = error_text(std::move(err));
+    if (scenario.kernel) return make_error("{}: kernel.image: {}", scenario.file.string(), why);
+    return make_error("{}: the default {} kernel cannot be used ({}); build it with scripts/setup.sh or pass "
+                      "--kernel-dir", scenario.file.string(), arch_name(scenario.arch), why);
+  };
+  auto image = KernelImage::create(kernel.string(), scenario.arch);
+  if (!image) return fail(image.takeError());
+
   RunResult result;
-  ScenarioDriver driver(scenario, options, result);
+  ScenarioDriver driver(scenario, options, result, *image);
   MachineConfig mc{.arch = scenario.arch, .ram_size = scenario.memory, .cpus = scenario.cpus};
   auto machine = Machine::create(mc, driver);
   if (!machine) return make_error("{}: {}", scenario.file.string(), error_text(machine.takeError()));
@@ -117,21 +53,15 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   driver.attach(m);
   if (!options.vmcore_path.empty()) m.dump_disk().attach(options.vmcore_path);
 
-  std::filesystem::path kernel = scenario.kernel.value_or(default_kernel_path(options.kernel_dir, scenario.arch));
-  auto boot = boot_first_kernel(m, kernel, scenario.cmdline);
-  if (!boot) {
-    std::string why = error_text(boot.takeError());
-    if (scenario.kernel) return make_error("{}: kernel.image: {}", scenario.file.string(), why);
-    return make_error("{}: the default {} kernel cannot be used ({}); build it with scripts/setup.sh or pass "
-                      "--kernel-dir", scenario.file.string(), arch_name(scenario.arch), why);
-  }
+  auto boot = boot_first_kernel(m, *image, scenario.cmdline);
+  if (!boot) return fail(boot.takeError());
   result.kernel_path = kernel.string();
   result.kernel_entry = boot->entry.value();
   driver.host_event("boot", fmt::format("{} entered at {} ({})", kernel.filename().string(), boot->entry, boot->summary));
 
   for (;;) {
     result.stop = m.run(scenario.instruction_limit);
-    if (result.stop.cause == StopCause::AllIdle && driver.feed_next_step()) {
+    if (result.stop.cause == StopCause::AllIdle && driver.feed()) {
       m.wake_idle_cpus();
       continue;
     }
@@ -141,6 +71,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   result.instructions = m.instructions();
   driver.host_event(result.outcome, result.stop.detail, result.stop.cpu);
   result.panic_message = find_panic_message(result.console);
+  analyse_handoff(m, result);
   return result;
 }
 

@@ -92,10 +92,32 @@ llvm::Error parse_kernel(const Fields& f, const YAML::Node& k, Scenario& s) {
   return llvm::Error::success();
 }
 
-llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index) {
-  std::string where = fmt::format("steps[{}]", index);
-  if (auto err = f.only_known_keys(n, where, {"run", "trigger"})) return err;
-  if (n.size() != 1) return f.error(n, where, "must have exactly one of: run, trigger");
+llvm::Expected<Step> parse_corrupt(const Fields& f, const YAML::Node& n, const std::string& where) {
+  if (auto err = f.only_known_keys(n, where, {"segment", "offset"})) return err;
+  auto seg = f.string(n["segment"], where + ".segment");
+  if (!seg) return seg.takeError();
+  Step step{Step::Kind::Corrupt, "", fmt::format("corrupt: {} segment", *seg), *seg, 0};
+  if (n["offset"]) {
+    auto off = f.size(n["offset"], where + ".offset");
+    if (!off) return off.takeError();
+    step.offset = *off;
+    step.label += fmt::format(" +0x{:x}", *off);
+  }
+  return step;
+}
+
+llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index, std::string_view list) {
+  std::string where = fmt::format("{}[{}]", list, index);
+  if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt"})) return err;
+  if (n.size() != 1) return f.error(n, where, "must have exactly one of: corrupt, kexec, run, trigger");
+  if (n["kexec"]) {
+    auto mode = f.string(n["kexec"], where + ".kexec");
+    if (!mode) return mode.takeError();
+    if (*mode != "crash")
+      return f.error(n["kexec"], where + ".kexec", fmt::format("'{}' is not a kexec mode (known: crash)", *mode));
+    return Step{Step::Kind::KexecCrash, "", "kexec -p (load the crash kernel)"};
+  }
+  if (n["corrupt"]) return parse_corrupt(f, n["corrupt"], where + ".corrupt");
   if (n["run"]) {
     auto cmd = f.string(n["run"], where + ".run");
     if (!cmd) return cmd.takeError();
@@ -122,9 +144,62 @@ llvm::Error parse_string_list(const Fields& f, const YAML::Node& n, std::string_
   return llvm::Error::success();
 }
 
+llvm::Error parse_flag(const Fields& f, const YAML::Node& n, std::string_view field, bool& out) {
+  auto v = f.string(n, field);
+  if (!v) return v.takeError();
+  if (*v == "true" || *v == "yes") out = true;
+  else if (*v == "false" || *v == "no") out = false;
+  else return f.error(n, field, fmt::format("'{}' is not true or false", *v));
+  return llvm::Error::success();
+}
+
+llvm::Error parse_kexec(const Fields& f, const YAML::Node& k, Scenario& s) {
+  if (!k) return llvm::Error::success();
+  if (auto err = f.only_known_keys(k, "kexec", {"purgatory", "capture_kernel", "capture_cmdline", "verify_digest",
+                                                "purgatory_console"}))
+    return err;
+  auto path = [&](const char* key, std::optional<std::filesystem::path>& out) -> llvm::Error {
+    if (!k[key]) return llvm::Error::success();
+    auto v = f.string(k[key], std::string("kexec.") + key);
+    if (!v) return v.takeError();
+    if (*v != "default") out = std::filesystem::path(*v).is_absolute() ? std::filesystem::path(*v) : s.file.parent_path() / *v;
+    return llvm::Error::success();
+  };
+  if (auto err = path("purgatory", s.kexec.purgatory)) return err;
+  if (auto err = path("capture_kernel", s.kexec.capture_kernel)) return err;
+  if (k["capture_cmdline"]) {
+    auto v = f.string(k["capture_cmdline"], "kexec.capture_cmdline");
+    if (!v) return v.takeError();
+    s.kexec.capture_cmdline = *v;
+  }
+  if (k["verify_digest"])
+    if (auto err = parse_flag(f, k["verify_digest"], "kexec.verify_digest", s.kexec.verify_digest)) return err;
+  if (k["purgatory_console"])
+    if (auto err = parse_flag(f, k["purgatory_console"], "kexec.purgatory_console", s.kexec.purgatory_console))
+      return err;
+  return llvm::Error::success();
+}
+
 llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
   if (!e) return llvm::Error::success();
-  if (auto err = f.only_known_keys(e, "expect", {"outcome", "panic", "console", "stages"})) return err;
+  if (auto err = f.only_known_keys(e, "expect", {"outcome", "panic", "console", "stages", "kexec_load", "purgatory",
+                                                 "vmcore"}))
+    return err;
+  auto one_of = [&](const char* key, std::set<std::string> allowed, std::optional<std::string>& out) -> llvm::Error {
+    if (!e[key]) return llvm::Error::success();
+    auto v = f.string(e[key], std::string("expect.") + key);
+    if (!v) return v.takeError();
+    if (!allowed.empty() && !allowed.count(*v)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      return f.error(e[key], std::string("expect.") + key, fmt::format("'{}' is not one of {}", *v, list));
+    }
+    out = *v;
+    return llvm::Error::success();
+  };
+  if (auto err = one_of("kexec_load", {}, s.expect.kexec_load)) return err;
+  if (auto err = one_of("purgatory", {"digest-ok", "digest-mismatch", "not-reached"}, s.expect.purgatory)) return err;
+  if (auto err = one_of("vmcore", {"saved", "none"}, s.expect.vmcore)) return err;
   static const std::set<std::string> outcomes = {"power-off", "reset", "guest-fault", "instruction-limit", "hang"};
   if (e["outcome"]) {
     auto o = f.string(e["outcome"], "expect.outcome");
@@ -144,7 +219,8 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
 }
 
 llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) {
-  if (auto err = f.only_known_keys(root, "", {"name", "description", "machine", "kernel", "limits", "steps", "expect"}))
+  if (auto err = f.only_known_keys(root, "", {"name", "description", "machine", "kernel", "limits", "steps",
+                                               "capture_steps", "kexec", "expect"}))
     return err;
   if (root["name"]) {
     auto n = f.string(root["name"], "name");
@@ -168,11 +244,22 @@ llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) 
   if (const YAML::Node st = root["steps"]) {
     if (!st.IsSequence()) return f.error(st, "steps", "must be a list");
     for (size_t i = 0; i < st.size(); ++i) {
-      auto step = parse_step(f, st[i], i);
+      auto step = parse_step(f, st[i], i, "steps");
       if (!step) return step.takeError();
       s.steps.push_back(*step);
     }
   }
+  if (const YAML::Node st = root["capture_steps"]) {
+    if (!st.IsSequence()) return f.error(st, "capture_steps", "must be a list");
+    for (size_t i = 0; i < st.size(); ++i) {
+      auto step = parse_step(f, st[i], i, "capture_steps");
+      if (!step) return step.takeError();
+      s.capture_steps.push_back(*step);
+    }
+  } else {
+    s.capture_steps.push_back({Step::Kind::Run, "save-vmcore", "run: save-vmcore"});
+  }
+  if (auto err = parse_kexec(f, root["kexec"], s)) return err;
   return parse_expect(f, root["expect"], s);
 }
 

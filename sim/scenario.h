@@ -13,10 +13,26 @@
 namespace kdsim {
 
 struct Step {
-  enum class Kind { Run, SysrqTrigger };
+  enum class Kind {
+    Run,           // a command line for init
+    SysrqTrigger,  // echo c > /proc/sysrq-trigger
+    KexecCrash,    // kexec -p: the kexec-tools role, then init's real kexec_load
+    Corrupt,       // fault injection: flip one byte of a loaded kexec segment in guest RAM
+  };
   Kind kind = Kind::Run;
-  std::string command;  // the command line init executes
+  std::string command;  // Run/SysrqTrigger: the command line init executes
   std::string label;    // as written in the scenario, for the transcript
+  std::string segment;  // Corrupt: which segment ("kernel", "dtb", "boot_params", "elfcorehdr", ...)
+  uint64_t offset = 0;  // Corrupt: byte offset inside that segment
+};
+
+// The kexec-tools role's options (kexec -p).
+struct KexecOptions {
+  std::optional<std::filesystem::path> purgatory;       // none: the built purgatory.ro
+  std::optional<std::filesystem::path> capture_kernel;  // none: the first kernel's image
+  std::optional<std::string> capture_cmdline;           // none: first kernel's, without crashkernel=
+  bool verify_digest = true;                            // false: kexec --no-checks (skip_checks)
+  bool purgatory_console = true;                        // purgatory prints to the UART
 };
 
 struct Expectations {
@@ -24,6 +40,9 @@ struct Expectations {
   std::optional<std::string> panic;       // the panic message, e.g. "sysrq triggered crash"
   std::vector<std::string> console;       // lines (substrings) that must appear, in order
   std::vector<std::string> stages;        // stage names that must appear, in order
+  std::optional<std::string> kexec_load;  // "0" or an errno name, e.g. "EADDRNOTAVAIL"
+  std::optional<std::string> purgatory;   // digest-ok | digest-mismatch | not-reached
+  std::optional<std::string> vmcore;      // saved | none
 };
 
 struct Scenario {
@@ -37,6 +56,8 @@ struct Scenario {
   std::string cmdline;
   uint64_t instruction_limit = 2'000'000'000;
   std::vector<Step> steps;
+  std::vector<Step> capture_steps;  // for the capture kernel's init (default: save-vmcore)
+  KexecOptions kexec;
   Expectations expect;
 
   static llvm::Expected<Scenario> load(const std::filesystem::path& file);

@@ -40,6 +40,13 @@ public:
     m_queue.push_back({std::move(command), std::move(blob)});
   }
   void set_no_more_commands() { m_no_more = true; }
+  // A new kernel took over (kexec, kdump): nothing queued for the old one survives.
+  void reset() {
+    m_queue.clear();
+    m_current_blob.clear();
+    m_no_more = false;
+    m_error = ErrorCode::None;
+  }
   bool has_waiting_command() const { return !m_queue.empty(); }
 
 private:

@@ -1,0 +1,289 @@
+#include "firmware-less-boot/kexec/crash_load.h"
+#include "firmware-less-boot/arm64_dtb.h"
+#include "firmware-less-boot/kexec/iomem.h"
+#include "firmware-less-boot/x86_boot.h"
+#include "machine/error.h"
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+namespace kdsim {
+
+namespace {
+
+constexpr uint64_t kPage = 4096;
+constexpr uint64_t k2MiB = 2ull << 20;
+// x86 kexec-tools keeps the core header segment at least this big (crashdump-x86.c).
+constexpr uint64_t kX86ElfcorehdrMin = 16 << 10;
+// Default linear-map bases when the VMCOREINFO text does not say (crashdump-x86.h;
+// arm64: VA_BITS 39, the toy kernel's configuration).
+constexpr uint64_t kX86PageOffset = 0xffff888000000000ull;
+constexpr unsigned kArm64DefaultVaBits = 39;
+
+uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
+
+// NUMBER(name)=value from a VMCOREINFO text (decimal, or hex with 0x as arm64 prints some).
+std::optional<uint64_t> vmcoreinfo_number(std::string_view text, std::string_view name) {
+  std::string key = "NUMBER(" + std::string(name) + ")=";
+  size_t at = text.find(key);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view v = text.substr(at + key.size());
+  v = v.substr(0, v.find('\n'));
+  int base = 10;
+  if (v.starts_with("0x")) v.remove_prefix(2), base = 16;
+  uint64_t out = 0;
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out, base);
+  if (ec != std::errc()) return std::nullopt;
+  return out;
+}
+
+// Hands out memory inside the crash region: low addresses upwards, the top downwards, as
+// kexec-tools' add_buffer (bottom-up for the kernel, top-down for the core header).
+class RegionAllocator {
+public:
+  explicit RegionAllocator(PhysRange r) : m_low(r.base.value()), m_high(r.base.value() + r.size) {}
+  std::optional<PhysAddr> low(uint64_t size, uint64_t align) {
+    uint64_t at = align_up(m_low, align);
+    if (at < m_low || at > m_high || size > m_high - at) return std::nullopt;
+    m_low = at + size;
+    return PhysAddr(at);
+  }
+  std::optional<PhysAddr> high(uint64_t size, uint64_t align) {
+    if (size > m_high - m_low) return std::nullopt;
+    uint64_t at = align_down(m_high - size, align);
+    if (at < m_low) return std::nullopt;
+    m_high = at;
+    return PhysAddr(at);
+  }
+
+private:
+  uint64_t m_low, m_high;
+};
+
+llvm::Error no_room(const CrashLoadPlan& plan, std::string_view what, uint64_t size) {
+  return make_error("kexec: the crash kernel region {} has no room for the {} (0x{:x} bytes)", *plan.crash_region,
+                    what, size);
+}
+
+// The capture kernel, moved so that its lowest 2 MiB-aligned base is the region's first 2 MiB
+// boundary (arm64 booting.rst: 2 MiB-aligned base; the toy kernels run from any such base).
+llvm::Error place_kernel(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {
+  const KernelImage& k = *c.capture_kernel;
+  uint64_t lowest = ~0ull, highest = 0;
+  for (const PhysRange& r : k.footprint()) {
+    lowest = std::min(lowest, r.base.value());
+    highest = std::max(highest, r.base.value() + r.size);
+  }
+  uint64_t linked_base = align_down(lowest, k2MiB);
+  auto base = alloc.low(align_up(highest - linked_base, kPage), k2MiB);
+  if (!base) return no_room(plan, "capture kernel", highest - linked_base);
+  int64_t offset = static_cast<int64_t>(base->value() - linked_base);
+  for (const KernelSegment& s : k.segments()) {
+    if (s.memsz == 0) continue;
+    uint64_t mem = s.paddr.value() + offset;
+    uint64_t pad = mem % kPage;  // kexec_load wants page-aligned segments
+    KexecSegment seg{std::vector<uint8_t>(pad), PhysAddr(mem - pad), align_up(s.memsz + pad, kPage),
+                     fmt::format("kernel segment {}", s.index)};
+    seg.buf.insert(seg.buf.end(), s.bytes.begin(), s.bytes.end());
+    plan.segments.push_back(std::move(seg));
+  }
+  plan.kernel_entry = k.entry_physical(offset);
+  plan.log.push_back(fmt::format("capture kernel {} at {} (moved by 0x{:x}), entry {}", k.name(), *base, offset,
+                                 plan.kernel_entry));
+  return llvm::Error::success();
+}
+
+llvm::Expected<ElfCoreHeaderInput> core_header_input(const CrashLoadConfig& c, const Iomem& iomem) {
+  ElfCoreHeaderInput in;
+  in.arch = c.arch;
+  in.cpu_notes = c.cpu_notes;
+  in.vmcoreinfo = c.vmcoreinfo;
+  in.system_ram = iomem.system_ram(c.arch == Arch::X86_64 ? IomemNameMatch::Contains : IomemNameMatch::Exact);
+  in.crash_kernel = iomem.crash_kernel();
+  if (in.system_ram.empty()) return make_error("{}: no System RAM", "/proc/iomem");
+  // kexec-tools takes the kernel text from "Kernel code"/"Kernel data" and the virtual
+  // address from /proc/kcore; kdsim reads the running kernel's _text symbol instead.
+  auto code = iomem.kernel_code();
+  auto data = iomem.kernel_data();
+  auto text = c.running_kernel ? c.running_kernel->symbol("_text") : std::nullopt;
+  if (!code.empty() && text) {
+    uint64_t end = (data.empty() ? code.front() : data.front()).last() + 1;
+    in.kernel_text = KernelTextRange{code.front().base, *text, align_up(end - code.front().base.value(), kPage)};
+  }
+  if (c.arch == Arch::Arm64) {
+    unsigned va_bits = static_cast<unsigned>(vmcoreinfo_number(c.vmcoreinfo_text, "VA_BITS").value_or(kArm64DefaultVaBits));
+    in.page_offset = ~0ull << va_bits;  // crashdump-arm64.c get_page_offset (>= 5.4 kernels)
+    in.phys_offset = vmcoreinfo_number(c.vmcoreinfo_text, "PHYS_OFFSET")
+                         .value_or(align_down(in.system_ram.front().base.value(), 1ull << 30));
+  } else {
+    in.page_offset = kX86PageOffset;
+  }
+  return in;
+}
+
+llvm::Error place_elfcorehdr(const CrashLoadConfig& c, const Iomem& iomem, RegionAllocator& alloc,
+                             CrashLoadPlan& plan) {
+  auto input = core_header_input(c, iomem);
+  if (!input) return input.takeError();
+  auto hdr = build_elfcorehdr(*input);
+  if (!hdr) return hdr.takeError();
+  uint64_t memsz = align_up(std::max<uint64_t>(hdr->size(), c.arch == Arch::X86_64 ? kX86ElfcorehdrMin : 0), kPage);
+  auto at = alloc.high(memsz, kPage);
+  if (!at) return no_room(plan, "ELF core header", memsz);
+  plan.elfcorehdr = {*at, hdr->size()};
+  plan.log.push_back(fmt::format("elfcorehdr at {}: {} bytes, {} CPU notes", *at, hdr->size(), c.cpu_notes.size()));
+  plan.segments.push_back({std::move(*hdr), *at, memsz, "elfcorehdr"});
+  return llvm::Error::success();
+}
+
+llvm::Error place_arm64_dtb(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {
+  Arm64KdumpChosen chosen{plan.elfcorehdr, {*plan.crash_region}};
+  auto dtb = build_arm64_dtb(c.board_ram, c.cpu_count, c.cmdline, &chosen);
+  if (!dtb) return dtb.takeError();
+  auto at = alloc.low(align_up(dtb->size(), kPage), kPage);
+  if (!at) return no_room(plan, "DTB", dtb->size());
+  plan.boot_data = *at;
+  plan.log.push_back(fmt::format("dtb at {}: bootargs \"{}\", linux,elfcorehdr {}, linux,usable-memory-range {}", *at,
+                                 c.cmdline, plan.elfcorehdr, *plan.crash_region));
+  plan.segments.push_back({std::move(*dtb), *at, 0, "dtb"});
+  plan.segments.back().memsz = align_up(plan.segments.back().buf.size(), kPage);
+  return llvm::Error::success();
+}
+
+// boot_params and the command line in one segment (kexec-bzImage64.c: "setup" segment). The
+// e820 map gives the capture kernel the crash region only, without the core header
+// (crashdump-x86.c: the region "minus the elfcorehdr segment").
+llvm::Error place_x86_boot_params(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {
+  auto at = alloc.low(2 * kPage, kPage);
+  if (!at) return no_room(plan, "boot_params", 2 * kPage);
+  std::string cmdline = fmt::format("{} elfcorehdr={}K", c.cmdline, plan.elfcorehdr.base.value() >> 10);
+  if (cmdline.size() + 1 > X86BootProtocol::kCommandLineSize)
+    return make_error("kexec: the capture kernel command line is {} bytes; at most {}", cmdline.size(),
+                      X86BootProtocol::kCommandLineSize - 1);
+  std::vector<x86::E820Entry> e820;
+  for (const PhysRange& r : subtract_ranges({*plan.crash_region}, {{plan.elfcorehdr.base, align_up(plan.elfcorehdr.size, kPage)}}))
+    e820.push_back({r, x86::E820Type::Ram});
+  std::vector<uint8_t> buf = x86::build_boot_params(e820, at->offset(kPage));
+  buf.resize(kPage + cmdline.size() + 1, 0);
+  std::memcpy(buf.data() + kPage, cmdline.data(), cmdline.size());
+  plan.boot_data = *at;
+  plan.log.push_back(fmt::format("boot_params at {}: {} e820 RAM entries, command line \"{}\"", *at, e820.size(), cmdline));
+  plan.segments.push_back({std::move(buf), *at, 2 * kPage, "boot_params"});
+  return llvm::Error::success();
+}
+
+// Optional symbols: a foreign purgatory may not have them (kdsim_stage_port is kdsim's own).
+llvm::Error set_if_present(PlacedPurgatory& p, std::string_view name, uint64_t value) {
+  auto address = p.symbol_address(name);
+  if (!address) {
+    llvm::consumeError(address.takeError());
+    return llvm::Error::success();
+  }
+  return p.set_symbol_value<uint64_t>(name, value);
+}
+
+llvm::Error set_purgatory_symbols(const CrashLoadConfig& c, PlacedPurgatory& p, const CrashLoadPlan& plan) {
+  if (auto err = set_if_present(p, "kdsim_stage_port", c.stage_port)) return err;
+  if (c.arch == Arch::Arm64) {  // kexec-arm64.c arm64_load_other_segments
+    if (auto err = p.set_symbol_value<uint64_t>("arm64_kernel_entry", plan.kernel_entry.value())) return err;
+    if (auto err = p.set_symbol_value<uint64_t>("arm64_dtb_addr", plan.boot_data.value())) return err;
+    return p.set_symbol_value<uint64_t>("arm64_sink", c.purgatory_uart);
+  }
+  // kexec-bzImage64.c: entry64_regs (rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp, r8..r15, rip).
+  std::array<uint64_t, 17> regs{};
+  if (auto err = p.get_symbol(
+          "entry64_regs", {reinterpret_cast<uint8_t*>(regs.data()), sizeof regs}))
+    return err;
+  auto stack_end = p.symbol_address("stack_end");
+  if (!stack_end) return stack_end.takeError();
+  regs[1] = 0;                           // rbx
+  regs[4] = plan.boot_data.value();      // rsi = boot_params
+  regs[6] = stack_end->value();          // rsp
+  regs[16] = plan.kernel_entry.value();  // rip: the ELF entry of the capture kernel
+  if (auto err = p.set_symbol("entry64_regs", {reinterpret_cast<const uint8_t*>(regs.data()), sizeof regs}))
+    return err;
+  if (c.purgatory_uart) {
+    if (auto err = p.set_symbol_value<uint8_t>("console_serial", 1)) return err;
+    if (auto err = p.set_symbol_value<uint16_t>("serial_base", static_cast<uint16_t>(c.purgatory_uart))) return err;
+  }
+  return p.set_symbol_value<uint8_t>("panic_kernel", 1);
+}
+
+llvm::Error place_purgatory(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {
+  const PurgatoryImage& img = *c.purgatory;
+  auto at = alloc.low(img.memsz(), std::max<uint64_t>(img.alignment(), kPage));
+  if (!at) return no_room(plan, "purgatory", img.memsz());
+  auto placed = img.place(*at);
+  if (!placed) return placed.takeError();
+  if (auto err = set_purgatory_symbols(c, *placed, plan)) return err;
+  auto all = plan.segments;
+  all.push_back(placed->segment());
+  // kexec/kexec.c update_purgatory: hash every segment but the purgatory's own.
+  if (auto err = update_purgatory(*placed, all, c.checks)) return err;
+  plan.entry = placed->entry();
+  plan.purgatory = {*at, placed->memsz()};
+  plan.log.push_back(fmt::format("purgatory {} at {}, entry {}", img.name(), *at, plan.entry));
+  plan.segments.push_back(placed->segment());
+  return llvm::Error::success();
+}
+
+// With nothing reserved kexec-tools stops ("Memory for crashkernel is not reserved"). kdsim
+// goes on and lets the kernel refuse, so its own check (-EADDRNOTAVAIL) is what a scenario
+// sees; the segments go where a reservation at the top of RAM would be.
+PhysRange fallback_region(const Iomem& iomem) {
+  PhysRange top = iomem.system_ram().back();
+  uint64_t size = std::min<uint64_t>(top.size, 256ull << 20);
+  return {PhysAddr(align_down(top.base.value() + top.size - size, k2MiB)), size};
+}
+
+}  // namespace
+
+llvm::Expected<CrashLoadPlan> plan_crash_load(const CrashLoadConfig& c) {
+  auto iomem = Iomem::parse(c.iomem_text);
+  if (!iomem) return iomem.takeError();
+  if (iomem->system_ram().empty()) return make_error("/proc/iomem: no System RAM");
+  CrashLoadPlan plan;
+  plan.flags = kKexecOnCrash | (c.arch == Arch::Arm64 ? kKexecArchAarch64 : kKexecArchX86_64);
+  auto crash = iomem->crash_kernel();
+  if (crash.empty()) {
+    plan.log.push_back("Memory for crashkernel is not reserved (kexec-tools would stop here; kdsim lets the "
+                       "kernel refuse the load)");
+    plan.crash_region = fallback_region(*iomem);
+  } else {
+    plan.crash_region = crash.back();  // x86: the high region (crashdump-x86.c); arm64: the last
+    plan.log.push_back(fmt::format("crash kernel region {}", *plan.crash_region));
+  }
+  RegionAllocator alloc(*plan.crash_region);
+  if (auto err = place_kernel(c, alloc, plan)) return err;
+  if (auto err = place_elfcorehdr(c, *iomem, alloc, plan)) return err;
+  auto boot = c.arch == Arch::Arm64 ? place_arm64_dtb(c, alloc, plan) : place_x86_boot_params(c, alloc, plan);
+  if (boot) return boot;
+  if (auto err = place_purgatory(c, alloc, plan)) return err;
+  auto sorted = prepare_kexec_segments(std::move(plan.segments));
+  if (!sorted) return sorted.takeError();
+  plan.segments = std::move(*sorted);
+  return plan;
+}
+
+std::vector<uint8_t> encode_kexec_load_blob(std::span<const KexecSegment> segments, PhysAddr entry, uint64_t flags) {
+  constexpr uint32_t kMagic = 0x4758454b;  // "KEXG"
+  const uint64_t header = 24 + 32 * segments.size();
+  std::vector<uint8_t> blob(header);
+  auto put = [&](size_t at, auto v) { std::memcpy(blob.data() + at, &v, sizeof v); };
+  put(0, kMagic);
+  put(4, static_cast<uint32_t>(segments.size()));
+  put(8, entry.value());
+  put(16, flags);
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const KexecSegment& s = segments[i];
+    put(24 + 32 * i, static_cast<uint64_t>(blob.size()));
+    put(24 + 32 * i + 8, s.bufsz());
+    put(24 + 32 * i + 16, s.mem.value());
+    put(24 + 32 * i + 24, s.memsz);
+    blob.insert(blob.end(), s.buf.begin(), s.buf.end());
+  }
+  return blob;
+}
+
+}  // namespace kdsim

@@ -1,0 +1,67 @@
+// `kexec -p` in the kexec-tools role: from what the running kernel publishes (/proc/iomem,
+// crash_notes, vmcoreinfo) build the segments of a crash (kdump) load — the capture kernel,
+// its boot data (arm64: a DTB with linux,elfcorehdr and linux,usable-memory-range; x86_64:
+// boot_params with an e820 map of the crash region and "elfcorehdr=" on the command line), the
+// ELF core header and the purgatory with its SHA-256 regions — all inside the crashkernel=
+// region, ready for the guest's real kexec_load(KEXEC_ON_CRASH).
+//
+// Mirrors kexec-tools: kexec/kexec.c (my_load), kexec/arch/arm64/crashdump-arm64.c,
+// kexec/arch/i386/crashdump-x86.c and kexec/crashdump-elf.c. Where kdsim departs from it, the
+// comment at the place says why.
+#pragma once
+#include "firmware-less-boot/kernel_image.h"
+#include "firmware-less-boot/kexec/elfcorehdr.h"
+#include "firmware-less-boot/kexec/kexec_segment.h"
+#include "firmware-less-boot/kexec/purgatory_image.h"
+#include "firmware-less-boot/kexec/sha256_regions.h"
+#include <llvm/Support/Error.h>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kdsim {
+
+// include/uapi/linux/kexec.h
+inline constexpr uint64_t kKexecOnCrash = 0x1;
+inline constexpr uint64_t kKexecArchAarch64 = 183ull << 16;
+inline constexpr uint64_t kKexecArchX86_64 = 62ull << 16;
+
+struct CrashLoadConfig {
+  Arch arch = Arch::Arm64;
+  const KernelImage* running_kernel = nullptr;  // symbols for the kernel-text PT_LOAD
+  const KernelImage* capture_kernel = nullptr;  // the image to load (often the same)
+  const PurgatoryImage* purgatory = nullptr;
+  std::vector<PhysRange> board_ram;  // every RAM range of the machine (arm64 /memory)
+  unsigned cpu_count = 1;
+  std::string cmdline;  // the capture kernel's command line
+
+  // What kexec-tools reads from the running kernel.
+  std::string iomem_text;                      // /proc/iomem
+  std::vector<CrashNoteBuffer> cpu_notes;      // /sys/devices/system/cpu/cpuN/crash_notes{,_size}
+  std::optional<CrashNoteBuffer> vmcoreinfo;   // /sys/kernel/vmcoreinfo
+  std::string vmcoreinfo_text;                 // the note's KEY=VALUE text (VA_BITS, PHYS_OFFSET)
+
+  PurgatoryChecks checks = PurgatoryChecks::Verify;
+  uint64_t purgatory_uart = 0;  // arm64_sink / serial_base; 0: silent purgatory
+  uint64_t stage_port = 0;      // kdsim_stage_port for a purgatory that has the symbol
+};
+
+struct CrashLoadPlan {
+  std::vector<KexecSegment> segments;  // sorted by mem, as kexec-tools hands them over
+  PhysAddr entry;                       // kexec_load entry: the purgatory's purgatory_start
+  uint64_t flags = 0;                   // KEXEC_ON_CRASH | KEXEC_ARCH_*
+  std::optional<PhysRange> crash_region;  // none: nothing reserved (kexec-tools would stop here)
+  PhysAddr kernel_entry;
+  PhysAddr boot_data;                   // DTB (arm64) / boot_params (x86_64)
+  PhysRange elfcorehdr;
+  PhysRange purgatory;
+  std::vector<std::string> log;         // what was decided, one line each (kexec -d style)
+};
+
+llvm::Expected<CrashLoadPlan> plan_crash_load(const CrashLoadConfig& config);
+
+// The "KEXG" blob init turns into kexec_load(entry, nr_segments, segments, flags)
+// (docs/devices.md, "Blobs").
+std::vector<uint8_t> encode_kexec_load_blob(std::span<const KexecSegment> segments, PhysAddr entry, uint64_t flags);
+
+}  // namespace kdsim

@@ -1,0 +1,141 @@
+#include "sim/driver.h"
+#include "firmware-less-boot/kernel_image.h"
+#include "sim/kexec_step.h"
+
+namespace kdsim {
+
+Action ScenarioDriver::command(std::string label, std::string line) {
+  return Action{.label = std::move(label), .command = std::move(line), .blob = {}, .host = {}, .on_done = {}};
+}
+
+bool ScenarioDriver::expand_next_step() {
+  if (m_next_step >= m_steps->size()) return false;
+  const Step& step = (*m_steps)[m_next_step++];
+  KexecStepContext ctx{m_scenario, m_options, m_result, *m_machine, m_kernel};
+  switch (step.kind) {
+  case Step::Kind::Run:
+  case Step::Kind::SysrqTrigger: m_actions.push_back(command(step.label, step.command)); break;
+  case Step::Kind::KexecCrash:
+    host_event("kexec", step.label);
+    m_actions = kexec_crash_actions(ctx);
+    break;
+  case Step::Kind::Corrupt:
+    m_actions.push_back(Action{.label = step.label, .command = {}, .blob = {}, .host = [this, ctx, &step]() -> llvm::Error {
+                                 std::string detail;
+                                 if (auto err = corrupt_segment(ctx, step, detail)) return err;
+                                 host_event("corrupt", detail);
+                                 return llvm::Error::success();
+                               },
+                               .on_done = {}});
+    break;
+  }
+  return true;
+}
+
+bool ScenarioDriver::feed() {
+  if (!m_hello) return false;
+  for (;;) {
+    if (m_actions.empty() && !expand_next_step()) break;
+    if (m_actions.empty()) continue;
+    Action a = std::move(m_actions.front());
+    m_actions.pop_front();
+    if (a.command.empty()) {
+      if (auto err = a.host()) {
+        std::string why = toString(std::move(err));
+        m_result.warnings.push_back(why);
+        host_event("host_action_failed", why);
+      }
+      continue;
+    }
+    std::vector<uint8_t> blob;
+    if (a.blob) {
+      auto b = a.blob();
+      if (!b) {  // the kexec-tools role failed before calling kexec_load, as kexec-tools would
+        std::string why = toString(b.takeError());
+        m_result.warnings.push_back(why);
+        host_event("kexec_failed", why);
+        m_result.kexec_load = "kexec-tools-error";
+        m_actions.clear();
+        continue;
+      }
+      blob = std::move(*b);
+    }
+    m_result.steps.push_back({a.label, a.command, {}, std::nullopt, m_machine->instructions()});
+    host_event("step", a.label + (blob.empty() ? "" : fmt::format(" ({} bytes of segments)", blob.size())));
+    m_machine->agent().queue_command(a.command, std::move(blob));
+    m_in_flight = std::move(a);
+    return true;
+  }
+  if (m_no_more_sent) return false;
+  m_no_more_sent = true;
+  host_event("no_more_commands", "");
+  m_machine->agent().set_no_more_commands();
+  return true;
+}
+
+void ScenarioDriver::enter_capture_kernel() {
+  m_in_capture_kernel = true;
+  m_hello = m_no_more_sent = false;
+  m_actions.clear();
+  m_in_flight.reset();
+  m_steps = &m_scenario.capture_steps;
+  m_next_step = 0;
+  m_machine->agent().reset();
+}
+
+void ScenarioDriver::host_event(std::string name, std::string detail, unsigned cpu) {
+  TimelineEvent e{TimelineEvent::Source::Host, std::move(name), {}, std::move(detail)};
+  e.record.sequence = m_result.timeline.size();
+  e.record.instructions = m_machine->instructions();
+  e.record.cpu = cpu;
+  m_result.timeline.push_back(std::move(e));
+}
+
+void ScenarioDriver::console_output(std::string_view bytes) {
+  m_result.console.append(bytes);
+  if (m_options.live_console) m_options.live_console(bytes);
+}
+
+void ScenarioDriver::stage_recorded(const StageRecord& r) {
+  auto name = stage_name(r.code);
+  TimelineEvent e{TimelineEvent::Source::Guest, name ? std::string(*name) : fmt::format("stage_0x{:x}", r.code), r, {}};
+  e.record.sequence = m_result.timeline.size();
+  m_result.timeline.push_back(std::move(e));
+  if (static_cast<StageCode>(r.code) == StageCode::CaptureEntry && !m_in_capture_kernel) enter_capture_kernel();
+}
+
+void ScenarioDriver::agent_hello() {
+  m_hello = true;
+  host_event("agent_hello", m_in_capture_kernel ? "the capture kernel's init waits for commands"
+                                                : "init is up and waits for commands");
+}
+
+void ScenarioDriver::agent_output(std::string_view bytes) {
+  if (!m_result.steps.empty()) m_result.steps.back().output.append(bytes);
+}
+
+void ScenarioDriver::agent_done(int32_t status) {
+  if (m_result.steps.empty() || !m_in_flight) return m_result.warnings.push_back("agent DONE with no command in flight");
+  m_result.steps.back().exit_status = status;
+  host_event("step_done", fmt::format("exit status {}", status));
+  Action done = std::move(*m_in_flight);
+  m_in_flight.reset();
+  if (done.on_done) done.on_done(m_result.steps.back());
+}
+
+void ScenarioDriver::agent_error(std::string_view what) {
+  m_result.warnings.push_back(fmt::format("agent: {}", what));
+  host_event("agent_error", std::string(what));
+}
+
+void ScenarioDriver::dump_complete(uint64_t size) {
+  m_result.vmcore_size = size;
+  host_event("vmcore_saved", fmt::format("{} bytes", size));
+}
+
+void ScenarioDriver::dump_error(std::string_view what) {
+  m_result.warnings.push_back(fmt::format("dump disk: {}", what));
+  host_event("dump_error", std::string(what));
+}
+
+}  // namespace kdsim

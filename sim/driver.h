@@ -1,0 +1,66 @@
+// Drives a scenario through the guest's init: whenever every CPU waits, the driver hands init
+// its next command (or runs a host action: the kexec-tools role, a fault injection), and it
+// records what comes back. A step may expand into several commands (kexec -p reads
+// /proc/iomem, crash_notes and vmcoreinfo before it calls kexec_load). When the capture kernel
+// starts, the driver switches to the scenario's capture steps.
+#pragma once
+#include "machine/machine.h"
+#include "sim/run_result.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
+#include <deque>
+#include <functional>
+
+namespace kdsim {
+
+class KernelImage;
+
+// One unit of work: a command for init (with an optional blob), or a host action.
+struct Action {
+  std::string label;
+  std::string command;                                  // empty: a host action
+  std::function<llvm::Expected<std::vector<uint8_t>>()> blob;  // computed when the command is sent
+  std::function<llvm::Error()> host;                    // host actions
+  std::function<void(const StepResult&)> on_done;       // commands: runs when init reports DONE
+};
+
+class ScenarioDriver final : public MachineObserver {
+public:
+  ScenarioDriver(const Scenario& scenario, const RunOptions& options, RunResult& result, const KernelImage& kernel)
+      : m_scenario(scenario), m_options(options), m_result(result), m_kernel(kernel), m_steps(&scenario.steps) {}
+  void attach(Machine& m) { m_machine = &m; }
+
+  // Called when every CPU waits. Returns true when it gave the guest something to do.
+  bool feed();
+  void host_event(std::string name, std::string detail, unsigned cpu = 0);
+
+  // MachineObserver
+  void console_output(std::string_view bytes) override;
+  void stage_recorded(const StageRecord& r) override;
+  void agent_hello() override;
+  void agent_output(std::string_view bytes) override;
+  void agent_done(int32_t status) override;
+  void agent_error(std::string_view what) override;
+  void dump_complete(uint64_t size) override;
+  void dump_error(std::string_view what) override;
+
+private:
+  bool expand_next_step();
+  void enter_capture_kernel();
+  Action command(std::string label, std::string line);
+
+  const Scenario& m_scenario;
+  const RunOptions& m_options;
+  RunResult& m_result;
+  const KernelImage& m_kernel;
+  Machine* m_machine = nullptr;
+  const std::vector<Step>* m_steps;
+  size_t m_next_step = 0;
+  std::deque<Action> m_actions;
+  std::optional<Action> m_in_flight;
+  bool m_hello = false;
+  bool m_no_more_sent = false;
+  bool m_in_capture_kernel = false;
+};
+
+}  // namespace kdsim

@@ -1,0 +1,166 @@
+#include "sim/kexec_step.h"
+#include "firmware-less-boot/kexec/crash_load.h"
+#include "machine/error.h"
+#include "sim/boot.h"
+#include <charconv>
+#include <cstring>
+#include <memory>
+#include <sstream>
+
+namespace kdsim {
+
+namespace {
+
+// What the `cat` commands of kexec -p brought back.
+struct Gathered {
+  std::string iomem;
+  std::vector<std::optional<uint64_t>> note_addr, note_size;
+  std::optional<CrashNoteBuffer> vmcoreinfo;
+};
+
+std::optional<uint64_t> parse_number(std::string_view text, int base) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  if (base == 16 && (text.starts_with("0x") || text.starts_with("0X"))) text.remove_prefix(2);
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v, base);
+  if (ec != std::errc() || p != text.data() + text.size() || text.empty()) return std::nullopt;
+  return v;
+}
+
+// "/sys/kernel/vmcoreinfo": "%pa %x\n" (the note's address, then its size in hex).
+std::optional<CrashNoteBuffer> parse_vmcoreinfo_file(std::string_view text) {
+  size_t sp = text.find(' ');
+  if (sp == std::string_view::npos) return std::nullopt;
+  auto addr = parse_number(text.substr(0, sp), 16);
+  auto size = parse_number(text.substr(sp + 1), 16);
+  if (!addr || !size) return std::nullopt;
+  return CrashNoteBuffer{PhysAddr(*addr), *size};
+}
+
+// The VMCOREINFO note's text, read from guest RAM as kexec-tools reads the note through
+// /proc/kcore: a 12-byte header, "VMCOREINFO\0" padded to 12, then the KEY=VALUE text.
+std::string vmcoreinfo_text(Machine& m, const CrashNoteBuffer& note) {
+  uint32_t hdr[3] = {};
+  if (m.ram().read(note.addr, {reinterpret_cast<uint8_t*>(hdr), sizeof hdr})) return {};
+  uint64_t desc = std::min<uint64_t>(hdr[1], note.size > 24 ? note.size - 24 : 0);
+  std::string text(desc, '\0');
+  if (m.ram().read(note.addr.offset(24), {reinterpret_cast<uint8_t*>(text.data()), text.size()})) return {};
+  return text;
+}
+
+// The first kernel's command line minus crashkernel= (a capture kernel reserves nothing).
+std::string capture_cmdline(const Scenario& s) {
+  if (s.kexec.capture_cmdline) return *s.kexec.capture_cmdline;
+  std::istringstream in(s.cmdline);
+  std::string word, out;
+  while (in >> word)
+    if (!word.starts_with("crashkernel=")) out += (out.empty() ? "" : " ") + word;
+  return out;
+}
+
+llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& g) {
+  const Arch arch = ctx.scenario.arch;
+  auto purgatory_path = ctx.scenario.kexec.purgatory.value_or(ctx.options.kernel_dir / arch_name(arch) / "purgatory.ro");
+  auto purgatory = PurgatoryImage::create(purgatory_path.string(), arch);
+  if (!purgatory) return purgatory.takeError();
+  std::optional<KernelImage> other;
+  if (ctx.scenario.kexec.capture_kernel) {
+    auto k = KernelImage::create(ctx.scenario.kexec.capture_kernel->string(), arch);
+    if (!k) return k.takeError();
+    other = std::move(*k);
+  }
+  CrashLoadConfig c{.arch = arch,
+                    .running_kernel = &ctx.running_kernel,
+                    .capture_kernel = other ? &*other : &ctx.running_kernel,
+                    .purgatory = &*purgatory,
+                    .board_ram = ctx.machine.board().ram,
+                    .cpu_count = ctx.machine.cpu_count(),
+                    .cmdline = capture_cmdline(ctx.scenario),
+                    .iomem_text = g.iomem};
+  for (size_t i = 0; i < g.note_addr.size(); ++i)  // kexec-tools skips CPUs without the file
+    if (g.note_addr[i]) c.cpu_notes.push_back({PhysAddr(*g.note_addr[i]), g.note_size[i].value_or(0)});
+  c.vmcoreinfo = g.vmcoreinfo;
+  if (g.vmcoreinfo) c.vmcoreinfo_text = vmcoreinfo_text(ctx.machine, *g.vmcoreinfo);
+  c.checks = ctx.scenario.kexec.verify_digest ? PurgatoryChecks::Verify : PurgatoryChecks::Skip;
+  c.purgatory_uart = ctx.scenario.kexec.purgatory_console ? ctx.machine.board().uart.value() : 0;
+  c.stage_port = ctx.machine.board().stage_port.value();
+  return plan_crash_load(c);
+}
+
+Action cat(std::string path, std::function<void(const StepResult&)> on_done) {
+  return Action{.label = "kexec -p: cat " + path, .command = "cat " + path, .blob = {}, .host = {},
+                .on_done = std::move(on_done)};
+}
+
+}  // namespace
+
+std::optional<std::string> parse_kexec_load_output(std::string_view output) {
+  constexpr std::string_view kPrefix = "kexec_load: ";
+  size_t at = output.find(kPrefix);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view rest = output.substr(at + kPrefix.size());
+  rest = rest.substr(0, rest.find('\n'));
+  if (rest.starts_with("0")) return "0";
+  size_t open = rest.find('('), close = rest.find(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return std::string(rest);
+  return std::string(rest.substr(open + 1, close - open - 1));
+}
+
+std::deque<Action> kexec_crash_actions(const KexecStepContext& ctx) {
+  auto g = std::make_shared<Gathered>();
+  const unsigned cpus = ctx.machine.cpu_count();
+  g->note_addr.resize(cpus);
+  g->note_size.resize(cpus);
+  std::deque<Action> actions;
+  actions.push_back(cat("/proc/iomem", [g](const StepResult& r) { g->iomem = r.output; }));
+  for (unsigned i = 0; i < cpus; ++i) {
+    std::string dir = fmt::format("/sys/devices/system/cpu/cpu{}/", i);
+    actions.push_back(cat(dir + "crash_notes", [g, i](const StepResult& r) {
+      if (r.exit_status == 0) g->note_addr[i] = parse_number(r.output, 16);
+    }));
+    actions.push_back(cat(dir + "crash_notes_size", [g, i](const StepResult& r) {
+      if (r.exit_status == 0) g->note_size[i] = parse_number(r.output, 10);
+    }));
+  }
+  actions.push_back(cat("/sys/kernel/vmcoreinfo", [g](const StepResult& r) {
+    if (r.exit_status == 0) g->vmcoreinfo = parse_vmcoreinfo_file(r.output);
+  }));
+  RunResult* result = &ctx.result;
+  actions.push_back(Action{
+      .label = "kexec -p: kexec_load(KEXEC_ON_CRASH)",
+      .command = "kexec-load",
+      .blob = [ctx, g]() -> llvm::Expected<std::vector<uint8_t>> {
+        auto p = plan(ctx, *g);
+        if (!p) return p.takeError();
+        ctx.result.kexec_plan = std::move(*p);
+        const CrashLoadPlan& pl = *ctx.result.kexec_plan;
+        return encode_kexec_load_blob(pl.segments, pl.entry, pl.flags);
+      },
+      .host = {},
+      .on_done = [result](const StepResult& r) { result->kexec_load = parse_kexec_load_output(r.output); }});
+  return actions;
+}
+
+llvm::Error corrupt_segment(const KexecStepContext& ctx, const Step& step, std::string& detail) {
+  if (!ctx.result.kexec_plan)
+    return make_error("{}: {} needs a kexec step before it (nothing is loaded)", ctx.scenario.file.string(), step.label);
+  for (const KexecSegment& s : ctx.result.kexec_plan->segments) {
+    if (!s.what.starts_with(step.segment)) continue;
+    if (step.offset >= s.memsz)
+      return make_error("{}: {}: offset 0x{:x} is beyond the segment ({} bytes)", ctx.scenario.file.string(),
+                        step.label, step.offset, s.memsz);
+    PhysAddr at = s.mem.offset(step.offset);
+    uint8_t* p = ctx.machine.ram().host_ptr(at, 1);
+    if (!p) return make_error("{}: {}: {} is not RAM", ctx.scenario.file.string(), step.label, at);
+    uint8_t before = *p;
+    *p = static_cast<uint8_t>(~before);
+    detail = fmt::format("flipped the byte at {} ({} +0x{:x}): 0x{:02x} -> 0x{:02x}", at, s.what, step.offset, before, *p);
+    return llvm::Error::success();
+  }
+  std::string names;
+  for (const KexecSegment& s : ctx.result.kexec_plan->segments) names += (names.empty() ? "" : ", ") + s.what;
+  return make_error("{}: {}: no loaded segment is called '{}' (loaded: {})", ctx.scenario.file.string(), step.label,
+                    step.segment, names);
+}
+
+}  // namespace kdsim
