@@ -76,8 +76,9 @@ llvm::Error place_kernel(const CrashLoadConfig& c, RegionAllocator& alloc, Crash
     highest = std::max(highest, r.base.value() + r.size);
   }
   uint64_t linked_base = align_down(lowest, k2MiB);
-  auto base = alloc.low(align_up(highest - linked_base, kPage), k2MiB);
-  if (!base) return no_room(plan, "capture kernel", highest - linked_base);
+  const uint64_t size = align_up(highest - linked_base, kPage);
+  auto base = alloc.low(size, k2MiB);
+  if (!base) return no_room(plan, "capture kernel", size);
   int64_t offset = static_cast<int64_t>(base->value() - linked_base);
   for (const KernelSegment& s : k.segments()) {
     if (s.memsz == 0) continue;
@@ -217,14 +218,18 @@ llvm::Error place_purgatory(const CrashLoadConfig& c, RegionAllocator& alloc, Cr
   auto placed = img.place(*at);
   if (!placed) return placed.takeError();
   if (auto err = set_purgatory_symbols(c, *placed, plan)) return err;
-  auto all = plan.segments;
-  all.push_back(placed->segment());
-  // kexec/kexec.c update_purgatory: hash every segment but the purgatory's own.
-  if (auto err = update_purgatory(*placed, all, c.checks)) return err;
+  // kexec/kexec.c: segments are sorted (add_buffer) before update_purgatory hashes every
+  // segment but the purgatory's own, in that order.
+  plan.segments.push_back(placed->segment());
+  auto sorted = prepare_kexec_segments(std::move(plan.segments));
+  if (!sorted) return sorted.takeError();
+  plan.segments = std::move(*sorted);
+  if (auto err = update_purgatory(*placed, plan.segments, c.checks)) return err;
+  for (KexecSegment& s : plan.segments)
+    if (s.mem == *at) s = placed->segment();  // now with the regions and digest filled in
   plan.entry = placed->entry();
   plan.purgatory = {*at, placed->memsz()};
   plan.log.push_back(fmt::format("purgatory {} at {}, entry {}", img.name(), *at, plan.entry));
-  plan.segments.push_back(placed->segment());
   return llvm::Error::success();
 }
 
@@ -260,9 +265,6 @@ llvm::Expected<CrashLoadPlan> plan_crash_load(const CrashLoadConfig& c) {
   auto boot = c.arch == Arch::Arm64 ? place_arm64_dtb(c, alloc, plan) : place_x86_boot_params(c, alloc, plan);
   if (boot) return boot;
   if (auto err = place_purgatory(c, alloc, plan)) return err;
-  auto sorted = prepare_kexec_segments(std::move(plan.segments));
-  if (!sorted) return sorted.takeError();
-  plan.segments = std::move(*sorted);
   return plan;
 }
 

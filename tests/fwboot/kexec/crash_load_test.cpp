@@ -1,0 +1,158 @@
+// plan_crash_load (kexec -p) with the real arm64 kernel and purgatory of this build tree.
+#include "firmware-less-boot/kexec/crash_load.h"
+#include "firmware-less-boot/kexec/sha256_regions.h"
+#include <doctest/doctest.h>
+#include <cstring>
+
+extern "C" {
+#include <libfdt.h>
+}
+
+using namespace kdsim;
+
+namespace {
+
+// A 1 GiB arm64 machine with crashkernel=256M, in Linux's /proc/iomem format.
+constexpr std::string_view kIomem =
+    "09000000-09000fff : pl011@9000000\n"
+    "40000000-7fffffff : System RAM\n"
+    "  40200000-4021ffff : Kernel code\n"
+    "  40220000-4022cfff : Kernel data\n"
+    "  6fe00000-7fdfffff : Crash kernel\n";
+
+struct Fixture {
+  KernelImage kernel = std::move(*KernelImage::create(KDSIM_KERNEL_ARM64, Arch::Arm64));
+  PurgatoryImage purgatory = std::move(*PurgatoryImage::create(KDSIM_PURGATORY_ARM64, Arch::Arm64));
+  CrashLoadConfig config() const {
+    return {.arch = Arch::Arm64,
+            .running_kernel = &kernel,
+            .capture_kernel = &kernel,
+            .purgatory = &purgatory,
+            .board_ram = {{PhysAddr(0x40000000), 1ull << 30}},
+            .cpu_count = 2,
+            .cmdline = "console=ttyAMA0",
+            .iomem_text = std::string(kIomem),
+            .cpu_notes = {{PhysAddr(0x40230000), 424}, {PhysAddr(0x402301a8), 424}},
+            .vmcoreinfo = CrashNoteBuffer{PhysAddr(0x40240000), 4132},
+            .vmcoreinfo_text = "OSRELEASE=0.1.0-kdsim\nNUMBER(VA_BITS)=39\nNUMBER(PHYS_OFFSET)=0x40000000\n",
+            .checks = PurgatoryChecks::Verify,
+            .purgatory_uart = 0x09000000,
+            .stage_port = 0x0a000200};
+  }
+};
+
+const KexecSegment& find(const CrashLoadPlan& p, std::string_view what) {
+  for (const KexecSegment& s : p.segments)
+    if (s.what.starts_with(what)) return s;
+  FAIL("no segment " << what);
+  return p.segments.front();
+}
+
+uint64_t read_u64(const std::vector<uint8_t>& b, size_t at) {
+  uint64_t v;
+  std::memcpy(&v, b.data() + at, 8);
+  return v;
+}
+
+}  // namespace
+
+TEST_CASE("kexec crash load (arm64): every segment inside the crash region, page aligned, sorted") {
+  Fixture f;
+  auto plan = plan_crash_load(f.config());
+  REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
+  PhysRange region{PhysAddr(0x6fe00000), 0x10000000};
+  CHECK(plan->crash_region->base == region.base);
+  CHECK(plan->flags == (kKexecOnCrash | kKexecArchAarch64));
+  REQUIRE(plan->segments.size() >= 4);
+  for (size_t i = 0; i < plan->segments.size(); ++i) {
+    const KexecSegment& s = plan->segments[i];
+    CAPTURE(s.what);
+    CHECK(region.contains(s.mem, s.memsz));
+    CHECK(s.mem.is_aligned(4096));
+    CHECK(s.memsz % 4096 == 0);
+    if (i) CHECK(plan->segments[i - 1].mem < s.mem);
+  }
+  // The kernel moves to the region's first 2 MiB boundary; its entry moves with it.
+  CHECK(find(*plan, "kernel").mem == PhysAddr(0x6fe00000));
+  CHECK(plan->kernel_entry == PhysAddr(0x6fe00000));
+  CHECK(plan->entry == plan->purgatory.base);  // purgatory_start is .text+0
+  CHECK(find(*plan, "elfcorehdr").mem.value() + find(*plan, "elfcorehdr").memsz == 0x7fe00000);  // top-down
+}
+
+TEST_CASE("kexec crash load (arm64): the DTB tells the capture kernel its core header and memory") {
+  Fixture f;
+  auto plan = plan_crash_load(f.config());
+  REQUIRE(bool(plan));
+  const KexecSegment& dtb = find(*plan, "dtb");
+  REQUIRE(fdt_check_header(dtb.buf.data()) == 0);
+  int chosen = fdt_path_offset(dtb.buf.data(), "/chosen");
+  REQUIRE(chosen >= 0);
+  int len = 0;
+  auto* hdr = static_cast<const fdt64_t*>(fdt_getprop(dtb.buf.data(), chosen, "linux,elfcorehdr", &len));
+  REQUIRE(len == 16);
+  CHECK(fdt64_to_cpu(hdr[0]) == plan->elfcorehdr.base.value());
+  CHECK(fdt64_to_cpu(hdr[1]) == plan->elfcorehdr.size);
+  auto* usable = static_cast<const fdt64_t*>(fdt_getprop(dtb.buf.data(), chosen, "linux,usable-memory-range", &len));
+  REQUIRE(len == 16);
+  CHECK(fdt64_to_cpu(usable[0]) == 0x6fe00000);
+  CHECK(fdt64_to_cpu(usable[1]) == 0x10000000);
+  CHECK(std::string(static_cast<const char*>(fdt_getprop(dtb.buf.data(), chosen, "bootargs", &len))) == "console=ttyAMA0");
+}
+
+TEST_CASE("kexec crash load (arm64): purgatory symbols and a digest over every other segment") {
+  Fixture f;
+  auto plan = plan_crash_load(f.config());
+  REQUIRE(bool(plan));
+  const KexecSegment& purg = find(*plan, "purgatory");
+  auto placed = f.purgatory.place(purg.mem);
+  REQUIRE(bool(placed));
+  auto offset_of = [&](const char* name) { return placed->symbol_address(name)->value() - purg.mem.value(); };
+  CHECK(read_u64(purg.buf, offset_of("arm64_kernel_entry")) == plan->kernel_entry.value());
+  CHECK(read_u64(purg.buf, offset_of("arm64_dtb_addr")) == find(*plan, "dtb").mem.value());
+  CHECK(read_u64(purg.buf, offset_of("arm64_sink")) == 0x09000000);
+  CHECK(read_u64(purg.buf, offset_of("kdsim_stage_port")) == 0x0a000200);
+  auto digest = compute_sha256_regions(plan->segments, purg.mem);
+  REQUIRE(bool(digest));
+  CHECK(std::memcmp(purg.buf.data() + offset_of("sha256_digest"), digest->digest.data(), 32) == 0);
+  CHECK(digest->regions[plan->segments.size() - 1].len == 0);  // the purgatory is not hashed
+}
+
+TEST_CASE("kexec crash load: no Crash kernel in /proc/iomem still plans (the kernel refuses it)") {
+  Fixture f;
+  CrashLoadConfig c = f.config();
+  c.iomem_text = "40000000-7fffffff : System RAM\n";
+  auto plan = plan_crash_load(c);
+  REQUIRE(bool(plan));
+  CHECK(plan->log.front().starts_with("Memory for crashkernel is not reserved"));
+}
+
+TEST_CASE("kexec crash load: a region too small is an error naming it") {
+  Fixture f;
+  CrashLoadConfig c = f.config();
+  c.iomem_text = "40000000-7fffffff : System RAM\n  7ff00000-7fffffff : Crash kernel\n";
+  auto plan = plan_crash_load(c);
+  REQUIRE(!plan);
+  CHECK(toString(plan.takeError()) ==
+        "kexec: the crash kernel region [P0x7ff00000, P0x80000000) has no room for the capture kernel (0x2d000 bytes)");
+}
+
+TEST_CASE("kexec-load blob: header, segment table and data in the documented layout") {
+  std::vector<KexecSegment> segs = {{{1, 2, 3}, PhysAddr(0x1000), 0x1000, "a"}, {{}, PhysAddr(0x3000), 0x2000, "b"}};
+  auto blob = encode_kexec_load_blob(segs, PhysAddr(0x1000), 0xb70001);
+  REQUIRE(blob.size() == 24 + 64 + 3);
+  uint32_t magic, nr;
+  std::memcpy(&magic, blob.data(), 4);
+  std::memcpy(&nr, blob.data() + 4, 4);
+  CHECK(magic == 0x4758454b);
+  CHECK(nr == 2);
+  CHECK(read_u64(blob, 8) == 0x1000);
+  CHECK(read_u64(blob, 16) == 0xb70001);
+  CHECK(read_u64(blob, 24) == 88);  // buf_offset of segment 0
+  CHECK(read_u64(blob, 32) == 3);
+  CHECK(read_u64(blob, 40) == 0x1000);
+  CHECK(read_u64(blob, 48) == 0x1000);
+  CHECK(read_u64(blob, 56) == 91);  // segment 1: its (empty) data after segment 0's 3 bytes
+  CHECK(read_u64(blob, 64) == 0);   // segment 1: bufsz 0
+  CHECK(read_u64(blob, 80) == 0x2000);
+  CHECK(blob[88] == 1);
+}
