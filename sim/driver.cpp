@@ -1,6 +1,7 @@
 #include "sim/driver.h"
 #include "firmware-less-boot/kernel_image.h"
 #include "sim/kexec_step.h"
+#include "sim/ram_snapshot.h"
 
 namespace kdsim {
 
@@ -102,6 +103,14 @@ void ScenarioDriver::stage_recorded(const StageRecord& r) {
   e.record.sequence = m_result.timeline.size();
   m_result.timeline.push_back(std::move(e));
   if (static_cast<StageCode>(r.code) == StageCode::CaptureEntry && !m_in_capture_kernel) enter_capture_kernel();
+  if (static_cast<StageCode>(r.code) == StageCode::PurgatoryEntry && !m_options.ram_snapshot_path.empty() &&
+      !m_snapshot_taken) {
+    m_snapshot_taken = true;
+    if (auto err = write_ram_snapshot(m_machine->ram(), m_options.ram_snapshot_path))
+      m_result.warnings.push_back(toString(std::move(err)));
+    else
+      host_event("ram_snapshot", m_options.ram_snapshot_path.string());
+  }
 }
 
 void ScenarioDriver::agent_hello() {

@@ -61,6 +61,7 @@ private:
   bool m_hello = false;
   bool m_no_more_sent = false;
   bool m_in_capture_kernel = false;
+  bool m_snapshot_taken = false;
 };
 
 }  // namespace kdsim

@@ -16,6 +16,7 @@ struct RunArgs {
   std::string scenario;
   std::string out_dir;
   std::string kernel_dir;
+  std::string ram_snapshot;
   bool quiet = false;
 };
 
@@ -42,6 +43,7 @@ int run_command(const RunArgs& args) {
   std::filesystem::path out = args.out_dir.empty() ? std::filesystem::path("out") / scenario->name
                                                   : std::filesystem::path(args.out_dir);
   options.vmcore_path = out / "vmcore";
+  options.ram_snapshot_path = args.ram_snapshot;
   auto result = run_scenario(*scenario, options);
   if (!result) return input_error(result.takeError());
   auto checks = check_expectations(scenario->expect, *result);
@@ -71,6 +73,8 @@ int main(int argc, char** argv) {
   run->add_option("--kernel-dir", run_args.kernel_dir,
                   "Directory holding <arch>/kernel.elf (default: $KDSIM_KERNEL_DIR or the build tree)");
   run->add_flag("-q,--quiet", run_args.quiet, "Do not print the guest console live");
+  run->add_option("--ram-snapshot", run_args.ram_snapshot,
+                  "Write guest RAM to this sparse file (offset = physical address) when purgatory starts");
   run->footer(kExitCodeHelp);
 
   try {

@@ -12,6 +12,9 @@ struct RunOptions {
   std::filesystem::path kernel_dir;                  // where <arch>/kernel.elf is found by default
   std::function<void(std::string_view)> live_console;  // may be empty
   std::filesystem::path vmcore_path;                 // where the dump disk's file goes (empty: none)
+  // Debug/test: when the purgatory starts (the crashed kernel's memory is final: only the
+  // crash region changes after it), write guest RAM here as a sparse file, offset = PA.
+  std::filesystem::path ram_snapshot_path;
 };
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options);

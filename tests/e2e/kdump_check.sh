@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# End-to-end check of a kdump scenario's vmcore:
+#  - kdsim run saves OUTDIR/vmcore and a RAM snapshot taken when purgatory starts;
+#  - vmcore_check: ET_CORE layout, one NT_PRSTATUS per CPU + VMCOREINFO, PT_LOADs outside the
+#    crash region, every PT_LOAD byte equal to guest RAM at the hand-off;
+#  - readelf -n / -l, as a user would look at it;
+#  - gdb (x86_64) / gdb-multiarch (arm64): `bt` on the first kernel's ELF + the vmcore shows the
+#    crashing function and its callers up the sysrq path.
+#   kdump_check.sh KDSIM VMCORE_CHECK SCENARIO KERNEL_ELF ARCH CPUS WORKDIR
+set -euo pipefail
+kdsim=$1 checker=$2 scenario=$3 kernel=$4 arch=$5 cpus=$6 work=$7
+rm -rf "$work" && mkdir -p "$work"
+"$kdsim" run "$scenario" -o "$work/out" --quiet --ram-snapshot "$work/ram.snapshot" >"$work/run.log"
+vmcore=$work/out/vmcore
+[ -f "$vmcore" ] || { echo "no vmcore saved"; tail -30 "$work/run.log"; exit 1; }
+
+# The crash region, from the first kernel's /proc/iomem as the transcript shows it.
+region=$(grep -m1 -o 'crash kernel region \[P0x[0-9a-f]*, P0x[0-9a-f]*)' "$work/out/transcript.txt" || true)
+start=$(sed -E 's/.*\[P(0x[0-9a-f]+), P(0x[0-9a-f]+)\).*/\1/' <<<"$region")
+end=$(sed -E 's/.*\[P(0x[0-9a-f]+), P(0x[0-9a-f]+)\).*/\2/' <<<"$region")
+[ -n "$region" ] || { echo "no crash region in the transcript"; exit 1; }
+"$checker" "$vmcore" "$arch" "$cpus" "$work/ram.snapshot" "$start" "$((end - start))"
+
+notes=$(readelf -n "$vmcore")
+prstatus=$(grep -c 'NT_PRSTATUS' <<<"$notes" || true)
+[ "$prstatus" -eq "$cpus" ] || { echo "readelf -n: $prstatus NT_PRSTATUS notes, want $cpus"; echo "$notes"; exit 1; }
+grep -q 'VMCOREINFO' <<<"$notes" || { echo "readelf -n: no VMCOREINFO note"; echo "$notes"; exit 1; }
+readelf -l "$vmcore" | grep -E 'NOTE|LOAD'
+
+gdb=gdb
+[ "$arch" = arm64 ] && gdb=gdb-multiarch
+bt=$($gdb -nx -batch -ex 'set pagination off' -ex bt "$kernel" "$vmcore" 2>&1 || true)
+echo "$bt"
+grep -qE '^#0 .*sysrq_handle_crash' <<<"$bt" || { echo "gdb bt: the innermost frame is not sysrq_handle_crash"; exit 1; }
+grep -q 'write_sysrq_trigger' <<<"$bt" || { echo "gdb bt: no write_sysrq_trigger caller"; exit 1; }
+echo "kdump_check: vmcore of $arch OK"
