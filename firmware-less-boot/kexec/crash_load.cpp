@@ -109,8 +109,13 @@ llvm::Expected<ElfCoreHeaderInput> core_header_input(const CrashLoadConfig& c, c
   auto data = iomem.kernel_data();
   auto text = c.running_kernel ? c.running_kernel->symbol("_text") : std::nullopt;
   if (!code.empty() && text) {
+    // arm64 "Kernel code" starts at _stext; kexec-tools (crashdump-arm64.c) moves the start
+    // back to _text so that the PT_LOAD's p_vaddr and p_paddr name the same byte.
+    uint64_t paddr = code.front().base.value();
+    auto stext = c.running_kernel->symbol("_stext");
+    if (c.arch == Arch::Arm64 && stext && *stext >= *text && paddr >= *stext - *text) paddr -= *stext - *text;
     uint64_t end = (data.empty() ? code.front() : data.front()).last() + 1;
-    in.kernel_text = KernelTextRange{code.front().base, *text, align_up(end - code.front().base.value(), kPage)};
+    in.kernel_text = KernelTextRange{PhysAddr(paddr), *text, align_up(end - paddr, kPage)};
   }
   if (c.arch == Arch::Arm64) {
     unsigned va_bits = static_cast<unsigned>(vmcoreinfo_number(c.vmcoreinfo_text, "VA_BITS").value_or(kArm64DefaultVaBits));

@@ -8,13 +8,17 @@
  *         run it with real system calls, write its output to /dev/agent, then write
  *         "done <status>" to /dev/agent-status.
  *
- * Commands: "echo TEXT", "echo TEXT > PATH", "cat PATH", "poweroff", "reboot".
+ * Commands: "echo TEXT", "echo TEXT > PATH", "cat PATH", "poweroff", "reboot", and the kdump
+ * tools: "kexec-load [-u] [-p]" (the KEXG blob of /dev/agent-blob -> kexec_load(2), like
+ * kexec-tools' kexec -l / -p), "kexec-exec" (kexec -e: reboot(LINUX_REBOOT_CMD_KEXEC)) and
+ * "save-vmcore" (sendfile(/dev/dumpdisk, /proc/vmcore), the capture kernel's makedumpfile/cp).
  * Anything else: "sh: NAME: not found", status 127. Without an agent (QEMU) init says so on
  * the console (fd 1 = /dev/console, opened by the kernel) and powers off.
  */
 #include <initlib.h>
 #include <asm-generic/errno-base.h>
 #include <linux/fcntl.h>
+#include <linux/kexec.h>
 #include <linux/reboot.h>
 
 #define CMD_MAX 4096
@@ -28,6 +32,19 @@ struct session {
 
 static char cmd_buf[CMD_MAX + 1];
 static char io_buf[4096];
+
+/*
+ * The kexec-load blob (docs/devices.md "Blobs"): read whole into init's .bss, which the
+ * kernel's ELF loader maps (zeroed) like any PT_LOAD memsz. 8 MiB holds a kernel image, a DTB,
+ * a purgatory and an ELF core header with room to spare.
+ */
+#define BLOB_MAX (8u << 20)
+#define KEXG_MAGIC 0x4758454bu /* "KEXG" */
+#define KEXG_HDR_SIZE 24u
+#define KEXG_SEG_SIZE 32u
+#define KEXG_MAX_SEGMENTS 64u /* more than KEXEC_SEGMENT_MAX, so the kernel's -EINVAL shows */
+static unsigned char blob_buf[BLOB_MAX] __attribute__((aligned(4096)));
+static struct kexec_segment kexec_segs[KEXG_MAX_SEGMENTS];
 
 static void out(const struct session *s, const char *str)
 {
@@ -142,6 +159,177 @@ static int cmd_cat(const struct session *s, char *args)
 	return 0;
 }
 
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	return (uint64_t)get_u32(p) | (uint64_t)get_u32(p + 4) << 32;
+}
+
+static void out_num(const struct session *s, long v)
+{
+	char num[24];
+	fmt_int(num, v);
+	out(s, num);
+}
+
+/* "kexec_load: 0" or "kexec_load: -<n> (<NAME>)"; returns the exit status (n). */
+static int report_kexec_load(const struct session *s, long r)
+{
+	out(s, "kexec_load: ");
+	out_num(s, r);
+	if (r < 0) {
+		out(s, " (");
+		out(s, errno_name((int)-r));
+		out(s, ")");
+	}
+	out(s, "\n");
+	return r < 0 ? (int)-r : 0;
+}
+
+/*
+ * kexec-load [-u] [-p]: with -u, unload (kexec_load with no segments; -p: the crash image).
+ * Otherwise read the KEXG blob, build struct kexec_segment[] pointing into it and call
+ * kexec_load(entry, nr_segments, segments, flags) with the blob's flags. Blob problems print
+ * "kexec-load: <why>" and exit 1; the syscall's result is the exit status (its errno).
+ */
+static int cmd_kexec_load(const struct session *s, char *args)
+{
+	bool unload = false, crash = false;
+	for (char *p = skip_spaces(args); *p; p = skip_spaces(p)) {
+		char *word = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p)
+			*p++ = '\0';
+		if (!strcmp(word, "-u"))
+			unload = true;
+		else if (!strcmp(word, "-p"))
+			crash = true;
+		else {
+			out(s, "kexec-load: unknown option ");
+			out(s, word);
+			out(s, "\n");
+			return 1;
+		}
+	}
+	if (unload)
+		return report_kexec_load(s, sys_kexec_load(0, 0, NULL, crash ? KEXEC_ON_CRASH : 0));
+
+	int fd = sys_open("/dev/agent-blob", O_RDONLY);
+	if (fd < 0) {
+		out_error(s, "kexec-load", "/dev/agent-blob", fd);
+		return 1;
+	}
+	size_t total = 0;
+	for (;;) {
+		if (total == BLOB_MAX) {
+			char probe;
+			ssize_t n = sys_read(fd, &probe, 1);
+			if (n > 0) {
+				sys_close(fd);
+				out(s, "kexec-load: blob larger than ");
+				out_num(s, BLOB_MAX);
+				out(s, " bytes\n");
+				return 1;
+			}
+			break;
+		}
+		ssize_t n = sys_read(fd, blob_buf + total, BLOB_MAX - total);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			sys_close(fd);
+			out_error(s, "kexec-load", "/dev/agent-blob", (int)n);
+			return 1;
+		}
+		total += (size_t)n;
+	}
+	sys_close(fd);
+
+	if (total == 0) {
+		out(s, "kexec-load: no blob\n");
+		return 1;
+	}
+	if (total < KEXG_HDR_SIZE || get_u32(blob_buf) != KEXG_MAGIC) {
+		out(s, "kexec-load: not a KEXG blob\n");
+		return 1;
+	}
+	uint32_t nr = get_u32(blob_buf + 4);
+	uint64_t entry = get_u64(blob_buf + 8);
+	uint64_t flags = get_u64(blob_buf + 16);
+	if (nr > KEXG_MAX_SEGMENTS) {
+		out(s, "kexec-load: too many segments in the blob\n");
+		return 1;
+	}
+	if (KEXG_HDR_SIZE + (size_t)nr * KEXG_SEG_SIZE > total) {
+		out(s, "kexec-load: blob truncated (segment table)\n");
+		return 1;
+	}
+	for (uint32_t i = 0; i < nr; i++) {
+		const unsigned char *d = blob_buf + KEXG_HDR_SIZE + i * KEXG_SEG_SIZE;
+		uint64_t off = get_u64(d), bufsz = get_u64(d + 8);
+		if (off > total || bufsz > total - off) {
+			out(s, "kexec-load: segment ");
+			out_num(s, (long)i);
+			out(s, " lies outside the blob\n");
+			return 1;
+		}
+		kexec_segs[i].buf = blob_buf + off;
+		kexec_segs[i].bufsz = (size_t)bufsz;
+		kexec_segs[i].mem = (const void *)(uintptr_t)get_u64(d + 16);
+		kexec_segs[i].memsz = (size_t)get_u64(d + 24);
+	}
+	return report_kexec_load(s, sys_kexec_load((unsigned long)entry, nr, kexec_segs,
+	                                           (unsigned long)flags));
+}
+
+/* kexec-exec: kexec -e, i.e. reboot(LINUX_REBOOT_CMD_KEXEC); returns only on failure. */
+static int cmd_kexec_exec(const struct session *s)
+{
+	int err = sys_reboot(LINUX_REBOOT_CMD_KEXEC);
+	out_error(s, "kexec-exec", "reboot", err);
+	return -err;
+}
+
+/* save-vmcore: sendfile(/dev/dumpdisk, /proc/vmcore) until EOF, no copy through init. */
+static int cmd_save_vmcore(const struct session *s)
+{
+	int in = sys_open("/proc/vmcore", O_RDONLY);
+	if (in < 0) {
+		out_error(s, "save-vmcore", "/proc/vmcore", in);
+		return -in;
+	}
+	int outfd = sys_open("/dev/dumpdisk", O_WRONLY);
+	if (outfd < 0) {
+		sys_close(in);
+		out_error(s, "save-vmcore", "/dev/dumpdisk", outfd);
+		return -outfd;
+	}
+	long total = 0;
+	for (;;) {
+		ssize_t n = sys_sendfile(outfd, in, NULL, 0x7ffff000); /* MAX_RW_COUNT */
+		if (n == 0)
+			break;
+		if (n < 0) {
+			sys_close(outfd);
+			sys_close(in);
+			out_error(s, "save-vmcore", "sendfile", (int)n);
+			return (int)-n;
+		}
+		total += n;
+	}
+	sys_close(outfd);
+	sys_close(in);
+	out(s, "vmcore: saved ");
+	out_num(s, total);
+	out(s, " bytes\n");
+	return 0;
+}
+
 static int cmd_reboot(const struct session *s, const char *name, unsigned int how)
 {
 	int err = sys_reboot(how); /* returns only on failure */
@@ -171,6 +359,12 @@ static int run_command(const struct session *s, char *line)
 		return cmd_reboot(s, "poweroff", LINUX_REBOOT_CMD_POWER_OFF);
 	if (!strcmp(name, "reboot"))
 		return cmd_reboot(s, "reboot", LINUX_REBOOT_CMD_RESTART);
+	if (!strcmp(name, "kexec-load"))
+		return cmd_kexec_load(s, args);
+	if (!strcmp(name, "kexec-exec"))
+		return cmd_kexec_exec(s);
+	if (!strcmp(name, "save-vmcore"))
+		return cmd_save_vmcore(s);
 	out(s, "sh: ");
 	out(s, name);
 	out(s, ": not found\n");

@@ -8,7 +8,7 @@
 #include <kernel/compiler.h>
 #include <asm-generic/errno-base.h>
 
-#define MAX_FS_NODES 16
+#define MAX_FS_NODES 64
 #define MAX_FILES 32
 
 static struct fs_node fs_nodes[MAX_FS_NODES];

@@ -23,6 +23,11 @@ long sys_read(unsigned int fd, char __user *buf, size_t count)
 		return -EBADF;
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
+	if (file->f_op->read_user) {
+		if (!access_ok(buf, count, USER_PROT_WRITE))
+			return -EFAULT;
+		return file->f_op->read_user(file, buf, count, &file->f_pos);
+	}
 	if (!file->f_op->read)
 		return -EINVAL;
 	if (count > RW_BOUNCE_SIZE)
@@ -61,4 +66,87 @@ long sys_write(unsigned int fd, const char __user *buf, size_t count)
 			break;
 	}
 	return (long)done;
+}
+
+/* MAX_RW_COUNT: INT_MAX rounded down to a page. */
+#define MAX_RW_COUNT (0x7fffffffL & ~0xfffL)
+
+/*
+ * Mirrors do_sendfile() + do_splice_direct() (fs/read_write.c, fs/splice.c): the file
+ * checks and position handling are Linux's; the transfer needs a source with
+ * splice_read_phys and a sink with splice_write_phys (/proc/vmcore -> /dev/dumpdisk), else
+ * -EINVAL like a file without splice support.
+ */
+static ssize_t do_sendfile(int out_fd, int in_fd, loff_t *ppos, size_t count)
+{
+	loff_t pos, out_pos;
+	ssize_t retval;
+
+	/* Get input file, and verify that it is ok.. */
+	struct file *in = fget((unsigned int)in_fd);
+	if (!in)
+		return -EBADF;
+	if (!(in->f_mode & FMODE_READ))
+		return -EBADF;
+	pos = ppos ? *ppos : in->f_pos;
+	if (pos < 0)
+		return -EINVAL; /* rw_verify_area() */
+	if (count > MAX_RW_COUNT)
+		count = MAX_RW_COUNT;
+
+	/* Get output file, and verify that it is ok.. */
+	struct file *out = fget((unsigned int)out_fd);
+	if (!out)
+		return -EBADF;
+	if (!(out->f_mode & FMODE_WRITE))
+		return -EBADF;
+	out_pos = out->f_pos;
+
+	if (!in->f_op->splice_read_phys || !out->f_op->splice_write_phys)
+		return -EINVAL; /* warn_unsupported(): no splice_read / splice_write */
+
+	size_t bytes = 0;
+	retval = 0;
+	while (bytes < count) {
+		ssize_t n = in->f_op->splice_read_phys(in, &pos, count - bytes, out, &out_pos);
+		if (n <= 0) {
+			retval = n;
+			break;
+		}
+		bytes += (size_t)n;
+	}
+	int err = out->f_op->splice_flush ? out->f_op->splice_flush(out) : 0;
+	if (retval == 0 && err)
+		retval = err;
+	if (retval < 0 && !bytes)
+		return retval;
+	/* A short transfer that hit the source's end (read returned 0) is EOF for the sink. */
+	bool eof = retval == 0 && bytes < count && bytes > 0;
+	if (bytes) {
+		out->f_pos = out_pos;
+		if (ppos)
+			*ppos = pos;
+		else
+			in->f_pos = pos;
+	}
+	if (eof && !err && out->f_op->splice_eof)
+		out->f_op->splice_eof(out);
+	return err ? err : (ssize_t)bytes;
+}
+
+long sys_sendfile64(int out_fd, int in_fd, loff_t __user *offset, size_t count)
+{
+	loff_t pos;
+	ssize_t ret;
+
+	if (offset) {
+		if (copy_from_user(&pos, offset, sizeof(loff_t)))
+			return -EFAULT;
+		ret = do_sendfile(out_fd, in_fd, &pos, count);
+		if (copy_to_user(offset, &pos, sizeof(loff_t)))
+			return -EFAULT;
+		return ret;
+	}
+
+	return do_sendfile(out_fd, in_fd, NULL, count);
 }

@@ -16,7 +16,12 @@
 #include <kernel/string.h>
 #include <kernel/sysrq.h>
 #include <kernel/version.h>
+#include <kernel/crash_core.h>
+#include <kernel/crash_dump.h>
+#include <kernel/crash_reserve.h>
+#include <kernel/ioport.h>
 #include <kdsim/agent.h>
+#include <kdsim/dumpdisk.h>
 #include <kdsim/stage.h>
 #include <asm/elf.h>
 #include <linux/fcntl.h>
@@ -70,6 +75,7 @@ void mem_init(void)
 	        (unsigned long)(_edata - _sdata) >> 10,
 	        (unsigned long)(__end_rodata - __start_rodata) >> 10,
 	        (unsigned long)(__bss_stop - __bss_start) >> 10, reserved >> 10);
+	memblock_snapshot_totalram(); /* totalram_pages(): what the page allocator would manage */
 }
 
 /* Mirrors console_on_rootfs(): init gets /dev/console as fds 0, 1 and 2. */
@@ -80,14 +86,28 @@ static void console_on_rootfs(void)
 		pr_err("Warning: unable to open an initial console.\n");
 }
 
-/* Mirrors do_basic_setup(): the built-in "initcalls", in a fixed order. */
+/* Mirrors do_basic_setup(): the built-in "initcalls", in Linux's level order. */
 static void do_basic_setup(void)
 {
+#ifdef CONFIG_KEXEC_CORE
+	insert_crashkernel_resources(); /* early_initcall (arm64) */
+	ksysfs_init();                  /* core_initcall */
+	crash_save_vmcoreinfo_init();   /* subsys_initcall */
+	crash_notes_memory_init();      /* subsys_initcall */
+#endif
+#ifdef CONFIG_CRASH_DUMP
+	vmcore_init(); /* fs_initcall */
+#endif
+	proc_iomem_init(); /* ioresources_init */
+#ifdef CONFIG_KEXEC_CORE
+	cpu_dev_init(); /* driver_init: /sys/devices/system/cpu/cpuN/crash_notes */
+#endif
 	proc_version_init();
 	proc_cmdline_init();
 	console_dev_init();
 	sysrq_init();
 	kdsim_agent_init();
+	kdsim_dumpdisk_init();
 }
 
 static void __noreturn kernel_init(void)
@@ -112,6 +132,11 @@ void __noreturn start_kernel(void)
 	pr_notice("kdsim toy kernel %s (%s): kexec/kdump teaching kernel\n", UTS_RELEASE,
 	          UTS_MACHINE);
 	setup_arch(&command_line);
+#ifdef CONFIG_CRASH_DUMP
+	/* A capture kernel: setup_arch() found elfcorehdr (DT property or command line). */
+	if (is_kdump_kernel())
+		kdsim_stage(STAGE_CAPTURE_ENTRY, elfcorehdr_addr, 0);
+#endif
 	pr_notice("Kernel command line: %s\n", command_line);
 	parse_early_param(command_line);
 	mem_init();

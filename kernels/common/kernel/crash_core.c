@@ -1,36 +1,135 @@
 // SPDX-License-Identifier: MIT
 /*
- * Crash-kernel entry points (mirrors crash_kexec()/__crash_kexec() in kernel/crash_core.c,
- * kexec_should_crash() in kernel/kexec_core.c).
+ * The crash path and the per-CPU crash notes (mirrors kernel/crash_core.c: crash_kexec,
+ * __crash_kexec, crash_save_cpu, crash_notes_memory_init; kexec_should_crash from
+ * kernel/kexec_core.c).
  *
- * FIXME: the kdump work fills these in. Linux's __crash_kexec() does:
- *   if (kexec_trylock()) {
- *       if (kexec_crash_image) {
- *           crash_setup_regs(&fixed_regs, regs);
- *           crash_save_vmcoreinfo();
- *           machine_crash_shutdown(&fixed_regs);
- *           machine_kexec(kexec_crash_image);
- *       }
- *       kexec_unlock();
- *   }
+ *   panic() -> __crash_kexec(NULL)           die() -> crash_kexec(regs) -> __crash_kexec(regs)
+ *   __crash_kexec: kexec_trylock; if kexec_crash_image: crash_setup_regs, crash_save_vmcoreinfo,
+ *   machine_crash_shutdown (stops other CPUs, crash_save_cpu), machine_kexec (never returns).
  */
+#define pr_fmt(fmt) "crash_core: " fmt
+
 #include <kernel/kexec.h>
+#include <kernel/arch.h>
+#include <kernel/crash_core.h>
+#include <kernel/memblock.h>
 #include <kernel/panic.h>
+#include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <kernel/string.h>
+#include <kdsim/stage.h>
+#include <asm/ptrace.h>
+#include <asm-generic/errno-base.h>
+
+/* Per cpu memory for storing cpu states in case of system crash: nr_cpu_ids buffers,
+ * crash_notes_stride apart (the per-CPU areas of Linux's alloc_percpu()). */
+static char *crash_notes;
+static size_t crash_notes_stride;
+
+static note_buf_t *per_cpu_crash_notes(unsigned int cpu)
+{
+	return (note_buf_t *)(crash_notes + cpu * crash_notes_stride);
+}
 
 bool kexec_should_crash(struct task_struct *p)
 {
-	/* Linux: in_interrupt() || !p->pid || is_global_init(p) || panic_on_oops. */
+	/* Linux: in_interrupt() || !p->pid || is_global_init(p) || panic_on_oops
+	 * (crash_kexec_post_notifiers is never set here). */
 	return p->pid == 0 || p->pid == 1 || panic_on_oops;
 }
 
+bool kexec_crash_loaded(void)
+{
+	return !!kexec_crash_image;
+}
+
+/*
+ * No panic_cpu here? Linux's crash_kexec() claims panic_cpu so only one CPU proceeds; this
+ * kernel runs on one CPU, so a flag stands in for the atomic.
+ */
+static int panic_cpu = -1;
+
 void __crash_kexec(struct pt_regs *regs)
 {
-	(void)regs; /* no crash kernel can be loaded yet: panic continues */
+	/* Take the kexec_lock here to prevent sys_kexec_load running on one cpu from replacing
+	 * the crash kernel we are using after a panic on a different cpu. */
+	if (kexec_trylock()) {
+		if (kexec_crash_image) {
+			struct pt_regs fixed_regs;
+
+			kdsim_stage(STAGE_CRASH_KEXEC, kexec_crash_image->start, 0);
+			crash_setup_regs(&fixed_regs, regs);
+			crash_save_vmcoreinfo();
+			machine_crash_shutdown(&fixed_regs);
+			machine_kexec(kexec_crash_image);
+		}
+		kexec_unlock();
+	}
 }
 
 void crash_kexec(struct pt_regs *regs)
 {
-	/* Linux claims panic_cpu first so only one CPU proceeds; there is one CPU here. */
-	__crash_kexec(regs);
+	int this_cpu = smp_processor_id();
+
+	if (panic_cpu == -1) {
+		panic_cpu = this_cpu;
+		/* This is the 1st CPU which comes here, so go ahead. */
+		__crash_kexec(regs);
+		/* Reset panic_cpu to allow another panic()/crash_kexec() call. */
+		panic_cpu = -1;
+	}
+}
+
+phys_addr_t crash_notes_phys(unsigned int cpu)
+{
+	if (!crash_notes || cpu >= nr_cpu_ids)
+		return 0;
+	return virt_to_phys(per_cpu_crash_notes(cpu));
+}
+
+void crash_save_cpu(struct pt_regs *regs, int cpu)
+{
+	struct elf_prstatus prstatus;
+	u32 *buf;
+
+	if ((cpu < 0) || ((unsigned int)cpu >= nr_cpu_ids) || !crash_notes)
+		return;
+
+	/* Using ELF notes here is opportunistic. I need a well defined structure format for the
+	 * data I pass, and I need tags on the data to indicate what information I have squirrelled
+	 * away. ELF notes happen to provide all of that, so there is no need to invent something
+	 * new. */
+	buf = (u32 *)per_cpu_crash_notes((unsigned int)cpu);
+	memset(&prstatus, 0, sizeof(prstatus));
+	prstatus.common.pr_pid = current->pid;
+	ELF_CORE_COPY_REGS(prstatus.pr_reg, regs);
+	buf = append_elf_note(buf, CRASH_CORE_NOTE_NAME, NT_PRSTATUS, &prstatus, sizeof(prstatus));
+	final_note(buf);
+}
+
+/*
+ * Mirrors crash_notes_memory_init(): one note_buf_t per possible CPU, aligned to
+ * min(roundup_pow_of_two(sizeof(note_buf_t)), PAGE_SIZE) so a buffer never straddles a page
+ * (the capture kernel reads it as one physically contiguous range).
+ */
+int crash_notes_memory_init(void)
+{
+	size_t size = sizeof(note_buf_t);
+	size_t align = 1;
+	while (align < size)
+		align <<= 1;
+	if (align > PAGE_SIZE)
+		align = PAGE_SIZE;
+	size_t stride = ALIGN(size, align);
+
+	_Static_assert(sizeof(note_buf_t) == CRASH_CORE_NOTE_BYTES, "note_buf_t");
+	crash_notes = memblock_alloc(stride * nr_cpu_ids, align);
+	if (!crash_notes) {
+		pr_warn("Memory allocation for saving cpu register states failed\n");
+		return -ENOMEM;
+	}
+	crash_notes_stride = stride;
+	return 0;
 }

@@ -5,6 +5,8 @@
  * -errno values.
  */
 #include <kernel/syscalls.h>
+#include <kernel/fs.h>
+#include <kernel/kexec.h>
 #include <kernel/panic.h>
 #include <kernel/reboot.h>
 #include <kernel/sched.h>
@@ -38,6 +40,10 @@ long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
 		kernel_power_off();
 	case LINUX_REBOOT_CMD_HALT:
 		kernel_halt();
+#ifdef CONFIG_KEXEC_CORE
+	case LINUX_REBOOT_CMD_KEXEC:
+		return kernel_kexec();
+#endif
 	default:
 		return -EINVAL;
 	}
@@ -64,6 +70,15 @@ long syscall_dispatch(unsigned long nr, const unsigned long args[6])
 		                  (void __user *)args[3]);
 	case __NR_getpid:
 		return sys_getpid();
+#ifdef __NR_sendfile
+	case __NR_sendfile:
+		return sys_sendfile64((int)args[0], (int)args[1], (loff_t __user *)args[2],
+		                      (size_t)args[3]);
+#endif
+#ifdef CONFIG_KEXEC_CORE
+	case __NR_kexec_load:
+		return sys_kexec_load(args[0], args[1], (const void __user *)args[2], args[3]);
+#endif
 	default:
 		return -ENOSYS;
 	}

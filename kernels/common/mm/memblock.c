@@ -8,11 +8,33 @@
 #include <kernel/compiler.h>
 #include <kernel/string.h>
 #include <asm-generic/errno-base.h>
+#include <asm/memory.h>
 
 struct memblock memblock = {
 	.memory = { .name = "memory" },
 	.reserved = { .name = "reserved" },
 };
+
+/* Mirrors memblock_merge_regions(): coalesce neighbours that touch or overlap. */
+static void memblock_merge_regions(struct memblock_type *type)
+{
+	unsigned int i = 0;
+	while (i + 1 < type->cnt) {
+		struct memblock_region *this = &type->regions[i];
+		struct memblock_region *next = &type->regions[i + 1];
+		if (this->base + this->size < next->base) {
+			i++;
+			continue;
+		}
+		phys_addr_t end = max(this->base + this->size, next->base + next->size);
+		this->size = end - this->base;
+		memmove(next, next + 1, (type->cnt - (i + 2)) * sizeof(*next));
+		type->cnt--;
+	}
+	type->total_size = 0;
+	for (i = 0; i < type->cnt; i++)
+		type->total_size += type->regions[i].size;
+}
 
 static int memblock_insert(struct memblock_type *type, phys_addr_t base, phys_addr_t size)
 {
@@ -30,8 +52,59 @@ static int memblock_insert(struct memblock_type *type, phys_addr_t base, phys_ad
 	type->regions[i].base = base;
 	type->regions[i].size = size;
 	type->cnt++;
-	type->total_size += size;
+	memblock_merge_regions(type);
 	return 0;
+}
+
+/* Mirrors memblock_remove_range() (splitting regions as needed). */
+static int memblock_remove_range(struct memblock_type *type, phys_addr_t base, phys_addr_t size)
+{
+	phys_addr_t end = base + size;
+	if (!size)
+		return 0;
+	for (unsigned int i = 0; i < type->cnt; i++) {
+		struct memblock_region *r = &type->regions[i];
+		phys_addr_t rb = r->base, re = r->base + r->size;
+		if (re <= base || rb >= end)
+			continue;
+		if (rb < base && re > end) { /* split in two */
+			if (type->cnt >= MEMBLOCK_MAX_REGIONS)
+				return -ENOSPC;
+			memmove(r + 1, r, (type->cnt - i) * sizeof(*r));
+			type->cnt++;
+			r->size = base - rb;
+			r[1].base = end;
+			r[1].size = re - end;
+			break;
+		}
+		if (rb < base) {
+			r->size = base - rb;
+		} else if (re > end) {
+			r->base = end;
+			r->size = re - end;
+		} else {
+			memmove(r, r + 1, (type->cnt - i - 1) * sizeof(*r));
+			type->cnt--;
+			i--;
+		}
+	}
+	memblock_merge_regions(type);
+	return 0;
+}
+
+int memblock_phys_free(phys_addr_t base, phys_addr_t size)
+{
+	return memblock_remove_range(&memblock.reserved, base, size);
+}
+
+bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size)
+{
+	for (unsigned int i = 0; i < memblock.reserved.cnt; i++) {
+		const struct memblock_region *r = &memblock.reserved.regions[i];
+		if (r->base < base + size && base < r->base + r->size)
+			return true;
+	}
+	return false;
 }
 
 int memblock_add(phys_addr_t base, phys_addr_t size)
@@ -78,27 +151,43 @@ static const struct memblock_region *reserved_overlap(phys_addr_t base, phys_add
 	return hit;
 }
 
-phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
+/*
+ * Mirrors memblock_phys_alloc_range(): top-down, the highest aligned free block of size bytes
+ * inside [start, end) (end 0 = no limit); reserved on success; 0 on failure.
+ */
+phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align, phys_addr_t start,
+                                      phys_addr_t end)
 {
+	if (!size)
+		return 0;
 	size = ALIGN(size, align);
+	if (!end)
+		end = ~(phys_addr_t)0;
 	for (int i = (int)memblock.memory.cnt - 1; i >= 0; i--) {
 		const struct memblock_region *m = &memblock.memory.regions[i];
-		if (m->size < size)
+		phys_addr_t lo = max(m->base, start);
+		phys_addr_t hi = min(m->base + m->size, end);
+		if (hi <= lo || hi - lo < size)
 			continue;
-		phys_addr_t cand = ALIGN_DOWN(m->base + m->size - size, align);
-		while (cand >= m->base) {
+		phys_addr_t cand = ALIGN_DOWN(hi - size, align);
+		while (cand >= lo) {
 			const struct memblock_region *r = reserved_overlap(cand, cand + size);
 			if (!r) {
 				if (memblock_reserve(cand, size))
 					return 0;
 				return cand;
 			}
-			if (r->base < size || r->base - size < m->base)
+			if (r->base < size || r->base - size < lo)
 				break;
 			cand = ALIGN_DOWN(r->base - size, align);
 		}
 	}
 	return 0;
+}
+
+phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align)
+{
+	return memblock_phys_alloc_range(size, align, 0, 0);
 }
 
 void *memblock_alloc(phys_addr_t size, phys_addr_t align)
@@ -125,4 +214,17 @@ phys_addr_t memblock_end_of_DRAM(void)
 {
 	unsigned int n = memblock.memory.cnt;
 	return n ? memblock.memory.regions[n - 1].base + memblock.memory.regions[n - 1].size : 0;
+}
+
+static unsigned long totalram;
+
+void memblock_snapshot_totalram(void)
+{
+	totalram = (unsigned long)((memblock.memory.total_size - memblock.reserved.total_size) >>
+	                           PAGE_SHIFT);
+}
+
+unsigned long totalram_pages(void)
+{
+	return totalram;
 }

@@ -68,3 +68,15 @@ long strncpy_from_user(char *dst, const char __user *src, long count)
 	}
 	return -ENAMETOOLONG;
 }
+
+phys_addr_t user_virt_to_phys(const void __user *addr, size_t *contig)
+{
+	struct vm_area_struct *vma = find_vma(current->mm, (unsigned long)addr);
+	if (!vma) {
+		*contig = 0;
+		return 0;
+	}
+	unsigned long off = (unsigned long)addr - vma->vm_start;
+	*contig = vma->vm_end - (unsigned long)addr;
+	return vma->vm_phys + off;
+}

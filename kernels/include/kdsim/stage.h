@@ -12,7 +12,17 @@
 #define KDSIM_STAGE_INIT_START 0x04        /* ARG0 user entry VA, ARG1 user SP */
 #define KDSIM_STAGE_OOPS 0x05              /* ARG0 faulting address, ARG1 faulting PC */
 #define KDSIM_STAGE_PANIC 0x06
-/* 0x10.. reserved for the kdump path (crash_kexec, machine_crash_shutdown, machine_kexec). */
+/* The kdump path (docs/devices.md). */
+#define KDSIM_STAGE_CRASH_KEXEC 0x10            /* ARG0 kimage entry (__crash_kexec found an image) */
+#define KDSIM_STAGE_MACHINE_CRASH_SHUTDOWN 0x11 /* ARG0 crash_notes PA of this CPU, ARG1 CPU */
+#define KDSIM_STAGE_MACHINE_KEXEC 0x12          /* ARG0 entry, ARG1 DTB / boot_params PA */
+#define KDSIM_STAGE_MMU_OFF 0x13                /* ARG0 entry, ARG1 CR3 (x86) or 0 */
+#define KDSIM_STAGE_PURGATORY_ENTRY 0x14        /* written by the purgatory */
+#define KDSIM_STAGE_DIGEST_OK 0x15
+#define KDSIM_STAGE_DIGEST_MISMATCH 0x16
+#define KDSIM_STAGE_CAPTURE_ENTRY 0x17          /* ARG0 elfcorehdr PA */
+#define KDSIM_STAGE_VMCORE_INIT 0x18            /* ARG0 vmcore size, ARG1 number of PT_LOADs */
+#define KDSIM_STAGE_DUMP_COMPLETE 0x19          /* ARG0 bytes */
 
 #ifndef __ASSEMBLER__
 #include <kernel/compiler.h>
@@ -27,6 +37,13 @@ enum kdsim_stage {
 	STAGE_INIT_START = KDSIM_STAGE_INIT_START,
 	STAGE_OOPS = KDSIM_STAGE_OOPS,
 	STAGE_PANIC = KDSIM_STAGE_PANIC,
+	STAGE_CRASH_KEXEC = KDSIM_STAGE_CRASH_KEXEC,
+	STAGE_MACHINE_CRASH_SHUTDOWN = KDSIM_STAGE_MACHINE_CRASH_SHUTDOWN,
+	STAGE_MACHINE_KEXEC = KDSIM_STAGE_MACHINE_KEXEC,
+	STAGE_MMU_OFF = KDSIM_STAGE_MMU_OFF,
+	STAGE_CAPTURE_ENTRY = KDSIM_STAGE_CAPTURE_ENTRY,
+	STAGE_VMCORE_INIT = KDSIM_STAGE_VMCORE_INIT,
+	STAGE_DUMP_COMPLETE = KDSIM_STAGE_DUMP_COMPLETE,
 };
 
 /* Probe the stage port (MAGIC + DEVICE_ID); later kdsim_stage() calls are no-ops without it. */

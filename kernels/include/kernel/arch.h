@@ -217,15 +217,92 @@ void __noreturn machine_restart(void);
 void __noreturn machine_halt(void);
 
 /* ------------------------------------------------------------------------------------------
- * Reserved for the kdump work (not implemented yet; names fixed so both ports agree)
+ * kexec / kdump (Linux's CONFIG_KEXEC_CORE + CONFIG_CRASH_DUMP)
  *
- *   void crash_setup_regs(struct pt_regs *newregs, struct pt_regs *oldregs);
- *       copy oldregs, or capture the current CPU state when oldregs is NULL
- *       (arch/<arch>/include/asm/kexec.h).
- *   void machine_crash_shutdown(struct pt_regs *regs);  stop other CPUs, crash_save_cpu().
- *   void __noreturn machine_kexec(struct kimage *image); arm64 cpu_soft_restart / x86
- *       relocate_kernel.
- *   The arm64 port keeps its identity map (idmap_pg_dir) for cpu_soft_restart.
+ * An arch enables it by building with ${KDSIM_KERNEL_KEXEC_SOURCES} and
+ * ${KDSIM_KERNEL_KEXEC_CFLAGS} (-DCONFIG_KEXEC_CORE=1 -DCONFIG_CRASH_DUMP=1; see
+ * kernels/CMakeLists.txt) and providing everything below. Without it, include/kernel/kexec.h
+ * stubs crash_kexec()/__crash_kexec() and panic() powers off as before.
+ *
+ * Headers:
+ *   asm/kexec.h          KEXEC_ARCH (KEXEC_ARCH_AARCH64 / KEXEC_ARCH_X86_64),
+ *                        KEXEC_CONTROL_PAGE_SIZE, KEXEC_{SOURCE,DESTINATION,CONTROL}_MEMORY_LIMIT,
+ *                        KEXEC_CRASH_CONTROL_MEMORY_LIMIT, struct kimage_arch (arm64 has dtb_mem
+ *                        and kern_reloc; common code reads kimage->arch.dtb_mem only in the
+ *                        arch), and the inline
+ *                          void crash_setup_regs(struct pt_regs *newregs, struct pt_regs *oldregs)
+ *                        copy oldregs, or capture the current CPU state when oldregs is NULL
+ *                        (arm64: x0-x30, sp, pc = a local label, faked pstate; x86: the
+ *                        inline asm of arch/x86/include/asm/kexec.h).
+ *   asm/crash_reserve.h  CRASH_ALIGN, CRASH_ADDR_LOW_MAX, CRASH_ADDR_HIGH_MAX (may be
+ *                        variables), optionally DEFAULT_CRASH_KERNEL_LOW_SIZE (x86:
+ *                        max(swiotlb + 8 MiB, 256 MiB)) and HAVE_ARCH_ADD_CRASH_RES_TO_IOMEM_EARLY
+ *                        (x86: "Crash kernel" is inserted into iomem at reservation time).
+ *   asm/elf.h            ELF_NGREG (arm64 34, x86_64 27), ELF_CORE_COPY_REGS(dest, regs)
+ *                        (fills elf_prstatus.pr_reg in Linux's order), and
+ *                        vmcore_elf64_check_arch(ehdr) (e_machine of the core file).
+ *   symbols              swapper_pg_dir (the kernel page-table root, VMCOREINFO; x86 may alias
+ *                        init_top_pgt), _stext, __start_notes/__stop_notes (build ID).
+ *
+ * setup_arch() duties (in this order, like Linux):
+ *   - set_nr_cpu_ids(n) with the possible CPUs (arm64: /cpus/cpu@N; x86: ACPI/MP tables or 1);
+ *   - a capture kernel: take elfcorehdr from the firmware tables if the arch has such a thing
+ *     (arm64: /chosen/linux,elfcorehdr), then call parse_elfcorehdr_param(boot_command_line)
+ *     (<kernel/crash_dump.h>; x86 gets it only from the command line), cap memblock to the
+ *     usable memory (arm64: /chosen/linux,usable-memory-range; x86: the e820 map the loader
+ *     built), and memblock_reserve() the ELF core header; the LINEAR MAP must still cover the
+ *     old kernel's RAM (copy_oldmem_page reads it);
+ *   - reserve crashkernel=: parse_crashkernel() + reserve_crashkernel_generic()
+ *     (<kernel/crash_reserve.h>, arm64: arch_reserve_crashkernel() in arch/arm64/mm/init.c),
+ *     after memblock holds all RAM and the image/boot data reservations;
+ *   - populate iomem_resource (<kernel/ioport.h>): "System RAM" per RAM range with
+ *     request_resource(), "Kernel code" / "Kernel data" inside it (request_standard_resources()
+ *     / e820__reserve_resources()). start_kernel() then records STAGE_CAPTURE_ENTRY for a
+ *     capture kernel; do_basic_setup() inserts "Crash kernel", creates the sysfs/proc files
+ *     and runs vmcore_init().
  * ---------------------------------------------------------------------------------------- */
+
+struct kimage;
+
+/* Mirrors machine_kexec_prepare(): 0, or -EBUSY ("Can't kexec: CPUs are stuck ..."). */
+int machine_kexec_prepare(struct kimage *image);
+
+/*
+ * Mirrors machine_kexec_post_load(), called after the segments are loaded and terminated:
+ * crash images (head == IND_DONE) just clean the segments to PoC; normal images get their
+ * relocation code placed (arm64: copied into image->control_code_page).
+ */
+int machine_kexec_post_load(struct kimage *image);
+
+/*
+ * Mirrors machine_crash_shutdown(): interrupts off, stop the other CPUs (each saving its
+ * registers with crash_save_cpu()), crash_save_cpu(regs, this cpu), write
+ * KDSIM_STAGE_MACHINE_CRASH_SHUTDOWN (ARG0 = crash_notes_phys(cpu), ARG1 = cpu), print
+ * "Starting crashdump kernel..." (arm64; x86 Linux prints nothing here).
+ */
+void machine_crash_shutdown(struct pt_regs *regs);
+
+/* Mirrors machine_shutdown() before a normal kexec (kernel_kexec()): stop other CPUs. */
+void machine_shutdown(void);
+
+/*
+ * Mirrors machine_kexec(): print "Bye!" (arm64), mask interrupts, write
+ * KDSIM_STAGE_MACHINE_KEXEC (ARG0 = image->start, ARG1 = DTB / boot_params PA or 0), then:
+ * arm64 cpu_soft_restart() (idmap, MMU off, stage MMU_OFF, x0 = dtb, x1..x3 = 0, br entry; normal
+ * images go through the relocation routine first); x86 relocate_kernel (identity CR3, stage
+ * IDENTITY_CR3, copy the IND_ list for normal images, zero the GPRs, jump to start).
+ */
+void __noreturn machine_kexec(struct kimage *image);
+
+/* Append the arch VMCOREINFO keys (arm64: NUMBER(VA_BITS), NUMBER(kimage_voffset)=0x..,
+ * NUMBER(PHYS_OFFSET)=0x.., NUMBER(TCR_EL1_T1SZ), KERNELOFFSET; x86: phys_base, ...). */
+void arch_crash_save_vmcoreinfo(void);
+
+/*
+ * Mirrors copy_oldmem_page() (arch/<arch>/kernel/crash_dump.c): copy csize bytes at offset in
+ * the crashed kernel's page pfn to the kernel buffer buf. Returns csize or -errno (-ENOMEM when
+ * the page cannot be mapped).
+ */
+ssize_t copy_oldmem_page(void *buf, unsigned long pfn, size_t csize, unsigned long offset);
 
 #endif /* KERNEL_ARCH_H */

@@ -12,8 +12,14 @@
 #define ELFCLASS64 2
 #define EI_DATA 5
 #define ELFDATA2LSB 1
+#define EI_VERSION 6
+#define EV_CURRENT 1
 #define ET_EXEC 2
+#define ET_CORE 4
 #define PT_LOAD 1
+#define PT_NOTE 4
+#define NT_PRSTATUS 1
+#define NT_GNU_BUILD_ID 3
 #define PF_X 1
 #define PF_W 2
 #define PF_R 4
@@ -47,5 +53,12 @@ typedef struct {
 	u64 p_memsz;
 	u64 p_align;
 } Elf64_Phdr;
+
+/* Note header (three little-endian u32), then name and desc each padded to 4 bytes. */
+typedef struct {
+	u32 n_namesz;
+	u32 n_descsz;
+	u32 n_type;
+} Elf64_Nhdr;
 
 #endif /* KERNEL_ELF_H */

@@ -17,6 +17,25 @@ struct file_operations {
 	ssize_t (*write)(struct file *file, const char *buf, size_t count, loff_t *pos);
 	int (*open)(struct file *file);
 	int (*release)(struct file *file);
+	/*
+	 * Optional: read straight into user memory, bypassing the 4 KiB bounce buffer and its
+	 * per-call cap (a DMA engine writing the user pages; Linux: read_iter with a user
+	 * iov_iter). Used by /dev/agent-blob.
+	 */
+	ssize_t (*read_user)(struct file *file, char __user *buf, size_t count, loff_t *pos);
+	/*
+	 * sendfile(2) without copying through the CPU (Linux: splice_read / splice_write through
+	 * a pipe of pages). The source describes [*ppos, *ppos + len) as physical ranges and hands
+	 * each to out's splice_write_phys(); returns the bytes described (0 at EOF) or -errno.
+	 */
+	ssize_t (*splice_read_phys)(struct file *in, loff_t *ppos, size_t len, struct file *out,
+	                            loff_t *out_pos);
+	/* Sink: queue [pa, pa + len) at *pos (advanced); 0 or -errno. */
+	int (*splice_write_phys)(struct file *out, phys_addr_t pa, size_t len, loff_t *pos);
+	/* Sink: push whatever is queued; 0 or -errno. */
+	int (*splice_flush)(struct file *out);
+	/* Sink: the source reached its end (Linux's splice_eof); out->f_pos is the total. */
+	void (*splice_eof)(struct file *out);
 };
 
 /* Linux's FMODE_* bits. */
@@ -56,5 +75,8 @@ ssize_t simple_read_from_buffer(char *to, size_t count, loff_t *ppos, const char
 void proc_version_init(void);
 void proc_cmdline_init(void);
 void console_dev_init(void);
+
+/* sendfile(2) (fs/read_write.c). */
+long sys_sendfile64(int out_fd, int in_fd, loff_t __user *offset, size_t count);
 
 #endif /* KERNEL_FS_H */

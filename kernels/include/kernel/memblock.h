@@ -9,7 +9,7 @@
 
 #include <kernel/types.h>
 
-#define MEMBLOCK_MAX_REGIONS 16
+#define MEMBLOCK_MAX_REGIONS 128
 
 struct memblock_region {
 	phys_addr_t base;
@@ -36,7 +36,16 @@ int memblock_reserve(phys_addr_t base, phys_addr_t size);
 int memblock_cap_memory_range(phys_addr_t base, phys_addr_t size);
 /* Allocate size bytes aligned to align from the highest free RAM; 0 on failure. Not zeroed. */
 phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
-/* Allocate and zero; returns the linear-map VA, NULL on failure. */
+/* The same inside [start, end) (end 0: no limit), mirrors memblock_phys_alloc_range(). */
+phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align, phys_addr_t start,
+                                      phys_addr_t end);
+/* Give a reserved range back (mirrors memblock_phys_free(); kexec frees its pages here). */
+int memblock_phys_free(phys_addr_t base, phys_addr_t size);
+bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
+/* Linux's totalram_pages(): RAM pages not reserved when mem_init() ran. */
+void memblock_snapshot_totalram(void);
+unsigned long totalram_pages(void);
+/* Allocate and zero; returns the linear-map VA, NULL on failure. Adjacent regions merge. */
 void *memblock_alloc(phys_addr_t size, phys_addr_t align);
 phys_addr_t memblock_phys_mem_size(void);
 phys_addr_t memblock_start_of_DRAM(void);

@@ -6,7 +6,7 @@
 #ifndef KERNEL_SECTIONS_H
 #define KERNEL_SECTIONS_H
 
-extern char _text[], _etext[];
+extern char _text[], _stext[], _etext[];
 extern char __start_rodata[], __end_rodata[];
 extern char _sdata[], _edata[];
 extern char __bss_start[], __bss_stop[];

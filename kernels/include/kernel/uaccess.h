@@ -17,4 +17,11 @@ unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
 /* Copy a NUL-terminated string: length without NUL, -EFAULT, or -ENAMETOOLONG if none in count. */
 long strncpy_from_user(char *dst, const char __user *src, long count);
 
+/*
+ * Physical address behind a user VA (VMAs are physically contiguous) and how many bytes from
+ * there stay inside the same VMA (*contig; 0 when unmapped). For drivers that DMA into user
+ * memory after access_ok().
+ */
+phys_addr_t user_virt_to_phys(const void __user *addr, size_t *contig);
+
 #endif /* KERNEL_UACCESS_H */

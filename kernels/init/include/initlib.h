@@ -18,6 +18,11 @@ int sys_close(int fd);
 ssize_t sys_read(int fd, void *buf, size_t count);
 ssize_t sys_write(int fd, const void *buf, size_t count);
 int sys_reboot(unsigned int cmd);
+/* kexec_load(2): segments is Linux's struct kexec_segment[] (linux/kexec.h). */
+long sys_kexec_load(unsigned long entry, unsigned long nr_segments, const void *segments,
+                    unsigned long flags);
+/* sendfile(2) (sendfile64 on 64-bit): offset NULL uses and advances in_fd's position. */
+ssize_t sys_sendfile(int out_fd, int in_fd, long long *offset, size_t count);
 __attribute__((noreturn)) void sys_exit(int status);
 
 void *memset(void *s, int c, size_t n);
@@ -34,5 +39,7 @@ int write_str(int fd, const char *s);
 size_t fmt_int(char *buf, long v);
 /* Linux's strerror() text for an errno value (positive). */
 const char *strerror(int err);
+/* The errno macro name ("EADDRNOTAVAIL") for an errno value (positive). */
+const char *errno_name(int err);
 
 #endif /* INIT_INITLIB_H */

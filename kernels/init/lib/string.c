@@ -114,7 +114,69 @@ const char *strerror(int err)
 		return "Function not implemented";
 	case EMSGSIZE:
 		return "Message too long";
+	case ENXIO:
+		return "No such device or address";
+	case E2BIG:
+		return "Argument list too long";
+	case ENOEXEC:
+		return "Exec format error";
+	case EBUSY:
+		return "Device or resource busy";
+	case ENFILE:
+		return "Too many open files in system";
+	case ENOSPC:
+		return "No space left on device";
+	case ESPIPE:
+		return "Illegal seek";
+	case ENAMETOOLONG:
+		return "File name too long";
+	case ENODATA:
+		return "No data available";
+	case EOVERFLOW:
+		return "Value too large for defined data type";
+	case EOPNOTSUPP:
+		return "Operation not supported";
+	case EADDRNOTAVAIL:
+		return "Cannot assign requested address";
 	default:
 		return "Unknown error";
+	}
+}
+
+const char *errno_name(int err)
+{
+	switch (err) {
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
+	case ESRCH: return "ESRCH";
+	case EINTR: return "EINTR";
+	case EIO: return "EIO";
+	case ENXIO: return "ENXIO";
+	case E2BIG: return "E2BIG";
+	case ENOEXEC: return "ENOEXEC";
+	case EBADF: return "EBADF";
+	case ENOMEM: return "ENOMEM";
+	case EACCES: return "EACCES";
+	case EFAULT: return "EFAULT";
+	case EBUSY: return "EBUSY";
+	case EEXIST: return "EEXIST";
+	case ENODEV: return "ENODEV";
+	case ENOTDIR: return "ENOTDIR";
+	case EISDIR: return "EISDIR";
+	case EINVAL: return "EINVAL";
+	case ENFILE: return "ENFILE";
+	case EMFILE: return "EMFILE";
+	case ENOSPC: return "ENOSPC";
+	case ESPIPE: return "ESPIPE";
+	case EROFS: return "EROFS";
+	case ERANGE: return "ERANGE";
+	case ENAMETOOLONG: return "ENAMETOOLONG";
+	case ENOSYS: return "ENOSYS";
+	case ENODATA: return "ENODATA";
+	case EOVERFLOW: return "EOVERFLOW";
+	case EMSGSIZE: return "EMSGSIZE";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+	default: return "E?";
 	}
 }

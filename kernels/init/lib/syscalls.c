@@ -42,3 +42,15 @@ void sys_exit(int status)
 	for (;;)
 		__syscall6(__NR_exit, status, 0, 0, 0, 0, 0);
 }
+
+long sys_kexec_load(unsigned long entry, unsigned long nr_segments, const void *segments,
+                    unsigned long flags)
+{
+	return __syscall6(__NR_kexec_load, (long)entry, (long)nr_segments, (long)segments,
+	                  (long)flags, 0, 0);
+}
+
+ssize_t sys_sendfile(int out_fd, int in_fd, long long *offset, size_t count)
+{
+	return __syscall6(__NR_sendfile, out_fd, in_fd, (long)offset, (long)count, 0, 0);
+}

@@ -150,6 +150,9 @@ idmap_pg_dir:
 	.globl	init_pg_dir
 init_pg_dir:
 	.space	4096
+	/* Linux's name for the kernel's TTBR1 root (VMCOREINFO SYMBOL(swapper_pg_dir)). */
+	.globl	swapper_pg_dir
+	.set	swapper_pg_dir, init_pg_dir
 	.globl	early_pgtable_pool
 early_pgtable_pool:
 	.space	16 * 4096

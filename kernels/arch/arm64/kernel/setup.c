@@ -4,7 +4,12 @@
  * drivers/of/fdt.c): console, boot CPU line, stages, DTB (RAM, bootargs, model), memblock.
  */
 #include <kernel/arch.h>
+#include <kernel/crash_dump.h>
+#include <kernel/crash_reserve.h>
 #include <kernel/fdt.h>
+#include <kernel/ioport.h>
+#include <kernel/sections.h>
+#include <kernel/smp.h>
 #include <kernel/init.h>
 #include <kernel/memblock.h>
 #include <kernel/panic.h>
@@ -45,8 +50,10 @@ static void add_ram(u64 base, u64 size, void *ctx)
 	/* Exactly the part the early code mapped: whole 2 MiB blocks. */
 	u64 start = ALIGN(base, PMD_SIZE);
 	u64 end = ALIGN_DOWN(base + size, PMD_SIZE);
-	if (end > start)
+	if (end > start) {
 		memblock_add(start, end - start);
+		arm64_record_linear_range(start, end);
+	}
 }
 
 /* The DTB, if x0 pointed at a valid one inside the linear map; NULL otherwise. */
@@ -137,6 +144,93 @@ static void check_for_usable_mem_range(const void *fdt)
 		        (unsigned long long)base[i], (unsigned long long)(base[i] + size[i] - 1));
 }
 
+/*
+ * Mirrors early_init_dt_check_for_elfcorehdr() (drivers/of/fdt.c): a capture kernel gets
+ * /chosen/linux,elfcorehdr = <addr size> (root #address-cells/#size-cells).
+ */
+static void check_for_elfcorehdr(const void *fdt)
+{
+	if (!fdt)
+		return;
+	int root = fdt_path_offset(fdt, "/");
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	if (root < 0 || chosen < 0)
+		return;
+	int len;
+	const void *prop = fdt_getprop(fdt, chosen, "linux,elfcorehdr", &len);
+	int ac = fdt_address_cells(fdt, root);
+	int sc = fdt_size_cells(fdt, root);
+	if (!prop || len < 4 * (ac + sc))
+		return;
+	elfcorehdr_addr = fdt_read_number(&prop, ac);
+	elfcorehdr_size = fdt_read_number(&prop, sc);
+}
+
+/* Mirrors fdt_reserve_elfcorehdr() (drivers/of/fdt.c, pr_fmt "OF: fdt: "). */
+static void fdt_reserve_elfcorehdr(void)
+{
+	if (!is_kdump_kernel() || !elfcorehdr_size)
+		return;
+
+	if (memblock_is_region_reserved(elfcorehdr_addr, elfcorehdr_size)) {
+		pr_warn("OF: fdt: elfcorehdr is overlapped\n");
+		return;
+	}
+
+	memblock_reserve(elfcorehdr_addr, elfcorehdr_size);
+
+	pr_info("OF: fdt: Reserving %llu KiB of memory at 0x%llx for elfcorehdr\n",
+	        elfcorehdr_size >> 10, elfcorehdr_addr);
+}
+
+/* Possible CPUs: one per /cpus/cpu@N node with device_type = "cpu" (smp_init_cpus()). */
+static void smp_init_cpus(const void *fdt)
+{
+	unsigned int n = 0;
+	if (fdt) {
+		int cpus = fdt_path_offset(fdt, "/cpus");
+		int depth = 0;
+		for (int off = cpus >= 0 ? fdt_next_node(fdt, cpus, &depth) : -1; off >= 0 && depth > 0;
+		     off = fdt_next_node(fdt, off, &depth)) {
+			int len;
+			const char *type = fdt_getprop(fdt, off, "device_type", &len);
+			if (depth == 1 && type && len >= 4 && !strcmp(type, "cpu"))
+				n++;
+		}
+	}
+	set_nr_cpu_ids(n ? n : 1);
+}
+
+/* Mirrors request_standard_resources() (arch/arm64/kernel/setup.c). */
+static struct resource kernel_code = { .name = "Kernel code", .flags = IORESOURCE_SYSTEM_RAM };
+static struct resource kernel_data = { .name = "Kernel data", .flags = IORESOURCE_SYSTEM_RAM };
+static struct resource standard_resources[MEMBLOCK_MAX_REGIONS];
+
+static void request_standard_resources(void)
+{
+	/* Linux: _stext .. __init_begin - 1 (text + rodata); here __init_begin is _sdata. */
+	kernel_code.start = virt_to_phys(_stext);
+	kernel_code.end = virt_to_phys(_sdata - 1);
+	kernel_data.start = virt_to_phys(_sdata);
+	kernel_data.end = virt_to_phys(_end - 1);
+
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *region = &memblock.memory.regions[i];
+		struct resource *res = &standard_resources[i];
+		res->name = "System RAM";
+		res->flags = IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY;
+		res->start = region->base;
+		res->end = region->base + region->size - 1;
+
+		request_resource(&iomem_resource, res);
+
+		if (kernel_code.start >= res->start && kernel_code.end <= res->end)
+			request_resource(res, &kernel_code);
+		if (kernel_data.start >= res->start && kernel_data.end <= res->end)
+			request_resource(res, &kernel_data);
+	}
+}
+
 static void print_memory(void)
 {
 	pr_info("Early memory node ranges\n");
@@ -165,11 +259,19 @@ void setup_arch(char **cmdline_p)
 	scan_chosen(fdt);
 	*cmdline_p = boot_command_line;
 
+	/* early_init_dt_scan_chosen(): elfcorehdr from the DT, then early_param("elfcorehdr"). */
+	check_for_elfcorehdr(fdt);
+	parse_elfcorehdr_param(boot_command_line);
+
 	arm64_scan_memory(fdt, add_ram, NULL);
 	check_for_usable_mem_range(fdt);
 	memblock_reserve(kimage_phys_base, (phys_addr_t)(_end - _text));
 	if (fdt)
 		memblock_reserve(__fdt_pointer, fdt_totalsize(fdt));
+	fdt_reserve_elfcorehdr();
+	arch_reserve_crashkernel();
 	print_memory();
+	smp_init_cpus(fdt);
+	request_standard_resources();
 	psci_dt_init();
 }

@@ -11,6 +11,10 @@
  *   /dev/agent-status  write: "hello"  -> HELLO doorbell (init is up, waiting for commands)
  *                             "done N" -> DONE doorbell with exit status N (decimal, may be
  *                                         negative) for the current command.
+ *   /dev/agent-blob    read:  the binary blob the host attached to the current command
+ *                             (BLOB_LEN bytes, e.g. the "KEXG" kexec-load blob), fetched by
+ *                             FETCH_BLOB DMA straight into the reader's buffer (no 4 KiB
+ *                             bounce: one read() can return the whole blob). 0 = EOF.
  *
  * DMA goes through a kernel bounce buffer whose physical address is handed to the device, so
  * bulk data moves at host speed instead of one slow guest store per byte.
@@ -24,6 +28,7 @@
 #include <kernel/io.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
+#include <kernel/uaccess.h>
 #include <asm/board.h>
 #include <asm-generic/errno-base.h>
 
@@ -140,6 +145,46 @@ static ssize_t agent_status_write(struct file *file, const char *buf, size_t cou
 	return err ? err : (ssize_t)count;
 }
 
+/* read(/dev/agent-blob): FETCH_BLOB of [*pos, *pos + count) into the user pages. */
+static ssize_t agent_blob_read_user(struct file *file, char __user *buf, size_t count,
+                                    loff_t *pos)
+{
+	(void)file;
+	u32 blob_len = agent_read_reg(KDSIM_AGENT_BLOB_LEN);
+	if (*pos < 0)
+		return -EINVAL;
+	if ((u64)*pos >= blob_len)
+		return 0;
+	if (count > blob_len - (u64)*pos)
+		count = (size_t)(blob_len - (u64)*pos);
+	size_t done = 0;
+	while (done < count) {
+		size_t contig;
+		phys_addr_t pa = user_virt_to_phys(buf + done, &contig);
+		if (!contig)
+			return done ? (ssize_t)done : -EFAULT;
+		size_t n = min(contig, count - done);
+		if (n > 0x40000000)
+			n = 0x40000000; /* LEN is 32 bits */
+		agent_write_reg((u32)pa, KDSIM_AGENT_ADDR_LO);
+		agent_write_reg((u32)(pa >> 32), KDSIM_AGENT_ADDR_HI);
+		agent_write_reg((u32)n, KDSIM_AGENT_LEN);
+		agent_write_reg((u32)(*pos + (loff_t)done), KDSIM_AGENT_ARG);
+		agent_write_reg(KDSIM_AGENT_DOORBELL_FETCH_BLOB, KDSIM_AGENT_DOORBELL);
+		u32 err = agent_read_reg(KDSIM_AGENT_ERROR);
+		if (err != KDSIM_AGENT_ERROR_OK) {
+			pr_err("doorbell %u failed: error %u (addr 0x%llx, len 0x%zx)\n",
+			       KDSIM_AGENT_DOORBELL_FETCH_BLOB, err, (unsigned long long)pa, n);
+			return done ? (ssize_t)done : -EIO;
+		}
+		done += n;
+	}
+	*pos += (loff_t)done;
+	return (ssize_t)done;
+}
+
+static const struct file_operations agent_blob_fops = { .read_user = agent_blob_read_user };
+
 static const struct file_operations agent_fops = { .read = agent_read, .write = agent_write };
 static const struct file_operations agent_status_fops = { .write = agent_status_write };
 
@@ -159,4 +204,5 @@ void kdsim_agent_init(void)
 	        (unsigned long)KDSIM_AGENT_PHYS);
 	fs_register_node("/dev/agent", 0666, &agent_fops, NULL);
 	fs_register_node("/dev/agent-status", 0222, &agent_status_fops, NULL);
+	fs_register_node("/dev/agent-blob", 0444, &agent_blob_fops, NULL);
 }

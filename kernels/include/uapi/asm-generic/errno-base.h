@@ -29,6 +29,10 @@
 #define ERANGE 34
 #define ENAMETOOLONG 36
 #define ENOSYS 38
+#define ENODATA 61
+#define EOVERFLOW 75
 #define EMSGSIZE 90
+#define EOPNOTSUPP 95
+#define EADDRNOTAVAIL 99
 
 #endif /* UAPI_ASM_GENERIC_ERRNO_BASE_H */

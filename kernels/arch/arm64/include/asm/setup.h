@@ -25,4 +25,9 @@ struct pt_regs;
 void do_mem_abort(unsigned long far, unsigned long esr, struct pt_regs *regs);
 void el0_svc_handler(struct pt_regs *regs);
 
+/* arch/arm64/mm/init.c: crashkernel= (after memblock is final) and the linear-map record. */
+void arch_reserve_crashkernel(void);
+void arm64_record_linear_range(phys_addr_t start, phys_addr_t end);
+bool arm64_linear_map_covers(phys_addr_t pa, size_t size);
+
 #endif /* ASM_SETUP_H */

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/*
+ * VMCOREINFO: the "KEY=VALUE\n" note makedumpfile and crash(8) read to understand the dump
+ * (mirrors kernel/vmcore_info.c: append_elf_note, final_note, update_vmcoreinfo_note,
+ * crash_update_vmcoreinfo_safecopy, crash_save_vmcoreinfo, vmcoreinfo_append_str,
+ * paddr_vmcoreinfo_note, crash_save_vmcoreinfo_init).
+ */
+#define pr_fmt(fmt) "crash_core: " fmt
+
+#include <kernel/crash_core.h>
+#include <kernel/arch.h>
+#include <kernel/memblock.h>
+#include <kernel/printk.h>
+#include <kernel/sections.h>
+#include <kernel/string.h>
+#include <asm-generic/errno-base.h>
+
+#define NSEC_PER_SEC 1000000000ULL
+
+/* vmcoreinfo stuff */
+unsigned char *vmcoreinfo_data;
+size_t vmcoreinfo_size;
+static u32 *vmcoreinfo_note;
+/* trusted vmcoreinfo, e.g. we can make a copy in the crash memory */
+static unsigned char *vmcoreinfo_data_safecopy;
+
+/* The GNU build ID note the linker put in .notes (arch linker scripts: __start_notes). */
+extern const char __start_notes[], __stop_notes[];
+
+u32 *append_elf_note(u32 *buf, const char *name, unsigned int type, const void *data,
+                     size_t data_len)
+{
+	Elf64_Nhdr *note = (Elf64_Nhdr *)buf;
+
+	note->n_namesz = (u32)strlen(name) + 1;
+	note->n_descsz = (u32)data_len;
+	note->n_type = type;
+	buf += DIV_ROUND_UP(sizeof(*note), sizeof(u32));
+	memcpy(buf, name, note->n_namesz);
+	buf += DIV_ROUND_UP(note->n_namesz, sizeof(u32));
+	memcpy(buf, data, data_len);
+	buf += DIV_ROUND_UP(data_len, sizeof(u32));
+
+	return buf;
+}
+
+void final_note(u32 *buf)
+{
+	memset(buf, 0, sizeof(Elf64_Nhdr));
+}
+
+static void update_vmcoreinfo_note(void)
+{
+	u32 *buf = vmcoreinfo_note;
+
+	if (!vmcoreinfo_size)
+		return;
+	buf = append_elf_note(buf, VMCOREINFO_NOTE_NAME, 0, vmcoreinfo_data, vmcoreinfo_size);
+	final_note(buf);
+}
+
+void crash_update_vmcoreinfo_safecopy(void *ptr)
+{
+	if (ptr)
+		memcpy(ptr, vmcoreinfo_data, vmcoreinfo_size);
+
+	vmcoreinfo_data_safecopy = ptr;
+}
+
+void crash_save_vmcoreinfo(void)
+{
+	if (!vmcoreinfo_note)
+		return;
+
+	/* Use the safe copy to generate vmcoreinfo note if have */
+	if (vmcoreinfo_data_safecopy)
+		vmcoreinfo_data = vmcoreinfo_data_safecopy;
+
+	/*
+	 * Linux: ktime_get_real_seconds(). There is no wall clock here and a run must be
+	 * reproducible, so CRASHTIME is the deterministic sched_clock() in seconds.
+	 */
+	vmcoreinfo_append_str("CRASHTIME=%lld\n", (long long)(sched_clock() / NSEC_PER_SEC));
+	update_vmcoreinfo_note();
+}
+
+void vmcoreinfo_append_str(const char *fmt, ...)
+{
+	va_list args;
+	char buf[0x50];
+	size_t r;
+
+	if (!vmcoreinfo_data)
+		return;
+	va_start(args, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	r = n < 0 ? 0 : min((size_t)n, sizeof(buf) - 1); /* vscnprintf */
+
+	r = min(r, (size_t)VMCOREINFO_BYTES - vmcoreinfo_size);
+
+	memcpy(&vmcoreinfo_data[vmcoreinfo_size], buf, r);
+
+	vmcoreinfo_size += r;
+
+	if (vmcoreinfo_size == VMCOREINFO_BYTES)
+		pr_warn("vmcoreinfo data exceeds allocated size, truncating");
+}
+
+phys_addr_t paddr_vmcoreinfo_note(void)
+{
+	return virt_to_phys(vmcoreinfo_note);
+}
+
+/* VMCOREINFO_BUILD_ID(): "BUILD-ID=%20phN" of the GNU build-id note. */
+static void vmcoreinfo_build_id(void)
+{
+	const char *p = __start_notes;
+	while (p + sizeof(Elf64_Nhdr) <= __stop_notes) {
+		const Elf64_Nhdr *n = (const Elf64_Nhdr *)p;
+		const unsigned char *desc =
+			(const unsigned char *)p + sizeof(*n) + ALIGN(n->n_namesz, 4);
+		if (n->n_type == NT_GNU_BUILD_ID && n->n_namesz == 4 && !memcmp(p + sizeof(*n), "GNU", 4) &&
+		    n->n_descsz == 20) {
+			char hex[41];
+			for (int i = 0; i < 20; i++) {
+				hex[2 * i] = "0123456789abcdef"[desc[i] >> 4];
+				hex[2 * i + 1] = "0123456789abcdef"[desc[i] & 15];
+			}
+			hex[40] = '\0';
+			vmcoreinfo_append_str("BUILD-ID=%s\n", hex);
+			return;
+		}
+		p += sizeof(*n) + ALIGN(n->n_namesz, 4) + ALIGN(n->n_descsz, 4);
+	}
+}
+
+extern u64 swapper_pg_dir[];
+
+int crash_save_vmcoreinfo_init(void)
+{
+	vmcoreinfo_data = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (!vmcoreinfo_data) {
+		pr_warn("Memory allocation for vmcoreinfo_data failed\n");
+		return -ENOMEM;
+	}
+
+	/* alloc_pages_exact(VMCOREINFO_NOTE_SIZE): page granular, normal RAM (never the crash
+	 * region, which memblock keeps reserved). */
+	vmcoreinfo_note = memblock_alloc(ALIGN(VMCOREINFO_NOTE_SIZE, PAGE_SIZE), PAGE_SIZE);
+	if (!vmcoreinfo_note) {
+		pr_warn("Memory allocation for vmcoreinfo_note failed\n");
+		vmcoreinfo_data = NULL;
+		return -ENOMEM;
+	}
+
+	VMCOREINFO_OSRELEASE(UTS_RELEASE);
+	vmcoreinfo_build_id();
+	VMCOREINFO_PAGESIZE(PAGE_SIZE);
+
+	VMCOREINFO_SYMBOL(swapper_pg_dir);
+	VMCOREINFO_SYMBOL(_stext);
+
+	arch_crash_save_vmcoreinfo();
+	update_vmcoreinfo_note();
+
+	return 0;
+}
