@@ -2,6 +2,7 @@
 #include "firmware-less-boot/kernel_image.h"
 #include "sim/kexec_step.h"
 #include "sim/ram_snapshot.h"
+#include "machine/error.h"
 
 namespace kdsim {
 
@@ -19,6 +20,17 @@ bool ScenarioDriver::expand_next_step() {
   case Step::Kind::KexecCrash:
     host_event("kexec", step.label);
     m_actions = kexec_crash_actions(ctx);
+    break;
+  case Step::Kind::Touch:
+    m_actions.push_back(Action{.label = step.label, .command = {}, .blob = {}, .host = [this, &step]() -> llvm::Error {
+                                 if (auto err = touch_memory(m_machine->ram(), m_machine->board().ram.front().base,
+                                                             step.offset, step.size))
+                                   return make_error("{}: {}: {}", m_scenario.file.string(), step.label,
+                                                     toString(std::move(err)));
+                                 host_event("touch", step.label);
+                                 return llvm::Error::success();
+                               },
+                               .on_done = {}});
     break;
   case Step::Kind::Corrupt:
     m_actions.push_back(Action{.label = step.label, .command = {}, .blob = {}, .host = [this, ctx, &step]() -> llvm::Error {
@@ -84,7 +96,13 @@ void ScenarioDriver::enter_capture_kernel() {
   m_machine->agent().reset();
 }
 
+void ScenarioDriver::stamp() {
+  if (m_options.timing_path.empty()) return;
+  m_event_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count());
+}
+
 void ScenarioDriver::host_event(std::string name, std::string detail, unsigned cpu) {
+  stamp();
   TimelineEvent e{TimelineEvent::Source::Host, std::move(name), {}, std::move(detail)};
   e.record.sequence = m_result.timeline.size();
   e.record.instructions = m_machine->instructions();
@@ -99,6 +117,7 @@ void ScenarioDriver::console_output(std::string_view bytes) {
 
 void ScenarioDriver::stage_recorded(const StageRecord& r) {
   auto name = stage_name(r.code);
+  stamp();
   TimelineEvent e{TimelineEvent::Source::Guest, name ? std::string(*name) : fmt::format("stage_0x{:x}", r.code), r, {}};
   e.record.sequence = m_result.timeline.size();
   m_result.timeline.push_back(std::move(e));

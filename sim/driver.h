@@ -8,6 +8,7 @@
 #include "sim/run_result.h"
 #include "sim/runner.h"
 #include "sim/scenario.h"
+#include <chrono>
 #include <deque>
 #include <functional>
 
@@ -29,6 +30,8 @@ public:
   ScenarioDriver(const Scenario& scenario, const RunOptions& options, RunResult& result, const KernelImage& kernel)
       : m_scenario(scenario), m_options(options), m_result(result), m_kernel(kernel), m_steps(&scenario.steps) {}
   void attach(Machine& m) { m_machine = &m; }
+  // --timing: host seconds since the driver started, per timeline event (same indices).
+  const std::vector<double>& event_seconds() const { return m_event_seconds; }
 
   // Called when every CPU waits. Returns true when it gave the guest something to do.
   bool feed();
@@ -62,6 +65,9 @@ private:
   bool m_no_more_sent = false;
   bool m_in_capture_kernel = false;
   bool m_snapshot_taken = false;
+  std::vector<double> m_event_seconds;
+  std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+  void stamp();
 };
 
 }  // namespace kdsim

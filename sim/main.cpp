@@ -17,6 +17,7 @@ struct RunArgs {
   std::string out_dir;
   std::string kernel_dir;
   std::string ram_snapshot;
+  std::string timing;
   bool quiet = false;
 };
 
@@ -44,6 +45,7 @@ int run_command(const RunArgs& args) {
                                                   : std::filesystem::path(args.out_dir);
   options.vmcore_path = out / "vmcore";
   options.ram_snapshot_path = args.ram_snapshot;
+  options.timing_path = args.timing;
   auto result = run_scenario(*scenario, options);
   if (!result) return input_error(result.takeError());
   auto checks = check_expectations(scenario->expect, *result);
@@ -75,6 +77,8 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", run_args.quiet, "Do not print the guest console live");
   run->add_option("--ram-snapshot", run_args.ram_snapshot,
                   "Write guest RAM to this sparse file (offset = physical address) when purgatory starts");
+  run->add_option("--timing", run_args.timing,
+                  "Benchmarks: write host wall time per timeline event to this file (reads the host clock)");
   run->footer(kExitCodeHelp);
 
   try {

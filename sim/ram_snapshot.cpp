@@ -32,4 +32,17 @@ llvm::Error write_ram_snapshot(const Ram& ram, const std::filesystem::path& path
   return llvm::Error::success();
 }
 
+llvm::Error touch_memory(Ram& ram, PhysAddr base, uint64_t offset, uint64_t size) {
+  PhysAddr at = base.offset(offset);
+  uint8_t* p = ram.host_ptr(at, size);
+  if (!p) return make_error("[{}, +0x{:x}) is not inside one RAM region", at, size);
+  uint64_t x = at.value() | 1;
+  for (uint64_t i = 0; i + 8 <= size; i += 8) {
+    x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+    uint64_t v = x * 0x2545f4914f6cdd1dull;
+    std::memcpy(p + i, &v, 8);
+  }
+  return llvm::Error::success();
+}
+
 }  // namespace kdsim

@@ -1,4 +1,5 @@
 #include "sim/runner.h"
+#include <fstream>
 #include "machine/error.h"
 #include "sim/boot.h"
 #include "sim/driver.h"
@@ -72,6 +73,14 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   driver.host_event(result.outcome, result.stop.detail, result.stop.cpu);
   result.panic_message = find_panic_message(result.console);
   analyse_handoff(m, result);
+  if (!options.timing_path.empty()) {
+    std::string out;
+    const auto& secs = driver.event_seconds();
+    for (size_t i = 0; i < result.timeline.size() && i < secs.size(); ++i)
+      out += fmt::format("{{\"seq\":{},\"stage\":\"{}\",\"insn\":{},\"seconds\":{:.6f}}}\n", i,
+                         result.timeline[i].name, result.timeline[i].record.instructions, secs[i]);
+    std::ofstream(options.timing_path) << out;
+  }
   return result;
 }
 

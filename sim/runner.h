@@ -15,6 +15,9 @@ struct RunOptions {
   // Debug/test: when the purgatory starts (the crashed kernel's memory is final: only the
   // crash region changes after it), write guest RAM here as a sparse file, offset = PA.
   std::filesystem::path ram_snapshot_path;
+  // Benchmarks only: host wall time of every timeline event, as JSON lines. The host clock is
+  // read only when this is set, and nothing else in the outputs depends on it.
+  std::filesystem::path timing_path;
 };
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options);

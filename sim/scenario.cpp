@@ -106,10 +106,25 @@ llvm::Expected<Step> parse_corrupt(const Fields& f, const YAML::Node& n, const s
   return step;
 }
 
+llvm::Expected<Step> parse_touch(const Fields& f, const YAML::Node& n, const std::string& where) {
+  if (auto err = f.only_known_keys(n, where, {"size", "offset"})) return err;
+  auto size = f.size(n["size"], where + ".size");
+  if (!size) return size.takeError();
+  uint64_t offset = 256ull << 20;
+  if (n["offset"]) {
+    auto o = f.size(n["offset"], where + ".offset");
+    if (!o) return o.takeError();
+    offset = *o;
+  }
+  return Step{Step::Kind::Touch, "", fmt::format("touch: {} MiB at RAM base +0x{:x}", *size >> 20, offset), "", offset,
+              *size};
+}
+
 llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index, std::string_view list) {
   std::string where = fmt::format("{}[{}]", list, index);
-  if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt"})) return err;
-  if (n.size() != 1) return f.error(n, where, "must have exactly one of: corrupt, kexec, run, trigger");
+  if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt", "touch"})) return err;
+  if (n.size() != 1) return f.error(n, where, "must have exactly one of: corrupt, kexec, run, touch, trigger");
+  if (n["touch"]) return parse_touch(f, n["touch"], where + ".touch");
   if (n["kexec"]) {
     auto mode = f.string(n["kexec"], where + ".kexec");
     if (!mode) return mode.takeError();

@@ -18,12 +18,14 @@ struct Step {
     SysrqTrigger,  // echo c > /proc/sysrq-trigger
     KexecCrash,    // kexec -p: the kexec-tools role, then init's real kexec_load
     Corrupt,       // fault injection: flip one byte of a loaded kexec segment in guest RAM
+    Touch,         // workload stand-in: the host fills guest RAM with data (a DMA-like writer)
   };
   Kind kind = Kind::Run;
   std::string command;  // Run/SysrqTrigger: the command line init executes
   std::string label;    // as written in the scenario, for the transcript
   std::string segment;  // Corrupt: which segment ("kernel", "dtb", "boot_params", "elfcorehdr", ...)
-  uint64_t offset = 0;  // Corrupt: byte offset inside that segment
+  uint64_t offset = 0;  // Corrupt: byte offset inside that segment; Touch: offset from the RAM base
+  uint64_t size = 0;    // Touch: bytes to fill
 };
 
 // The kexec-tools role's options (kexec -p).

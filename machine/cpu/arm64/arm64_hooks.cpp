@@ -10,7 +10,10 @@
 namespace kdsim {
 
 namespace {
-constexpr uint64_t kShadowWindow = 1ull << 30;
+// VA shadows are made per 2 MiB window the guest touches, not per GiB: removing a shadow when
+// the MMU goes off costs Unicorn one TLB/jump-cache flush per 1 KiB page (memory_unmap), so
+// 1 GiB shadows made every kexec hand-off take over a second.
+constexpr uint64_t kShadowWindow = 2ull << 20;
 
 Arm64SysRegEncoding encoding_of(const uc_arm64_cp_reg* r) {
   return {uint8_t(r->op0), uint8_t(r->op1), uint8_t(r->crn), uint8_t(r->crm), uint8_t(r->op2)};
@@ -105,19 +108,25 @@ bool Arm64Cpu::map_shadow(uint64_t address) {
   uc_free(regions);
   std::sort(used.begin(), used.end());
   bool mapped_address = false;
-  uint64_t cursor = window;  // next unmapped byte
-  auto map_gap = [&](uint64_t begin, uint64_t end_exclusive) {
-    if (begin >= end_exclusive) return;
-    uint64_t size = end_exclusive - begin;
-    if (uc_mem_map_ptr(m_uc.get(), begin, size, UC_PROT_ALL, m_shadow.get() + (begin - window)) != UC_ERR_OK) return;
-    m_shadow_ranges.push_back(VaRange{begin, size});
-    if (address >= begin && address - begin < size) mapped_address = true;
+  const uint64_t window_last = window + kShadowWindow - 1;  // inclusive: no overflow at the top
+  // Maps the inclusive gap [first, last] (first <= last) of the window.
+  auto map_gap = [&](uint64_t first, uint64_t last) {
+    uint64_t size = last - first + 1;
+    if (uc_mem_map_ptr(m_uc.get(), first, size, UC_PROT_ALL, m_shadow.get() + (first - window)) != UC_ERR_OK) return;
+    m_shadow_ranges.push_back(VaRange{first, size});
+    if (address >= first && address <= last) mapped_address = true;
   };
-  for (auto [begin, end] : used) {
-    map_gap(cursor, begin);
-    cursor = std::max(cursor, end + 1);
+  uint64_t cursor = window;  // next byte that may be unmapped
+  bool done = false;         // the window's last byte is covered
+  for (auto [first, last] : used) {
+    if (first > cursor) map_gap(cursor, first - 1);
+    if (last >= window_last) {
+      done = true;
+      break;
+    }
+    cursor = std::max(cursor, last + 1);
   }
-  if (cursor != 0) map_gap(cursor, window + kShadowWindow);  // cursor == 0: wrapped at the top
+  if (!done) map_gap(cursor, window_last);
   return mapped_address;
 }
 

@@ -56,9 +56,10 @@ stack:
 	.globl	stack_end
 stack_end:
 
-	/* purgatory's own C stack. */
+	/* purgatory's own C stack, page aligned so that its stores never share a page with code
+	 * (a store to a page of translated code makes QEMU/Unicorn retranslate it). */
 	.bss
-	.balign	16
+	.balign	4096
 lstack:
 	.skip	4096
 lstack_end:
