@@ -183,6 +183,7 @@ HaltReason X86_64Cpu::run(uint64_t budget) {
     m_last_block_end = ~0ull;
     m_block_refused = false;
     const uint64_t start = reg(X86Reg::Rip);
+    m_fresh_start = true;
     uc_err err = uc_emu_start(m_uc, start, kNeverPc, 0, 0);
     if (m_fault || m_stop_requested) continue;
     if (err != UC_ERR_OK) {
@@ -235,6 +236,16 @@ std::string X86_64Cpu::describe_uc_error(int err) {
 // next slice), so a block that is stopped is not counted. The check runs on every block,
 // because a RIP write from a later hook cancels an earlier uc_emu_stop.
 void X86_64Cpu::on_block(uint64_t address, uint32_t size) {
+  if (m_fresh_start) [[unlikely]] {
+    // Every uc_emu_start raises a #GP inside Unicorn while it probes the page below `until`
+    // (non-canonical here) and leaves QEMU's old_exception set, which is only reset by an
+    // exception delivery Unicorn never runs; the guest's next #PF would become #DF or a triple
+    // fault. Reset it before the first guest instruction of the run.
+    m_fresh_start = false;
+    x86::ContextView blob = save_blob();
+    blob.clear_old_exception();
+    restore_blob();
+  }
   if (m_instructions >= m_slice_end || m_stop_requested || m_fault) {
     m_block_refused = true;
     uc_emu_stop(m_uc);
@@ -257,10 +268,10 @@ void X86_64Cpu::on_block(uint64_t address, uint32_t size) {
   m_last_block_end = address + m_memo.size;
 }
 
-void X86_64Cpu::request_stop() {
-  m_stop_requested = true;
-  uc_emu_stop(m_uc);
-}
+// Only a flag: the block hook stops the slice at the next block boundary. A uc_emu_stop from
+// inside an MMIO/port callback makes Unicorn resume at the start of the translated block, so
+// the block (and the device access that asked to stop) would run again.
+void X86_64Cpu::request_stop() { m_stop_requested = true; }
 
 uint64_t X86_64Cpu::on_port_in(uint32_t port, int size) {
   if (!m_ports) return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;

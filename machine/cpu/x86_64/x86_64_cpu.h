@@ -219,6 +219,7 @@ private:
   unsigned m_deliveries_without_progress = 0;  // exceptions delivered since a block last ran  // this uc_emu_start was ended by on_block (budget/stop/fault)
   uint64_t m_slice_end = 0;
   bool m_has_run = false;
+  bool m_fresh_start = false;  // the next block is the first of this uc_emu_start
   bool m_stop_requested = false;
   bool m_ud_delivered = false;
   std::optional<std::string> m_fault;  // set by a hook; ends the slice with GuestFault

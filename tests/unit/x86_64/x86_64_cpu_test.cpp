@@ -203,3 +203,21 @@ TEST_CASE("x86 invalidate_code makes host-written code visible") {
   CHECK(m.run().kind == HaltKind::Idle);
   CHECK(m.cpu->reg(X86Reg::Rax) == 2);
 }
+
+// Regression: a uc_emu_stop from inside a device callback makes Unicorn resume at the start of
+// the translated block, so the block (and the device write) ran again, forever. request_stop
+// only sets a flag now and the slice ends at the next block boundary.
+TEST_CASE("x86 request_stop from a port write does not replay the block's earlier stores") {
+  TestMachine m;
+  m.post.on_write = [&] { m.cpu->request_stop(); };
+  m.put(kCode, {0x48, 0xff, 0x04, 0x25, 0x00, 0x00, 0x08, 0x00,  // inc qword [0x80000]
+                0xe6, 0x80,                                      // out 0x80, al
+                0x48, 0xff, 0x04, 0x25, 0x08, 0x00, 0x08, 0x00,  // inc qword [0x80008]
+                0xeb, 0xfe});                                    // jmp $
+  m.cpu->set_pc(kCode);
+  HaltReason h = m.run(10'000'000);
+  CHECK(h.kind == HaltKind::StopRequested);
+  CHECK(m.post.writes.size() == 1);
+  CHECK(m.get64(0x80000) == 1);
+  CHECK(m.get64(0x80008) == 1);  // the rest of the block ran once
+}

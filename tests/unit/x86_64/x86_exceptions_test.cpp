@@ -214,3 +214,30 @@ TEST_CASE("x86 an exception storm (unreachable handler) is a guest fault, not a 
   CHECK(h.detail == "exception 14 (error code 0x10) at RIP V0x1e00000: 64 exceptions in a row without executing "
                     "an instruction (handler unreachable?)");
 }
+
+// Regression: every uc_emu_start raises a #GP inside Unicorn (its probe of the page below the
+// non-canonical `until`), leaving QEMU's old_exception set; a #PF in a later slice then became
+// #DF / a silent triple fault. The CPU resets it on the first block of every run.
+TEST_CASE("x86 a #PF taken many slices after the last exception is still a #PF") {
+  TestMachine m;
+  m.boot();
+  m.put(kCode, {0xb9, 0xe8, 0x03, 0x00, 0x00,  // mov ecx, 1000
+                0xff, 0xc9,                    // dec ecx
+                0x75, 0xfc});                  // jnz -4
+  m.put(kCode + 9, kWriteAbsent);
+  m.put(kCode + 17, {0xf4});  // hlt
+  m.set_gate(14, kHandler);
+  m.put(kHandler, {
+      0x5b,                          // pop rbx            (error code)
+      0x48, 0x83, 0x04, 0x24, 0x08,  // add qword [rsp], 8 (skip the faulting insn)
+      0x48, 0xcf,                    // iretq
+  });
+  HaltReason h;
+  unsigned slices = 0;
+  while ((h = m.cpu->run(50)).kind == HaltKind::QuantumExpired) ++slices;
+  REQUIRE_MESSAGE(h.kind == HaltKind::Idle, h.detail);
+  CHECK(slices > 20);
+  CHECK(m.cpu->pc() == kCode + 18);
+  CHECK(m.cpu->reg(X86Reg::Rbx) == 2);
+  CHECK(m.cpu->reg(X86Reg::R15) == ~0ull);  // no #DF stub ran
+}

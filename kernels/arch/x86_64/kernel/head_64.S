@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86_64 kernel entry (mirrors arch/x86/kernel/head_64.S startup_64 + __startup_64() in
+ * head64.c, reduced).
+ *
+ * Entered through the 64-bit boot protocol (docs/boot.md): long mode, paging on with the
+ * loader's identity tables, CS = __BOOT_CS 0x10, DS/ES/SS = 0x18, interrupts off,
+ * %rsi = boot_params PA, at the PHYSICAL address the image was loaded to: any 2 MiB-aligned
+ * base (the kdump capture kernel is this same image loaded into the crashkernel= region).
+ * Until the jump to the high mapping only RIP-relative addressing is used; the image is
+ * linked at KIMAGE_VADDR and mapped there to wherever it is, so it needs no relocation.
+ *
+ * Page tables built here (all in .pgdir, NOBITS after .bss, cleared before use):
+ *   init_top_pgt      PML4 of the kernel: [511] -> level3_kernel_pgt -> level2_kernel_pgt
+ *                     (KIMAGE_VADDR -> load PA, 2 MiB pages), [273] -> level3_direct_pgt
+ *                     -> level2_direct_pgt[] (PAGE_OFFSET + PA -> PA for PA in
+ *                     [0, max(4 GiB, end of e820 RAM)), 2 MiB pages).
+ *   early_top_pgt     the same plus [0] -> level3_direct_pgt: the identity map of the same
+ *                     range, live during the switch and kept for the kexec work
+ *                     (machine_kexec needs an identity map of RAM).
+ *
+ * Register use until x86_64_start_kernel: r15 = boot_params PA, rbp = physical load address,
+ * r14 = direct map size in GiB.
+ */
+#include <asm/board.h>
+#include <asm/memory.h>
+#include <asm/pgtable_types.h>
+#include <asm/segment.h>
+#include <kdsim/devices.h>
+#include <kdsim/stage.h>
+
+#define PGD_INDEX(va) (((va) >> PGDIR_SHIFT) & 511)
+#define PUD_INDEX(va) (((va) >> PUD_SHIFT) & 511)
+#define PMD_INDEX(va) (((va) >> PMD_SHIFT) & 511)
+
+	.section ".head.text", "ax"
+	.code64
+	.globl	startup_64
+	.type	startup_64, @function
+startup_64:
+	cli
+	cld
+	movq	%rsi, %r15			/* boot_params (the zero page) */
+	leaq	_text(%rip), %rbp		/* where we really are: the physical load address */
+	testl	$(MIN_KERNEL_ALIGN - 1), %ebp
+	jnz	early_halt			/* the image must sit on a 2 MiB boundary */
+
+	/*
+	 * Stage KERNEL_ENTRY through the loader's identity map: probe MAGIC and DEVICE_ID first
+	 * (on QEMU there is no kdsim slot).
+	 */
+	movl	$KDSIM_STAGE_PHYS, %edi
+	cmpl	$KDSIM_MAGIC, KDSIM_REG_MAGIC(%rdi)
+	jne	1f
+	cmpl	$KDSIM_DEVICE_ID_STAGE, KDSIM_REG_DEVICE_ID(%rdi)
+	jne	1f
+	movq	%r15, %rax
+	movl	%eax, KDSIM_STAGE_ARG0_LO(%rdi)	/* ARG0: boot_params PA */
+	shrq	$32, %rax
+	movl	%eax, KDSIM_STAGE_ARG0_HI(%rdi)
+	movq	%rbp, %rax
+	movl	%eax, KDSIM_STAGE_ARG1_LO(%rdi)	/* ARG1: physical load address */
+	shrq	$32, %rax
+	movl	%eax, KDSIM_STAGE_ARG1_HI(%rdi)
+	movl	$KDSIM_STAGE_KERNEL_ENTRY, KDSIM_STAGE_REG(%rdi)
+1:
+	/* The direct map covers max(4 GiB, end of the highest e820 RAM entry), in GiB. */
+	movabsq	$DIRECT_MAP_MIN_SIZE, %r14
+	testq	%r15, %r15
+	jz	3f
+	movzbl	0x1e8(%r15), %ecx		/* boot_params.e820_entries */
+	leaq	0x2d0(%r15), %rsi		/* boot_params.e820_table[] (20-byte entries) */
+2:	testl	%ecx, %ecx
+	jz	3f
+	cmpl	$1, 16(%rsi)			/* E820_TYPE_RAM */
+	jne	4f
+	movq	(%rsi), %rax
+	addq	8(%rsi), %rax
+	cmpq	%r14, %rax
+	jbe	4f
+	movq	%rax, %r14
+4:	addq	$20, %rsi
+	decl	%ecx
+	jmp	2b
+3:	addq	$(PUD_SIZE - 1), %r14
+	shrq	$PUD_SHIFT, %r14
+	cmpq	$DIRECT_MAP_MAX_GB, %r14
+	jbe	5f
+	movq	$DIRECT_MAP_MAX_GB, %r14
+5:
+	/* Clear the five fixed tables (the PDs below are written in full). */
+	leaq	early_top_pgt(%rip), %rdi
+	movl	$(5 * 512), %ecx
+	xorl	%eax, %eax
+	rep stosq
+
+	/* level2_direct_pgt[g][i] = (g GiB + i * 2 MiB) | large page, for g < r14. */
+	leaq	level2_direct_pgt(%rip), %rdi
+	movq	%r14, %rcx
+	shlq	$9, %rcx
+	movl	$__PAGE_KERNEL_LARGE_EXEC, %eax
+6:	movq	%rax, (%rdi)
+	addq	$8, %rdi
+	addq	$PMD_SIZE, %rax
+	decq	%rcx
+	jnz	6b
+	/* level3_direct_pgt[g] -> level2_direct_pgt[g]. */
+	leaq	level3_direct_pgt(%rip), %rdi
+	leaq	(level2_direct_pgt + _KERNPG_TABLE)(%rip), %rax
+	movq	%r14, %rcx
+7:	movq	%rax, (%rdi)
+	addq	$8, %rdi
+	addq	$4096, %rax
+	decq	%rcx
+	jnz	7b
+
+	/* level2_kernel_pgt: KIMAGE_VADDR + n * 2 MiB -> load PA + n * 2 MiB over the image. */
+	leaq	_end(%rip), %rcx
+	subq	%rbp, %rcx
+	addq	$(PMD_SIZE - 1), %rcx
+	shrq	$PMD_SHIFT, %rcx
+	leaq	(level2_kernel_pgt + 8 * PMD_INDEX(KIMAGE_VADDR))(%rip), %rdi
+	leaq	__PAGE_KERNEL_LARGE_EXEC(%rbp), %rax
+8:	movq	%rax, (%rdi)
+	addq	$8, %rdi
+	addq	$PMD_SIZE, %rax
+	decq	%rcx
+	jnz	8b
+	leaq	(level2_kernel_pgt + _KERNPG_TABLE)(%rip), %rax
+	movq	%rax, (level3_kernel_pgt + 8 * PUD_INDEX(KIMAGE_VADDR))(%rip)
+
+	/* The PML4s. */
+	leaq	(level3_kernel_pgt + _KERNPG_TABLE)(%rip), %rax
+	movq	%rax, (init_top_pgt + 8 * PGD_INDEX(KIMAGE_VADDR))(%rip)
+	movq	%rax, (early_top_pgt + 8 * PGD_INDEX(KIMAGE_VADDR))(%rip)
+	leaq	(level3_direct_pgt + _KERNPG_TABLE)(%rip), %rax
+	movq	%rax, (init_top_pgt + 8 * PGD_INDEX(PAGE_OFFSET))(%rip)
+	movq	%rax, (early_top_pgt + 8 * PGD_INDEX(PAGE_OFFSET))(%rip)
+	movq	%rax, early_top_pgt(%rip)	/* [0]: identity */
+
+	leaq	early_top_pgt(%rip), %rax
+	movq	%rax, %cr3
+	movabsq	$startup_64_high, %rax		/* absolute: the KIMAGE_VADDR alias */
+	jmp	*%rax
+	.size	startup_64, . - startup_64
+
+	.type	early_halt, @function
+early_halt:
+	/* Nothing can be printed yet; the host's stage record shows where we stopped. */
+	hlt
+	jmp	early_halt
+	.size	early_halt, . - early_halt
+
+	.text
+/* Now at KIMAGE_VADDR, still on early_top_pgt. Mirrors secondary_startup_64's tail. */
+	.type	startup_64_high, @function
+startup_64_high:
+	leaq	init_stack_top(%rip), %rsp
+	lgdt	early_gdt_descr(%rip)
+	movl	$__KERNEL_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	xorl	%eax, %eax
+	movl	%eax, %fs
+	movl	%eax, %gs
+	pushq	$__KERNEL_CS
+	leaq	1f(%rip), %rax
+	pushq	%rax
+	lretq
+1:
+	/* Clear .bss (16-byte multiple, see kernel.lds). */
+	leaq	__bss_start(%rip), %rdi
+	leaq	__bss_stop(%rip), %rcx
+	subq	%rdi, %rcx
+	shrq	$3, %rcx
+	xorl	%eax, %eax
+	rep stosq
+
+	shlq	$PUD_SHIFT, %r14
+	movq	%r14, direct_map_size(%rip)
+	movq	%r15, %rdi			/* boot_params PA */
+	movq	%rbp, %rsi			/* physical load address */
+	xorl	%ebp, %ebp			/* terminate the frame-pointer chain */
+	pushq	$0				/* fake return address: keeps the ABI alignment */
+	jmp	x86_64_start_kernel
+	.size	startup_64_high, . - startup_64_high
+
+	.section ".rodata", "a"
+	.balign	16
+early_gdt_descr:
+	.word	GDT_ENTRIES * 8 - 1
+	.quad	gdt_page
+
+	.data
+	.balign	8
+	.globl	direct_map_size
+direct_map_size:
+	.quad	0
+
+/*
+ * Memory the loader does not have to provide (NOBITS after .bss, outside __bss_start..stop):
+ * the page tables (cleared or fully written above) and the boot stack.
+ */
+	.section ".pgdir", "aw", @nobits
+	.balign	4096
+	.globl	early_top_pgt
+early_top_pgt:
+	.space	4096
+	.globl	init_top_pgt
+init_top_pgt:
+	.space	4096
+	.globl	level3_kernel_pgt
+level3_kernel_pgt:
+	.space	4096
+	.globl	level2_kernel_pgt
+level2_kernel_pgt:
+	.space	4096
+	.globl	level3_direct_pgt
+level3_direct_pgt:
+	.space	4096
+	.globl	level2_direct_pgt
+level2_direct_pgt:
+	.space	DIRECT_MAP_MAX_GB * 4096
+
+	.section ".init.stack", "aw", @nobits
+	.balign	16
+	.globl	init_stack
+init_stack:
+	.space	0x4000
+	.globl	init_stack_top
+init_stack_top:

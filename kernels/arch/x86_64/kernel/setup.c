@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+/*
+ * x86_64 boot-time setup (mirrors arch/x86/kernel/setup.c and e820.c, reduced): console,
+ * stages, boot_params (e820 map, command line), memblock.
+ */
+#include <kernel/arch.h>
+#include <kernel/init.h>
+#include <kernel/memblock.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <kdsim/stage.h>
+#include <asm/board.h>
+#include <asm/memory.h>
+#include <asm/processor.h>
+#include <asm/serial.h>
+#include <asm/setup.h>
+
+/* struct boot_params offsets (arch/x86/include/uapi/asm/bootparam.h). */
+#define BP_EXT_CMD_LINE_PTR 0x0c8
+#define BP_E820_ENTRIES 0x1e8
+#define BP_HDR_BOOT_FLAG 0x1fe
+#define BP_HDR_HEADER 0x202
+#define BP_HDR_CMD_LINE_PTR 0x228
+#define BP_E820_TABLE 0x2d0
+#define E820_MAX_ENTRIES_ZEROPAGE 128
+#define BOOT_PARAMS_SIZE 4096
+
+#define E820_TYPE_RAM 1
+#define E820_TYPE_RESERVED 2
+#define E820_TYPE_ACPI 3
+#define E820_TYPE_NVS 4
+#define E820_TYPE_UNUSABLE 5
+
+unsigned long x86_idt_base(void);
+
+void arch_console_write(const char *s, size_t n)
+{
+	serial8250_console_write(PC_COM1_PORT, s, n);
+}
+
+/* x86 Linux prints nothing here (the CPU is identified later, in identify_boot_cpu()). */
+void smp_setup_processor_id(void)
+{
+}
+
+struct e820_entry {
+	u64 addr;
+	u64 size;
+	u32 type;
+} __attribute__((packed));
+
+static const char *e820_type_name(u32 type)
+{
+	switch (type) {
+	case E820_TYPE_RAM:
+		return "usable";
+	case E820_TYPE_RESERVED:
+		return "reserved";
+	case E820_TYPE_ACPI:
+		return "ACPI data";
+	case E820_TYPE_NVS:
+		return "ACPI NVS";
+	case E820_TYPE_UNUSABLE:
+		return "unusable";
+	default:
+		return "type";
+	}
+}
+
+/* Mirrors e820__memory_setup() + e820__print_table() + e820__memblock_setup(). */
+static void e820_setup(const u8 *bp)
+{
+	unsigned int n = bp[BP_E820_ENTRIES];
+	const struct e820_entry *table = (const struct e820_entry *)(bp + BP_E820_TABLE);
+	if (n > E820_MAX_ENTRIES_ZEROPAGE)
+		n = E820_MAX_ENTRIES_ZEROPAGE;
+	pr_info("BIOS-provided physical RAM map:\n");
+	for (unsigned int i = 0; i < n; i++) {
+		pr_info("BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n", (unsigned long long)table[i].addr,
+		        (unsigned long long)(table[i].addr + table[i].size - 1),
+		        e820_type_name(table[i].type));
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (table[i].type != E820_TYPE_RAM)
+			continue;
+		/* Whole pages the direct map covers (it always covers every e820 RAM range). */
+		u64 start = ALIGN(table[i].addr, PAGE_SIZE);
+		u64 end = ALIGN_DOWN(table[i].addr + table[i].size, PAGE_SIZE);
+		if (end > direct_map_size)
+			end = direct_map_size;
+		if (end > start)
+			memblock_add(start, end - start);
+	}
+}
+
+/* Mirrors the boot_command_line copy in setup_arch() (cmd_line_ptr | ext_cmd_line_ptr << 32). */
+static void copy_command_line(const u8 *bp)
+{
+	u64 ptr = *(const u32 *)(bp + BP_HDR_CMD_LINE_PTR) |
+	          (u64)*(const u32 *)(bp + BP_EXT_CMD_LINE_PTR) << 32;
+	boot_command_line[0] = '\0';
+	if (!ptr || ptr >= direct_map_size)
+		return;
+	strlcpy(boot_command_line, __va(ptr), sizeof(boot_command_line));
+	size_t len = strlen(boot_command_line) + 1;
+	memblock_reserve(ALIGN_DOWN(ptr, PAGE_SIZE),
+	                 ALIGN(ptr + len, PAGE_SIZE) - ALIGN_DOWN(ptr, PAGE_SIZE));
+}
+
+static void print_memory(void)
+{
+	pr_info("Early memory node ranges\n");
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &memblock.memory.regions[i];
+		pr_info("  node   0: [mem 0x%016llx-0x%016llx]\n", (unsigned long long)r->base,
+		        (unsigned long long)(r->base + r->size - 1));
+	}
+	pr_info("kdsim: kernel image at [mem 0x%016llx-0x%016llx] virt 0x%016lx, "
+	        "phys_base 0x%016llx, direct map 0x%016lx + [0, 0x%llx)\n",
+	        (unsigned long long)kimage_phys_base,
+	        (unsigned long long)(kimage_phys_base + (u64)(_end - _text) - 1),
+	        (unsigned long)KIMAGE_VADDR,
+	        (unsigned long long)(kimage_phys_base - KERNEL_LOAD_PHYS), (unsigned long)PAGE_OFFSET,
+	        (unsigned long long)direct_map_size);
+}
+
+void setup_arch(char **cmdline_p)
+{
+	kdsim_stage_init();
+	kdsim_stage(STAGE_MMU_ON, __read_cr3(), KIMAGE_VADDR);
+	kdsim_stage(STAGE_VECTORS_INSTALLED, x86_idt_base(), 0);
+
+	const u8 *bp = boot_params_phys ? __va(boot_params_phys) : NULL;
+	if (bp && *(const u16 *)(bp + BP_HDR_BOOT_FLAG) == 0xaa55) {
+		e820_setup(bp);
+		copy_command_line(bp);
+	} else {
+		/* No zero page (should not happen with the 64-bit boot protocol). */
+		pr_warn("boot_params at 0x%llx missing or invalid: assuming 128 MiB of RAM\n",
+		        (unsigned long long)boot_params_phys);
+		boot_command_line[0] = '\0';
+		memblock_add(SZ_1M, SZ_128M - SZ_1M);
+	}
+	*cmdline_p = boot_command_line;
+	pr_info("DMI not present or invalid.\n");
+	dump_stack_arch_desc = "kdsim x86_64 PC (Q35-like, no DMI)";
+
+	/* Mirrors reserve_real_mode() + the "reserve low 1MB" policy: boot_params, command line
+	 * and the loader's page tables all live there. */
+	memblock_reserve(0, SZ_1M);
+	memblock_reserve(kimage_phys_base, (phys_addr_t)(_end - _text));
+	if (boot_params_phys)
+		memblock_reserve(ALIGN_DOWN(boot_params_phys, PAGE_SIZE), BOOT_PARAMS_SIZE);
+	print_memory();
+}
