@@ -1,0 +1,96 @@
+// The machine's run loop: round-robin slices over several CPUs, the instruction limit, and
+// PSCI CPU_ON through a real `hvc` from the guest.
+#include "machine/cpu/arm64/arm64_cpu.h"
+#include "machine/machine.h"
+#include <doctest/doctest.h>
+#include <cstring>
+
+using namespace kdsim;
+
+namespace {
+
+struct Quiet final : MachineObserver {
+  void console_output(std::string_view) override {}
+  void stage_recorded(const StageRecord&) override {}
+  void agent_hello() override {}
+  void agent_output(std::string_view) override {}
+  void agent_done(int32_t) override {}
+  void agent_error(std::string_view) override {}
+  void dump_complete(uint64_t) override {}
+  void dump_error(std::string_view) override {}
+};
+
+constexpr uint64_t kCpu0Code = 0x40000000, kCpu1Code = 0x40001000, kMailbox = 0x40001800;
+
+// CPU 0 starts CPU 1 at kCpu1Code with context 0x77, then counts in x5 forever.
+constexpr uint32_t kCpu0[] = {
+    0xd2800060,  // mov  x0, #3
+    0xf2b88000,  // movk x0, #0xc400, lsl #16   (PSCI CPU_ON, SMC64: 0xc4000003)
+    0xd2800021,  // mov  x1, #1                 (target MPIDR)
+    0xd2820002,  // mov  x2, #0x1000
+    0xf2a80002,  // movk x2, #0x4000, lsl #16   (entry 0x40001000)
+    0xd2800ee3,  // mov  x3, #0x77              (context -> x0 of CPU 1)
+    0xd4000002,  // hvc  #0
+    0x910004a5,  // add  x5, x5, #1
+    0x17ffffff,  // b    .-4
+};
+// CPU 1 stores its x0 into the mailbox, then counts in x6 forever.
+constexpr uint32_t kCpu1[] = {
+    0xd2820002,  // mov  x2, #0x1000
+    0xf2a80002,  // movk x2, #0x4000, lsl #16
+    0xf9040040,  // str  x0, [x2, #0x800]
+    0x910004c6,  // add  x6, x6, #1
+    0x17ffffff,  // b    .-4
+};
+
+struct Run {
+  uint64_t total, cpu0, cpu1, mailbox, psci_result;
+};
+
+Run run_two_cpus(uint64_t limit, uint64_t quantum) {
+  Quiet quiet;
+  auto m = Machine::create({.arch = Arch::Arm64, .ram_size = 64ull << 20, .cpus = 2, .quantum = quantum}, quiet);
+  REQUIRE(bool(m));
+  REQUIRE(!(*m)->ram().write(PhysAddr(kCpu0Code), {reinterpret_cast<const uint8_t*>(kCpu0), sizeof kCpu0}));
+  REQUIRE(!(*m)->ram().write(PhysAddr(kCpu1Code), {reinterpret_cast<const uint8_t*>(kCpu1), sizeof kCpu1}));
+  (*m)->cpu(0).set_pc(kCpu0Code);
+  (*m)->start_cpu(0);
+  RunStop stop = (*m)->run(limit);
+  CHECK(stop.cause == StopCause::InstructionLimit);
+  uint64_t mailbox = 0;
+  std::memcpy(&mailbox, (*m)->ram().host_ptr(PhysAddr(kMailbox), 8), 8);
+  return {(*m)->instructions(), (*m)->cpu(0).instructions(), (*m)->cpu(1).instructions(), mailbox,
+          static_cast<Arm64Cpu&>((*m)->cpu(0)).x(0)};
+}
+
+}  // namespace
+
+TEST_CASE("machine: PSCI CPU_ON from the guest starts CPU 1 with its context; slices alternate") {
+  Run r = run_two_cpus(1'000'000, 10'000);
+  CHECK(r.psci_result == 0);  // PSCI_SUCCESS in x0
+  CHECK(r.mailbox == 0x77);   // CPU 1 got the context in x0
+  // The limit is checked after each slice: it overshoots by less than one slice (+ one block).
+  CHECK(r.total >= 1'000'000);
+  CHECK(r.total < 1'000'000 + 10'000 + 16);
+  // Round-robin with equal quanta: the CPUs differ by at most about one slice.
+  CHECK(r.cpu0 + r.cpu1 == r.total);
+  CHECK((r.cpu0 > r.cpu1 ? r.cpu0 - r.cpu1 : r.cpu1 - r.cpu0) <= 10'000 + 16);
+}
+
+TEST_CASE("machine: the same run twice gives the same per-CPU instruction counts") {
+  Run a = run_two_cpus(300'000, 7'000);
+  Run b = run_two_cpus(300'000, 7'000);
+  CHECK(a.cpu0 == b.cpu0);
+  CHECK(a.cpu1 == b.cpu1);
+}
+
+TEST_CASE("machine: refuses CPU counts and RAM sizes it cannot build, with the values") {
+  Quiet quiet;
+  auto cpus = Machine::create({.arch = Arch::Arm64, .ram_size = 64ull << 20, .cpus = 9}, quiet);
+  REQUIRE(!cpus);
+  CHECK(toString(cpus.takeError()) == "machine.cpus: 9 is not between 1 and 8");
+  auto ram = Machine::create({.arch = Arch::X86_64, .ram_size = (64ull << 20) + 4096, .cpus = 1}, quiet);
+  REQUIRE(!ram);
+  CHECK(toString(ram.takeError()) ==
+        "machine.memory: 0x4001000 bytes is not a multiple of 2 MiB between 16 MiB and 1 TiB");
+}
