@@ -88,14 +88,15 @@ TEST_CASE("kexec crash load (arm64): the DTB tells the capture kernel its core h
   int chosen = fdt_path_offset(dtb.buf.data(), "/chosen");
   REQUIRE(chosen >= 0);
   int len = 0;
+  // Property data is only 4-byte aligned: read the cells with libfdt's unaligned loader.
   auto* hdr = static_cast<const fdt64_t*>(fdt_getprop(dtb.buf.data(), chosen, "linux,elfcorehdr", &len));
   REQUIRE(len == 16);
-  CHECK(fdt64_to_cpu(hdr[0]) == plan->elfcorehdr.base.value());
-  CHECK(fdt64_to_cpu(hdr[1]) == plan->elfcorehdr.size);
+  CHECK(fdt64_ld(&hdr[0]) == plan->elfcorehdr.base.value());
+  CHECK(fdt64_ld(&hdr[1]) == plan->elfcorehdr.size);
   auto* usable = static_cast<const fdt64_t*>(fdt_getprop(dtb.buf.data(), chosen, "linux,usable-memory-range", &len));
   REQUIRE(len == 16);
-  CHECK(fdt64_to_cpu(usable[0]) == 0x6fe00000);
-  CHECK(fdt64_to_cpu(usable[1]) == 0x10000000);
+  CHECK(fdt64_ld(&usable[0]) == 0x6fe00000);
+  CHECK(fdt64_ld(&usable[1]) == 0x10000000);
   CHECK(std::string(static_cast<const char*>(fdt_getprop(dtb.buf.data(), chosen, "bootargs", &len))) == "console=ttyAMA0");
 }
 
