@@ -138,6 +138,7 @@ llvm::Error place_elfcorehdr(const CrashLoadConfig& c, const Iomem& iomem, Regio
   auto at = alloc.high(memsz, kPage);
   if (!at) return no_room(plan, "ELF core header", memsz);
   plan.elfcorehdr = {*at, hdr->size()};
+  plan.elfcorehdr_memsz = memsz;
   plan.log.push_back(fmt::format("elfcorehdr at {}: {} bytes, {} CPU notes", *at, hdr->size(), c.cpu_notes.size()));
   plan.segments.push_back({std::move(*hdr), *at, memsz, "elfcorehdr"});
   return llvm::Error::success();
@@ -168,7 +169,8 @@ llvm::Error place_x86_boot_params(const CrashLoadConfig& c, RegionAllocator& all
     return make_error("kexec: the capture kernel command line is {} bytes; at most {}", cmdline.size(),
                       X86BootProtocol::kCommandLineSize - 1);
   std::vector<x86::E820Entry> e820;
-  for (const PhysRange& r : subtract_ranges({*plan.crash_region}, {{plan.elfcorehdr.base, align_up(plan.elfcorehdr.size, kPage)}}))
+  // crashdump-x86.c removes the whole elfcorehdr segment (its memsz) from the map.
+  for (const PhysRange& r : subtract_ranges({*plan.crash_region}, {{plan.elfcorehdr.base, plan.elfcorehdr_memsz}}))
     e820.push_back({r, x86::E820Type::Ram});
   std::vector<uint8_t> buf = x86::build_boot_params(e820, at->offset(kPage));
   buf.resize(kPage + cmdline.size() + 1, 0);

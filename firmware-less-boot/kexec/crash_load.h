@@ -53,7 +53,8 @@ struct CrashLoadPlan {
   std::optional<PhysRange> crash_region;  // none: nothing reserved (kexec-tools would stop here)
   PhysAddr kernel_entry;
   PhysAddr boot_data;                   // DTB (arm64) / boot_params (x86_64)
-  PhysRange elfcorehdr;
+  PhysRange elfcorehdr;                 // the header's bytes
+  uint64_t elfcorehdr_memsz = 0;        // its segment (x86: at least 16 KiB)
   PhysRange purgatory;
   std::vector<std::string> log;         // what was decided, one line each (kexec -d style)
 };

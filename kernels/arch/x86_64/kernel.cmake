@@ -9,6 +9,8 @@
 #                         position independence.
 #  -mstack-alignment=8    Linux's -mpreferred-stack-boundary=3: the entry code calls C with
 #                         pt_regs (168 bytes) on top of a 16-byte aligned stack.
+# kdump (CONFIG_KEXEC_CORE + CONFIG_CRASH_DUMP) is on, like arm64: machine_kexec_64.c,
+# relocate_kernel_64.S, crash.c, crash_dump_64.c plus ${KDSIM_KERNEL_KEXEC_SOURCES}.
 kdsim_guest_kernel(ARCH x86_64
   SOURCES
     arch/x86_64/kernel/head_64.S
@@ -24,8 +26,13 @@ kdsim_guest_kernel(ARCH x86_64
     arch/x86_64/kernel/asm-offsets.c
     arch/x86_64/mm/init_64.c
     arch/x86_64/mm/fault.c
+    arch/x86_64/kernel/machine_kexec_64.c
+    arch/x86_64/kernel/relocate_kernel_64.S
+    arch/x86_64/kernel/crash.c
+    arch/x86_64/kernel/crash_dump_64.c
     common/drivers/tty/serial/8250.c
+    ${KDSIM_KERNEL_KEXEC_SOURCES}
   LINKER_SCRIPT arch/x86_64/kernel/kernel.lds
   INIT_SOURCES init/arch/x86_64/start.S
   INIT_LINKER_SCRIPT init/arch/x86_64/init.lds
-  CFLAGS -fpie -mcmodel=small -mstack-alignment=8)
+  CFLAGS -fpie -mcmodel=small -mstack-alignment=8 ${KDSIM_KERNEL_KEXEC_CFLAGS})

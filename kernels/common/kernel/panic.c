@@ -70,6 +70,16 @@ void __noreturn panic(const char *fmt, ...)
 	machine_power_off();
 }
 
+/*
+ * The first line of an oops report: arm64's die() (arch/arm64/kernel/traps.c __die()). An arch
+ * whose Linux prints a different header overrides this weak default (x86_64:
+ * __die_header()'s "Oops: 0002 [#1] SMP", arch/x86_64/kernel/traps.c).
+ */
+__attribute__((weak)) void arch_die_header(const char *str, unsigned long err, int counter)
+{
+	pr_emerg("Internal error: %s: %016lx [#%d] SMP\n", str, err, counter);
+}
+
 void __noreturn die(const char *str, struct pt_regs *regs, unsigned long err)
 {
 	arch_local_irq_save();
@@ -78,7 +88,7 @@ void __noreturn die(const char *str, struct pt_regs *regs, unsigned long err)
 		machine_halt();
 	}
 
-	pr_emerg("Internal error: %s: %016lx [#%d] SMP\n", str, err, ++die_counter);
+	arch_die_header(str, err, ++die_counter);
 	pr_emerg("Modules linked in:\n");
 	dump_stack_print_info();
 	show_regs(regs);

@@ -186,9 +186,17 @@ void __noreturn ret_to_user(struct pt_regs *regs);
  * ---------------------------------------------------------------------------------------- */
 
 /*
+ * Print the first line of an oops report (called by die() with the already incremented die
+ * counter). common/kernel/panic.c has a weak default with arm64's line
+ * ("Internal error: Oops: 0000000096000045 [#1] SMP"); x86_64 overrides it with
+ * __die_header()'s ("Oops: 0002 [#1] SMP"). Optional.
+ */
+void arch_die_header(const char *str, unsigned long err, int counter);
+
+/*
  * Mirrors __show_regs() in arch/<arch>/kernel/process.c: print pstate/flags, pc, lr, sp and the
  * general registers in Linux's layout for the arch. Called by die() after the
- * "Internal error:" line.
+ * arch_die_header() line.
  */
 void show_regs(struct pt_regs *regs);
 

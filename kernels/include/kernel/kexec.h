@@ -57,8 +57,12 @@ typedef unsigned long kimage_entry_t;
 #define KEXEC_TYPE_DEFAULT 0
 #define KEXEC_TYPE_CRASH 1
 
-/* Most control pages an image holds (control code page + swap page). */
-#define KIMAGE_MAX_CONTROL_PAGES 4
+/*
+ * Most control pages a normal image remembers for kimage_free(): the control code page, the
+ * swap page and, on x86_64, the identity page table (alloc_pgt_page(): PML4, PUDs, one PD per
+ * GiB of RAM, the MMIO window and the transition mapping). Pages beyond this are not freed.
+ */
+#define KIMAGE_MAX_CONTROL_PAGES 16
 
 struct kimage {
 	kimage_entry_t head;

@@ -164,3 +164,42 @@ TEST_CASE("kexec-load blob: header, segment table and data in the documented lay
   CHECK(read_u64(blob, 80) == 0x2000);
   CHECK(blob[88] == 1);
 }
+
+TEST_CASE("kexec crash load (x86_64): boot_params give the capture kernel the region minus the core header") {
+  KernelImage kernel = std::move(*KernelImage::create(KDSIM_KERNEL_X86_64, Arch::X86_64));
+  PurgatoryImage purgatory = std::move(*PurgatoryImage::create(KDSIM_PURGATORY_X86_64, Arch::X86_64));
+  CrashLoadConfig c{.arch = Arch::X86_64,
+                    .running_kernel = &kernel,
+                    .capture_kernel = &kernel,
+                    .purgatory = &purgatory,
+                    .board_ram = {{PhysAddr(0), 1ull << 30}},
+                    .cmdline = "console=ttyS0",
+                    .iomem_text = "00000000-0009fbff : System RAM\n00100000-3fffffff : System RAM\n"
+                                  "  01000000-0101ffff : Kernel code\n  30000000-3fffffff : Crash kernel\n",
+                    .cpu_notes = {{PhysAddr(0x1030000), 368}},
+                    .purgatory_uart = 0x3f8,
+                    .stage_port = 0xfeb00200};
+  auto plan = plan_crash_load(c);
+  REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
+  CHECK(plan->flags == (kKexecOnCrash | kKexecArchX86_64));
+  const KexecSegment& hdr = find(*plan, "elfcorehdr");
+  CHECK(hdr.memsz >= 16 * 1024);  // crashdump-x86.c keeps it at least 16 KiB
+  const KexecSegment& bp = find(*plan, "boot_params");
+  // boot_params: e820_entries (u8 @0x1e8), e820_table (20-byte entries @0x2d0), cmdline at +4 KiB.
+  unsigned entries = bp.buf[0x1e8];
+  REQUIRE(entries >= 1);
+  for (unsigned i = 0; i < entries; ++i) {
+    uint64_t addr, size;
+    uint32_t type;
+    std::memcpy(&addr, bp.buf.data() + 0x2d0 + 20 * i, 8);
+    std::memcpy(&size, bp.buf.data() + 0x2d0 + 20 * i + 8, 8);
+    std::memcpy(&type, bp.buf.data() + 0x2d0 + 20 * i + 16, 4);
+    CAPTURE(i);
+    CHECK(type == 1);
+    CHECK(addr >= 0x30000000);
+    CHECK(addr + size <= 0x40000000);
+    CHECK((addr + size <= hdr.mem.value() || addr >= hdr.mem.value() + hdr.memsz));  // never the header
+  }
+  std::string cmdline(reinterpret_cast<const char*>(bp.buf.data() + 4096));
+  CHECK(cmdline == fmt::format("console=ttyS0 elfcorehdr={}K", hdr.mem.value() >> 10));
+}

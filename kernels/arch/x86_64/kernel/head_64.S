@@ -210,6 +210,9 @@ early_top_pgt:
 	.globl	init_top_pgt
 init_top_pgt:
 	.space	4096
+/* Linux: #define swapper_pg_dir init_top_pgt (VMCOREINFO SYMBOL(swapper_pg_dir)). */
+	.globl	swapper_pg_dir
+	.set	swapper_pg_dir, init_top_pgt
 	.globl	level3_kernel_pgt
 level3_kernel_pgt:
 	.space	4096

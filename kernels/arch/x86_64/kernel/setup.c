@@ -1,11 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
  * x86_64 boot-time setup (mirrors arch/x86/kernel/setup.c and e820.c, reduced): console,
- * stages, boot_params (e820 map, command line), memblock.
+ * stages, boot_params (e820 map, command line), memblock, elfcorehdr= (a kdump capture kernel:
+ * the loader's e820 lists only the crashkernel= region minus the ELF core header, so memblock
+ * is confined to it while the direct map still covers the old RAM), crashkernel=, and the
+ * /proc/iomem resources (e820__reserve_resources() + the kernel image resources).
  */
 #include <kernel/arch.h>
+#include <kernel/crash_dump.h>
+#include <kernel/crash_reserve.h>
 #include <kernel/init.h>
+#include <kernel/ioport.h>
 #include <kernel/memblock.h>
+#include <kernel/sections.h>
+#include <kernel/smp.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/string.h>
@@ -68,13 +76,19 @@ static const char *e820_type_name(u32 type)
 	}
 }
 
+/* e820_table: the firmware's (loader's) map, copied out of the zero page. */
+static struct e820_entry e820_table[E820_MAX_ENTRIES_ZEROPAGE];
+static unsigned int e820_nr_entries;
+
 /* Mirrors e820__memory_setup() + e820__print_table() + e820__memblock_setup(). */
 static void e820_setup(const u8 *bp)
 {
 	unsigned int n = bp[BP_E820_ENTRIES];
-	const struct e820_entry *table = (const struct e820_entry *)(bp + BP_E820_TABLE);
+	const struct e820_entry *table = e820_table;
 	if (n > E820_MAX_ENTRIES_ZEROPAGE)
 		n = E820_MAX_ENTRIES_ZEROPAGE;
+	memcpy(e820_table, bp + BP_E820_TABLE, n * sizeof(struct e820_entry));
+	e820_nr_entries = n;
 	pr_info("BIOS-provided physical RAM map:\n");
 	for (unsigned int i = 0; i < n; i++) {
 		pr_info("BIOS-e820: [mem 0x%016llx-0x%016llx] %s\n", (unsigned long long)table[i].addr,
@@ -125,6 +139,94 @@ static void print_memory(void)
 	        (unsigned long long)direct_map_size);
 }
 
+/* Mirrors e820_type_to_string(). */
+static const char *e820_type_to_string(u32 type)
+{
+	switch (type) {
+	case E820_TYPE_RAM:
+		return "System RAM";
+	case E820_TYPE_ACPI:
+		return "ACPI Tables";
+	case E820_TYPE_NVS:
+		return "ACPI Non-volatile Storage";
+	case E820_TYPE_UNUSABLE:
+		return "Unusable memory";
+	default:
+		return "Reserved";
+	}
+}
+
+/*
+ * Mirrors the kernel image resources of setup_arch() (code_resource, rodata_resource,
+ * data_resource). Linux also has "Kernel bss" ([__bss_start, __bss_stop)); here "Kernel data"
+ * runs to _end instead, like arm64's, because kdsim's kexec-tools role derives the core
+ * header's kernel-image PT_LOAD from "Kernel code".."Kernel data" (kexec-tools reads
+ * /proc/kcore), and the crashed task's kernel stack lives in .bss (gdb needs it in the vmcore).
+ */
+static struct resource code_resource = { .name = "Kernel code", .flags = IORESOURCE_SYSTEM_RAM };
+static struct resource rodata_resource = { .name = "Kernel rodata", .flags = IORESOURCE_SYSTEM_RAM };
+static struct resource data_resource = { .name = "Kernel data", .flags = IORESOURCE_SYSTEM_RAM };
+static struct resource e820_res[E820_MAX_ENTRIES_ZEROPAGE];
+
+/*
+ * Mirrors e820__reserve_resources(): every e820 entry becomes an iomem resource through
+ * insert_resource() (order independent: "Crash kernel", inserted at reservation time, and the
+ * kernel image resources end up under their "System RAM"). Reserved ranges above 1 MiB wait
+ * for e820__reserve_resources_late() in Linux (PCI BARs may claim them): not inserted here.
+ */
+static void e820_reserve_resources(void)
+{
+	for (unsigned int i = 0; i < e820_nr_entries; i++) {
+		const struct e820_entry *entry = &e820_table[i];
+		struct resource *res = &e820_res[i];
+		if (!entry->size)
+			continue;
+		res->start = entry->addr;
+		res->end = entry->addr + entry->size - 1;
+		res->name = e820_type_to_string(entry->type);
+		res->flags = IORESOURCE_MEM;
+		if (entry->type == E820_TYPE_RAM)
+			res->flags = IORESOURCE_SYSTEM_RAM;
+		/* do_mark_busy() */
+		if (entry->type != E820_TYPE_RESERVED || res->start < SZ_1M) {
+			res->flags |= IORESOURCE_BUSY;
+			insert_resource(&iomem_resource, res);
+		}
+	}
+}
+
+static void insert_kernel_resources(void)
+{
+	code_resource.start = virt_to_phys(_text);
+	code_resource.end = virt_to_phys(_etext - 1);
+	rodata_resource.start = virt_to_phys(__start_rodata);
+	rodata_resource.end = virt_to_phys(__end_rodata - 1);
+	data_resource.start = virt_to_phys(_sdata);
+	data_resource.end = virt_to_phys(_end - 1);
+	insert_resource(&iomem_resource, &code_resource);
+	insert_resource(&iomem_resource, &rodata_resource);
+	insert_resource(&iomem_resource, &data_resource);
+}
+
+/*
+ * Mirrors arch_reserve_crashkernel() (arch/x86/kernel/setup.c): crashkernel=X[@Y],
+ * range:size, and X,high + Y,low; reserved top-down below 4 GiB (CRASH_ALIGN 16 MiB), else
+ * above 4 GiB with a low companion region.
+ */
+void arch_reserve_crashkernel(void)
+{
+	unsigned long long crash_base, crash_size, low_size = 0;
+	bool high = false;
+	int ret;
+
+	ret = parse_crashkernel(boot_command_line, memblock_phys_mem_size(), &crash_size,
+	                        &crash_base, &low_size, NULL, &high);
+	if (ret)
+		return;
+
+	reserve_crashkernel_generic(crash_size, crash_base, low_size, high);
+}
+
 void setup_arch(char **cmdline_p)
 {
 	kdsim_stage_init();
@@ -152,5 +254,21 @@ void setup_arch(char **cmdline_p)
 	memblock_reserve(kimage_phys_base, (phys_addr_t)(_end - _text));
 	if (boot_params_phys)
 		memblock_reserve(ALIGN_DOWN(boot_params_phys, PAGE_SIZE), BOOT_PARAMS_SIZE);
+
+	/*
+	 * early_param("elfcorehdr"): a kdump capture kernel. Its e820 (built by the loader) is
+	 * the crash region minus the ELF core header, so memblock already holds nothing of the
+	 * crashed kernel's memory; the direct map (head_64.S) still covers [0, 4 GiB) and more,
+	 * so copy_oldmem_page() reads the old RAM through it.
+	 */
+	parse_elfcorehdr_param(boot_command_line);
+
+	arch_reserve_crashkernel();
 	print_memory();
+
+	/* prefill_possible_map(): no ACPI MADT / MP table on the kdsim PC, so one CPU. */
+	set_nr_cpu_ids(1);
+
+	insert_kernel_resources();
+	e820_reserve_resources();
 }

@@ -76,16 +76,18 @@ unsigned long x86_idt_base(void)
 }
 
 /*
- * Mirrors the header of __die() (arch/x86/kernel/dumpstack.c): "<str>: %04lx [#n] SMP".
- * common die() then adds its own "Internal error:" line, the CPU line, __show_regs and the
- * call trace.
+ * Mirrors __die_header() (arch/x86/kernel/dumpstack.c): "<str>: %04lx [#n] SMP", printed by
+ * common die() in place of arm64's "Internal error:" line; die() then adds the CPU line,
+ * __show_regs and the call trace.
  */
-static int x86_die_counter;
+void arch_die_header(const char *str, unsigned long err, int counter)
+{
+	pr_emerg("%s: %04lx [#%d] SMP\n", str, err & 0xffff, counter);
+}
 
 void __noreturn x86_die(const char *str, struct pt_regs *regs, unsigned long err);
 void __noreturn x86_die(const char *str, struct pt_regs *regs, unsigned long err)
 {
-	pr_emerg("%s: %04lx [#%d] SMP\n", str, err, ++x86_die_counter);
 	die(str, regs, err);
 }
 

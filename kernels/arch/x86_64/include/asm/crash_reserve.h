@@ -13,4 +13,10 @@
 /* crash_low_size_default(): max(swiotlb (64 MiB) + 8 MiB, 256 MiB). */
 #define DEFAULT_CRASH_KERNEL_LOW_SIZE (256ULL << 20)
 
+/* "Crash kernel" goes into iomem_resource at reservation time (reserve_crashkernel_generic). */
+#define HAVE_ARCH_ADD_CRASH_RES_TO_IOMEM_EARLY
+
+/* arch/x86/kernel/setup.c: parse crashkernel= and reserve it (called from setup_arch()). */
+void arch_reserve_crashkernel(void);
+
 #endif /* ASM_CRASH_RESERVE_H */

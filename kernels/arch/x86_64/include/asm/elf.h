@@ -4,6 +4,8 @@
 #define ASM_ELF_H
 
 #include <kernel/elf.h>
+#include <asm/msr-index.h>
+#include <asm/processor.h>
 
 #define ELF_ARCH EM_X86_64
 /* utsname machine, also printed in the kdsim banner. */
@@ -14,14 +16,15 @@
 
 /*
  * Mirrors ELF_CORE_COPY_REGS(): the first 21 words are struct pt_regs in the same order
- * (r15 .. ss); then fs_base, gs_base (the user's: 0, init never sets them), ds, es, fs, gs.
+ * (r15 .. ss); then fs_base (x86_fsbase_read_cpu()), gs_base (x86_gsbase_read_cpu_inactive():
+ * in the kernel the user's base waits in MSR_KERNEL_GS_BASE), ds, es, fs, gs (read live).
  */
 #define ELF_CORE_COPY_REGS(pr_reg, regs)                                              \
 	do {                                                                          \
 		unsigned int __v;                                                     \
 		__builtin_memcpy(&(pr_reg)[0], (regs), 21 * sizeof((pr_reg)[0]));     \
-		(pr_reg)[21] = 0;                                                     \
-		(pr_reg)[22] = 0;                                                     \
+		(pr_reg)[21] = rdmsr(MSR_FS_BASE);                                    \
+		(pr_reg)[22] = rdmsr(MSR_KERNEL_GS_BASE);                             \
 		__asm__ __volatile__("movl %%ds, %0" : "=r"(__v));                    \
 		(pr_reg)[23] = __v & 0xffff;                                          \
 		__asm__ __volatile__("movl %%es, %0" : "=r"(__v));                    \

@@ -15,6 +15,8 @@ extern char init_stack[], init_stack_top[];
 extern u64 early_top_pgt[];  /* identity + kernel + direct map: the switch, kept for kexec */
 extern u64 init_top_pgt[];   /* kernel + direct map only: swapper's page table */
 extern u64 direct_map_size;  /* bytes of PA covered by the direct map (head_64.S) */
+/* Grow the direct map to cover [0, end) (mm/init_64.c); false beyond DIRECT_MAP_MAX_GB. */
+bool x86_direct_map_extend(phys_addr_t end);
 
 /* Exception vectors (entry_64.S): 256 stubs of IDT_STUB_SIZE bytes from asm_idt_stubs. */
 #define IDT_STUB_SIZE 16
