@@ -18,9 +18,11 @@ bool ScenarioDriver::expand_next_step() {
   case Step::Kind::Run:
   case Step::Kind::SysrqTrigger: m_actions.push_back(command(step.label, step.command)); break;
   case Step::Kind::KexecCrash:
+  case Step::Kind::KexecLoad:
     host_event("kexec", step.label);
-    m_actions = kexec_crash_actions(ctx);
+    m_actions = kexec_load_actions(ctx, step.kind == Step::Kind::KexecCrash ? KexecMode::Crash : KexecMode::Normal);
     break;
+  case Step::Kind::KexecExec: m_actions.push_back(command(step.label, step.command)); break;
   case Step::Kind::Touch:
     m_actions.push_back(Action{.label = step.label, .command = {}, .blob = {}, .host = [this, &step]() -> llvm::Error {
                                  if (auto err = touch_memory(m_machine->ram(), m_machine->board().ram.front().base,
@@ -86,6 +88,15 @@ bool ScenarioDriver::feed() {
   return true;
 }
 
+// Another kernel took over (kexec -e, or the capture kernel): whatever the old init had in
+// flight never completes; the new init says hello again and gets the remaining steps.
+void ScenarioDriver::new_kernel() {
+  m_hello = m_no_more_sent = false;
+  m_actions.clear();
+  m_in_flight.reset();
+  m_machine->agent().reset();
+}
+
 void ScenarioDriver::enter_capture_kernel() {
   m_in_capture_kernel = true;
   m_hello = m_no_more_sent = false;
@@ -121,6 +132,7 @@ void ScenarioDriver::stage_recorded(const StageRecord& r) {
   TimelineEvent e{TimelineEvent::Source::Guest, name ? std::string(*name) : fmt::format("stage_0x{:x}", r.code), r, {}};
   e.record.sequence = m_result.timeline.size();
   m_result.timeline.push_back(std::move(e));
+  if (static_cast<StageCode>(r.code) == StageCode::KernelEntry && m_kernels_started++ > 0) new_kernel();
   if (static_cast<StageCode>(r.code) == StageCode::CaptureEntry && !m_in_capture_kernel) enter_capture_kernel();
   if (static_cast<StageCode>(r.code) == StageCode::PurgatoryEntry && !m_options.ram_snapshot_path.empty() &&
       !m_snapshot_taken) {

@@ -50,6 +50,7 @@ public:
 private:
   bool expand_next_step();
   void enter_capture_kernel();
+  void new_kernel();
   Action command(std::string label, std::string line);
 
   const Scenario& m_scenario;
@@ -64,6 +65,7 @@ private:
   bool m_hello = false;
   bool m_no_more_sent = false;
   bool m_in_capture_kernel = false;
+  unsigned m_kernels_started = 0;
   bool m_snapshot_taken = false;
   std::vector<double> m_event_seconds;
   std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();

@@ -48,9 +48,11 @@ std::string vmcoreinfo_text(Machine& m, const CrashNoteBuffer& note) {
   return text;
 }
 
-// The first kernel's command line minus crashkernel= (a capture kernel reserves nothing).
-std::string capture_cmdline(const Scenario& s) {
-  if (s.kexec.capture_cmdline) return *s.kexec.capture_cmdline;
+// The next kernel's command line: for a capture kernel the first kernel's minus crashkernel= (a
+// capture kernel reserves nothing), for kexec -l the first kernel's as it is.
+std::string next_cmdline(const Scenario& s, KexecMode mode) {
+  if (s.kexec.next_cmdline) return *s.kexec.next_cmdline;
+  if (mode == KexecMode::Normal) return s.cmdline;
   std::istringstream in(s.cmdline);
   std::string word, out;
   while (in >> word)
@@ -58,7 +60,7 @@ std::string capture_cmdline(const Scenario& s) {
   return out;
 }
 
-llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& g) {
+llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& g, KexecMode mode) {
   const Arch arch = ctx.scenario.arch;
   auto purgatory_path = ctx.scenario.kexec.purgatory.value_or(ctx.options.kernel_dir / arch_name(arch) / "purgatory.ro");
   auto purgatory = PurgatoryImage::create(purgatory_path.string(), arch);
@@ -75,7 +77,7 @@ llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& 
                     .purgatory = &*purgatory,
                     .board_ram = ctx.machine.board().ram,
                     .cpu_count = ctx.machine.cpu_count(),
-                    .cmdline = capture_cmdline(ctx.scenario),
+                    .cmdline = next_cmdline(ctx.scenario, mode),
                     .iomem_text = g.iomem};
   for (size_t i = 0; i < g.note_addr.size(); ++i)  // kexec-tools skips CPUs without the file
     if (g.note_addr[i]) c.cpu_notes.push_back({PhysAddr(*g.note_addr[i]), g.note_size[i].value_or(0)});
@@ -84,11 +86,11 @@ llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& 
   c.checks = ctx.scenario.kexec.verify_digest ? PurgatoryChecks::Verify : PurgatoryChecks::Skip;
   c.purgatory_uart = ctx.scenario.kexec.purgatory_console ? ctx.machine.board().uart.value() : 0;
   c.stage_port = ctx.machine.board().stage_port.value();
-  return plan_crash_load(c);
+  return mode == KexecMode::Crash ? plan_crash_load(c) : plan_kexec_load(c);
 }
 
 Action cat(std::string path, std::function<void(const StepResult&)> on_done) {
-  return Action{.label = "kexec -p: cat " + path, .command = "cat " + path, .blob = {}, .host = {},
+  return Action{.label = "kexec: cat " + path, .command = "cat " + path, .blob = {}, .host = {},
                 .on_done = std::move(on_done)};
 }
 
@@ -106,14 +108,14 @@ std::optional<std::string> parse_kexec_load_output(std::string_view output) {
   return std::string(rest.substr(open + 1, close - open - 1));
 }
 
-std::deque<Action> kexec_crash_actions(const KexecStepContext& ctx) {
+std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mode) {
   auto g = std::make_shared<Gathered>();
   const unsigned cpus = ctx.machine.cpu_count();
   g->note_addr.resize(cpus);
   g->note_size.resize(cpus);
   std::deque<Action> actions;
   actions.push_back(cat("/proc/iomem", [g](const StepResult& r) { g->iomem = r.output; }));
-  for (unsigned i = 0; i < cpus; ++i) {
+  for (unsigned i = 0; mode == KexecMode::Crash && i < cpus; ++i) {
     std::string dir = fmt::format("/sys/devices/system/cpu/cpu{}/", i);
     actions.push_back(cat(dir + "crash_notes", [g, i](const StepResult& r) {
       if (r.exit_status == 0) g->note_addr[i] = parse_number(r.output, 16);
@@ -122,15 +124,16 @@ std::deque<Action> kexec_crash_actions(const KexecStepContext& ctx) {
       if (r.exit_status == 0) g->note_size[i] = parse_number(r.output, 10);
     }));
   }
-  actions.push_back(cat("/sys/kernel/vmcoreinfo", [g](const StepResult& r) {
-    if (r.exit_status == 0) g->vmcoreinfo = parse_vmcoreinfo_file(r.output);
-  }));
+  if (mode == KexecMode::Crash)
+    actions.push_back(cat("/sys/kernel/vmcoreinfo", [g](const StepResult& r) {
+      if (r.exit_status == 0) g->vmcoreinfo = parse_vmcoreinfo_file(r.output);
+    }));
   RunResult* result = &ctx.result;
   actions.push_back(Action{
-      .label = "kexec -p: kexec_load(KEXEC_ON_CRASH)",
+      .label = mode == KexecMode::Crash ? "kexec -p: kexec_load(KEXEC_ON_CRASH)" : "kexec -l: kexec_load",
       .command = "kexec-load",
-      .blob = [ctx, g]() -> llvm::Expected<std::vector<uint8_t>> {
-        auto p = plan(ctx, *g);
+      .blob = [ctx, g, mode]() -> llvm::Expected<std::vector<uint8_t>> {
+        auto p = plan(ctx, *g, mode);
         if (!p) return p.takeError();
         ctx.result.kexec_plan = std::move(*p);
         const CrashLoadPlan& pl = *ctx.result.kexec_plan;

@@ -16,8 +16,10 @@ struct KexecStepContext {
   const KernelImage& running_kernel;
 };
 
-// The actions of `kexec -p`, in order.
-std::deque<Action> kexec_crash_actions(const KexecStepContext& ctx);
+enum class KexecMode { Crash, Normal };
+
+// The actions of `kexec -p` (Crash) or `kexec -l` (Normal), in order.
+std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mode);
 
 // Fault injection: flips one byte of a loaded segment in guest RAM (after kexec -p).
 llvm::Error corrupt_segment(const KexecStepContext& ctx, const Step& step, std::string& detail);

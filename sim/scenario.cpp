@@ -128,9 +128,10 @@ llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t ind
   if (n["kexec"]) {
     auto mode = f.string(n["kexec"], where + ".kexec");
     if (!mode) return mode.takeError();
-    if (*mode != "crash")
-      return f.error(n["kexec"], where + ".kexec", fmt::format("'{}' is not a kexec mode (known: crash)", *mode));
-    return Step{Step::Kind::KexecCrash, "", "kexec -p (load the crash kernel)"};
+    if (*mode == "crash") return Step{Step::Kind::KexecCrash, "", "kexec -p (load the crash kernel)"};
+    if (*mode == "load") return Step{Step::Kind::KexecLoad, "", "kexec -l (load a kernel for kexec -e)"};
+    if (*mode == "exec") return Step{Step::Kind::KexecExec, "kexec-exec", "kexec -e (reboot into the loaded kernel)"};
+    return f.error(n["kexec"], where + ".kexec", fmt::format("'{}' is not a kexec mode (known: crash, exec, load)", *mode));
   }
   if (n["corrupt"]) return parse_corrupt(f, n["corrupt"], where + ".corrupt");
   if (n["run"]) {
@@ -170,7 +171,7 @@ llvm::Error parse_flag(const Fields& f, const YAML::Node& n, std::string_view fi
 
 llvm::Error parse_kexec(const Fields& f, const YAML::Node& k, Scenario& s) {
   if (!k) return llvm::Error::success();
-  if (auto err = f.only_known_keys(k, "kexec", {"purgatory", "capture_kernel", "capture_cmdline", "verify_digest",
+  if (auto err = f.only_known_keys(k, "kexec", {"purgatory", "capture_kernel", "cmdline", "verify_digest",
                                                 "purgatory_console"}))
     return err;
   auto path = [&](const char* key, std::optional<std::filesystem::path>& out) -> llvm::Error {
@@ -182,10 +183,10 @@ llvm::Error parse_kexec(const Fields& f, const YAML::Node& k, Scenario& s) {
   };
   if (auto err = path("purgatory", s.kexec.purgatory)) return err;
   if (auto err = path("capture_kernel", s.kexec.capture_kernel)) return err;
-  if (k["capture_cmdline"]) {
-    auto v = f.string(k["capture_cmdline"], "kexec.capture_cmdline");
+  if (k["cmdline"]) {
+    auto v = f.string(k["cmdline"], "kexec.cmdline");
     if (!v) return v.takeError();
-    s.kexec.capture_cmdline = *v;
+    s.kexec.next_cmdline = *v;
   }
   if (k["verify_digest"])
     if (auto err = parse_flag(f, k["verify_digest"], "kexec.verify_digest", s.kexec.verify_digest)) return err;

@@ -17,6 +17,8 @@ struct Step {
     Run,           // a command line for init
     SysrqTrigger,  // echo c > /proc/sysrq-trigger
     KexecCrash,    // kexec -p: the kexec-tools role, then init's real kexec_load
+    KexecLoad,     // kexec -l: a normal load, for kexec -e
+    KexecExec,     // kexec -e: reboot(LINUX_REBOOT_CMD_KEXEC) into the loaded kernel
     Corrupt,       // fault injection: flip one byte of a loaded kexec segment in guest RAM
     Touch,         // workload stand-in: the host fills guest RAM with data (a DMA-like writer)
   };
@@ -32,7 +34,8 @@ struct Step {
 struct KexecOptions {
   std::optional<std::filesystem::path> purgatory;       // none: the built purgatory.ro
   std::optional<std::filesystem::path> capture_kernel;  // none: the first kernel's image
-  std::optional<std::string> capture_cmdline;           // none: first kernel's, without crashkernel=
+  std::optional<std::string> next_cmdline;           // the next kernel's (capture or kexec -l) command
+                                                        // line; none: the first kernel's (kexec -p: without crashkernel=)
   bool verify_digest = true;                            // false: kexec --no-checks (skip_checks)
   bool purgatory_console = true;                        // purgatory prints to the UART
 };

@@ -62,6 +62,7 @@ private:
 };
 
 llvm::Error no_room(const CrashLoadPlan& plan, std::string_view what, uint64_t size) {
+  if (!plan.crash_region) return make_error("kexec: no free RAM after the new kernel for the {} (0x{:x} bytes)", what, size);
   return make_error("kexec: the crash kernel region {} has no room for the {} (0x{:x} bytes)", *plan.crash_region,
                     what, size);
 }
@@ -144,15 +145,19 @@ llvm::Error place_elfcorehdr(const CrashLoadConfig& c, const Iomem& iomem, Regio
   return llvm::Error::success();
 }
 
-llvm::Error place_arm64_dtb(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {
-  Arm64KdumpChosen chosen{plan.elfcorehdr, {*plan.crash_region}};
-  auto dtb = build_arm64_dtb(c.board_ram, c.cpu_count, c.cmdline, &chosen);
+llvm::Error place_arm64_dtb(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan,
+                            bool kdump = true) {
+  Arm64KdumpChosen chosen{plan.elfcorehdr, {plan.crash_region.value_or(PhysRange{})}};
+  auto dtb = build_arm64_dtb(c.board_ram, c.cpu_count, c.cmdline, kdump ? &chosen : nullptr);
   if (!dtb) return dtb.takeError();
   auto at = alloc.low(align_up(dtb->size(), kPage), kPage);
   if (!at) return no_room(plan, "DTB", dtb->size());
   plan.boot_data = *at;
-  plan.log.push_back(fmt::format("dtb at {}: bootargs \"{}\", linux,elfcorehdr {}, linux,usable-memory-range {}", *at,
-                                 c.cmdline, plan.elfcorehdr, *plan.crash_region));
+  if (kdump)
+    plan.log.push_back(fmt::format("dtb at {}: bootargs \"{}\", linux,elfcorehdr {}, linux,usable-memory-range {}",
+                                   *at, c.cmdline, plan.elfcorehdr, *plan.crash_region));
+  else
+    plan.log.push_back(fmt::format("dtb at {}: bootargs \"{}\"", *at, c.cmdline));
   plan.segments.push_back({std::move(*dtb), *at, 0, "dtb"});
   plan.segments.back().memsz = align_up(plan.segments.back().buf.size(), kPage);
   return llvm::Error::success();
@@ -161,17 +166,22 @@ llvm::Error place_arm64_dtb(const CrashLoadConfig& c, RegionAllocator& alloc, Cr
 // boot_params and the command line in one segment (kexec-bzImage64.c: "setup" segment). The
 // e820 map gives the capture kernel the crash region only, without the core header
 // (crashdump-x86.c: the region "minus the elfcorehdr segment").
-llvm::Error place_x86_boot_params(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {
+llvm::Error place_x86_boot_params(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan,
+                                  bool kdump = true) {
   auto at = alloc.low(2 * kPage, kPage);
   if (!at) return no_room(plan, "boot_params", 2 * kPage);
-  std::string cmdline = fmt::format("{} elfcorehdr={}K", c.cmdline, plan.elfcorehdr.base.value() >> 10);
+  std::string cmdline = kdump ? fmt::format("{} elfcorehdr={}K", c.cmdline, plan.elfcorehdr.base.value() >> 10) : c.cmdline;
   if (cmdline.size() + 1 > X86BootProtocol::kCommandLineSize)
-    return make_error("kexec: the capture kernel command line is {} bytes; at most {}", cmdline.size(),
+    return make_error("kexec: the next kernel's command line is {} bytes; at most {}", cmdline.size(),
                       X86BootProtocol::kCommandLineSize - 1);
   std::vector<x86::E820Entry> e820;
-  // crashdump-x86.c removes the whole elfcorehdr segment (its memsz) from the map.
-  for (const PhysRange& r : subtract_ranges({*plan.crash_region}, {{plan.elfcorehdr.base, plan.elfcorehdr_memsz}}))
-    e820.push_back({r, x86::E820Type::Ram});
+  if (kdump) {
+    // crashdump-x86.c removes the whole elfcorehdr segment (its memsz) from the map.
+    for (const PhysRange& r : subtract_ranges({*plan.crash_region}, {{plan.elfcorehdr.base, plan.elfcorehdr_memsz}}))
+      e820.push_back({r, x86::E820Type::Ram});
+  } else {
+    e820 = x86::build_e820(c.board_ram);  // the machine's map, as the first boot had it
+  }
   std::vector<uint8_t> buf = x86::build_boot_params(e820, at->offset(kPage));
   buf.resize(kPage + cmdline.size() + 1, 0);
   std::memcpy(buf.data() + kPage, cmdline.data(), cmdline.size());
@@ -215,7 +225,7 @@ llvm::Error set_purgatory_symbols(const CrashLoadConfig& c, PlacedPurgatory& p, 
     if (auto err = p.set_symbol_value<uint8_t>("console_serial", 1)) return err;
     if (auto err = p.set_symbol_value<uint16_t>("serial_base", static_cast<uint16_t>(c.purgatory_uart))) return err;
   }
-  return p.set_symbol_value<uint8_t>("panic_kernel", 1);
+  return p.set_symbol_value<uint8_t>("panic_kernel", plan.crash_region ? 1 : 0);
 }
 
 llvm::Error place_purgatory(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {
@@ -270,6 +280,38 @@ llvm::Expected<CrashLoadPlan> plan_crash_load(const CrashLoadConfig& c) {
   if (auto err = place_kernel(c, alloc, plan)) return err;
   if (auto err = place_elfcorehdr(c, *iomem, alloc, plan)) return err;
   auto boot = c.arch == Arch::Arm64 ? place_arm64_dtb(c, alloc, plan) : place_x86_boot_params(c, alloc, plan);
+  if (boot) return boot;
+  if (auto err = place_purgatory(c, alloc, plan)) return err;
+  return plan;
+}
+
+llvm::Expected<CrashLoadPlan> plan_kexec_load(const CrashLoadConfig& c) {
+  auto iomem = Iomem::parse(c.iomem_text);
+  if (!iomem) return iomem.takeError();
+  auto ram = iomem->system_ram(c.arch == Arch::X86_64 ? IomemNameMatch::Contains : IomemNameMatch::Exact);
+  if (ram.empty()) return make_error("/proc/iomem: no System RAM");
+  CrashLoadPlan plan;
+  plan.flags = c.arch == Arch::Arm64 ? kKexecArchAarch64 : kKexecArchX86_64;
+  const KernelImage& k = *c.capture_kernel;
+  uint64_t end = 0;
+  for (const KernelSegment& s : k.segments()) {
+    if (s.memsz == 0) continue;
+    uint64_t pad = s.paddr.value() % kPage;
+    KexecSegment seg{std::vector<uint8_t>(pad), PhysAddr(s.paddr.value() - pad), align_up(s.memsz + pad, kPage),
+                     fmt::format("kernel segment {}", s.index)};
+    seg.buf.insert(seg.buf.end(), s.bytes.begin(), s.bytes.end());
+    end = std::max(end, seg.mem.value() + seg.memsz);
+    plan.segments.push_back(std::move(seg));
+  }
+  plan.kernel_entry = k.entry_physical();
+  plan.log.push_back(fmt::format("kernel {} at its linked address, entry {}", k.name(), plan.kernel_entry));
+  // The boot data and the purgatory: free RAM after the new kernel, in the RAM range holding it.
+  auto holder = std::find_if(ram.begin(), ram.end(), [&](const PhysRange& r) { return r.contains(PhysAddr(end - 1)); });
+  if (holder == ram.end()) return make_error("kexec: the kernel ends at 0x{:x}, outside System RAM", end);
+  PhysAddr after(align_up(end, k2MiB));
+  RegionAllocator alloc({after, holder->base.value() + holder->size - after.value()});
+  plan.crash_region = std::nullopt;
+  auto boot = c.arch == Arch::Arm64 ? place_arm64_dtb(c, alloc, plan, false) : place_x86_boot_params(c, alloc, plan, false);
   if (boot) return boot;
   if (auto err = place_purgatory(c, alloc, plan)) return err;
   return plan;

@@ -61,6 +61,13 @@ struct CrashLoadPlan {
 
 llvm::Expected<CrashLoadPlan> plan_crash_load(const CrashLoadConfig& config);
 
+// `kexec -l`: a normal load for `kexec -e`. The new kernel goes to its linked physical address
+// (over the running kernel: the kernel stages the data and relocation copies it at exec time),
+// its boot data (arm64 DTB without kdump properties / x86 boot_params with the full e820) and the
+// purgatory go to free RAM after it. No core header; flags without KEXEC_ON_CRASH.
+// The crash-specific inputs of `config` (notes, vmcoreinfo) are not used.
+llvm::Expected<CrashLoadPlan> plan_kexec_load(const CrashLoadConfig& config);
+
 // The "KEXG" blob init turns into kexec_load(entry, nr_segments, segments, flags)
 // (docs/devices.md, "Blobs").
 std::vector<uint8_t> encode_kexec_load_blob(std::span<const KexecSegment> segments, PhysAddr entry, uint64_t flags);
