@@ -15,7 +15,7 @@ packages=(
   llvm-14-dev libunicorn-dev libcapstone-dev libfmt-dev doctest-dev libyaml-cpp-dev
   libcli11-dev libfdt-dev libssl-dev zlib1g-dev libzstd-dev
   # tests and tools: readelf, gdb for vmcores, QEMU for the arm64 cross-check
-  binutils gdb gdb-multiarch qemu-system-arm
+  binutils gdb gdb-multiarch qemu-system-arm ipxe-qemu
   # kallsyms tables of the toy kernels (symbol names in oopses)
   python3
 )
