@@ -110,7 +110,10 @@ void X86_64Cpu::forget_linear_aliases() {
   // Device aliases' windows are gone with their regions; the physical ones stay.
   std::erase_if(m_windows, [&](const std::unique_ptr<MmioWindow>& w) { return !m_regions.contains(w->at); });
   m_linear.clear();
-  uc_ctl_flush_tlb(m_uc);  // 2.0.1: drops every translated block (code was cached per VA)
+  // No uc_ctl_flush_tlb here: in 2.0.1 a TB flush faults in Unicorn's whole 1 GiB translation
+  // buffer (RSS 12 MB -> 1 GB). It is not needed: uc_mem_unmap already flushed the TLB and the
+  // jump cache of every unmapped page, and a later alias at the same VA is a new RAM block, so
+  // blocks translated through the old one can never be looked up again.
   m_blocks.clear();
   m_memo_address = ~0ull;
 }
