@@ -23,6 +23,21 @@ bool ScenarioDriver::expand_next_step() {
     m_actions = kexec_load_actions(ctx, step.kind == Step::Kind::KexecCrash ? KexecMode::Crash : KexecMode::Normal);
     break;
   case Step::Kind::KexecExec: m_actions.push_back(command(step.label, step.command)); break;
+  case Step::Kind::KexecLoadRaw: {
+    std::vector<KexecSegment> segs;
+    for (const Step::RawSegment& r : step.segments)
+      segs.push_back({std::vector<uint8_t>(r.bufsz, 0xa5), PhysAddr(r.mem), r.memsz, "raw"});
+    auto blob = encode_kexec_load_blob(segs, PhysAddr(step.entry), step.flags);
+    RunResult* result = &m_result;
+    m_actions.push_back(Action{.label = step.label,
+                               .command = step.command,
+                               .blob = [blob]() -> llvm::Expected<std::vector<uint8_t>> { return blob; },
+                               .host = {},
+                               .on_done = [result](const StepResult& r) {
+                                 result->kexec_load = parse_kexec_load_output(r.output);
+                               }});
+    break;
+  }
   case Step::Kind::Touch:
     m_actions.push_back(Action{.label = step.label, .command = {}, .blob = {}, .host = [this, &step]() -> llvm::Error {
                                  if (auto err = touch_memory(m_machine->ram(), m_machine->board().ram.front().base,

@@ -120,10 +120,45 @@ llvm::Expected<Step> parse_touch(const Fields& f, const YAML::Node& n, const std
               *size};
 }
 
+llvm::Expected<Step> parse_raw_kexec_load(const Fields& f, const YAML::Node& n, const std::string& where) {
+  if (auto err = f.only_known_keys(n, where, {"flags", "entry", "segments"})) return err;
+  Step step{Step::Kind::KexecLoadRaw, "kexec-load", "", "", 0, 0};
+  auto flags = f.size(n["flags"], where + ".flags");
+  if (!flags) return flags.takeError();
+  auto entry = f.size(n["entry"], where + ".entry");
+  if (!entry) return entry.takeError();
+  step.flags = *flags;
+  step.entry = *entry;
+  const YAML::Node segs = n["segments"];
+  if (segs && !segs.IsSequence()) return f.error(segs, where + ".segments", "must be a list");
+  for (size_t i = 0; segs && i < segs.size(); ++i) {
+    std::string w = fmt::format("{}.segments[{}]", where, i);
+    if (auto err = f.only_known_keys(segs[i], w, {"mem", "memsz", "bufsz"})) return err;
+    auto mem = f.size(segs[i]["mem"], w + ".mem");
+    if (!mem) return mem.takeError();
+    auto memsz = f.size(segs[i]["memsz"], w + ".memsz");
+    if (!memsz) return memsz.takeError();
+    uint64_t bufsz = 0;
+    if (segs[i]["bufsz"]) {
+      auto b = f.size(segs[i]["bufsz"], w + ".bufsz");
+      if (!b) return b.takeError();
+      if (*b > (64ull << 20)) return f.error(segs[i]["bufsz"], w + ".bufsz", "at most 64 MiB");
+      bufsz = *b;
+    }
+    step.segments.push_back({*mem, *memsz, bufsz});
+  }
+  step.label = fmt::format("kexec_load(entry 0x{:x}, {} segments, flags 0x{:x})", step.entry, step.segments.size(),
+                           step.flags);
+  return step;
+}
+
 llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index, std::string_view list) {
   std::string where = fmt::format("{}[{}]", list, index);
-  if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt", "touch"})) return err;
-  if (n.size() != 1) return f.error(n, where, "must have exactly one of: corrupt, kexec, run, touch, trigger");
+  if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt", "touch", "kexec_load"}))
+    return err;
+  if (n.size() != 1)
+    return f.error(n, where, "must have exactly one of: corrupt, kexec, kexec_load, run, touch, trigger");
+  if (n["kexec_load"]) return parse_raw_kexec_load(f, n["kexec_load"], where + ".kexec_load");
   if (n["touch"]) return parse_touch(f, n["touch"], where + ".touch");
   if (n["kexec"]) {
     auto mode = f.string(n["kexec"], where + ".kexec");

@@ -21,6 +21,10 @@ struct Step {
     KexecExec,     // kexec -e: reboot(LINUX_REBOOT_CMD_KEXEC) into the loaded kernel
     Corrupt,       // fault injection: flip one byte of a loaded kexec segment in guest RAM
     Touch,         // workload stand-in: the host fills guest RAM with data (a DMA-like writer)
+    KexecLoadRaw,  // a kexec_load(2) with exactly the given flags, entry and segments (tests the kernel)
+  };
+  struct RawSegment {
+    uint64_t mem = 0, memsz = 0, bufsz = 0;
   };
   Kind kind = Kind::Run;
   std::string command;  // Run/SysrqTrigger: the command line init executes
@@ -28,6 +32,8 @@ struct Step {
   std::string segment;  // Corrupt: which segment ("kernel", "dtb", "boot_params", "elfcorehdr", ...)
   uint64_t offset = 0;  // Corrupt: byte offset inside that segment; Touch: offset from the RAM base
   uint64_t size = 0;    // Touch: bytes to fill
+  uint64_t flags = 0, entry = 0;        // KexecLoadRaw
+  std::vector<RawSegment> segments;     // KexecLoadRaw: buffers are bufsz bytes of 0xa5
 };
 
 // The kexec-tools role's options (kexec -p).

@@ -76,7 +76,7 @@ TEST_CASE("scenario: golden errors name the file, line, column, field and value"
   CHECK(error_of(std::string(kMinimal) + "steps:\n  - trigger: sysrq-b\n") ==
         "t.yaml:3:14: steps[0].trigger: 'sysrq-b' is not a known trigger (known: sysrq-c)");
   CHECK(error_of(std::string(kMinimal) + "steps:\n  - run: ls\n    trigger: sysrq-c\n") ==
-        "t.yaml:3:5: steps[0]: must have exactly one of: corrupt, kexec, run, touch, trigger");
+        "t.yaml:3:5: steps[0]: must have exactly one of: corrupt, kexec, kexec_load, run, touch, trigger");
   CHECK(error_of(std::string(kMinimal) + "steps:\n  - run: \"\"\n") ==
         "t.yaml:3:10: steps[0].run: must be one non-empty command line");
   CHECK(error_of(std::string(kMinimal) + "expect: {outcome: exploded}\n") ==
