@@ -2,7 +2,7 @@
 /*
  * kdsim purgatory: the code kexec runs between the old kernel and the new one. ABI-compatible
  * with kexec-tools' purgatory.ro (same global symbols, sizes and hand-off), see
- * /work/shared/reference/kexec-tools-purgatory.md. Everything is hidden: the symbols stay
+ * shared/reference/kexec-tools-purgatory.md (beside the project). Everything is hidden: the symbols stay
  * GLOBAL in the relocatable object (what the loader looks up), but the compiler addresses them
  * PC-relatively, never through a GOT.
  */
