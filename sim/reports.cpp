@@ -29,8 +29,8 @@ std::string timeline_line(const TimelineEvent& e, Arch arch) {
   const StageRecord& r = e.record;
   std::string when = fmt::format("{:>14}", r.instructions);
   if (e.source == TimelineEvent::Source::Host)
-    return fmt::format("  {} insn  cpu{}  host   {:<18} {}\n", when, r.cpu, e.name, e.detail);
-  return fmt::format("  {} insn  cpu{}  {}{} {:<4} {:<18} pc 0x{:x}  args 0x{:x} 0x{:x}\n", when, r.cpu,
+    return fmt::format("  {} insn  cpu{}  host   {:<22} {}\n", when, r.cpu, e.name, e.detail);
+  return fmt::format("  {} insn  cpu{}  {}{} {:<4} {:<22} pc 0x{:x}  args 0x{:x} 0x{:x}\n", when, r.cpu,
                      arch == Arch::Arm64 ? "EL" : "CPL", r.state.privilege, r.state.mmu_on ? "MMU" : "phys",
                      e.name, r.state.pc, r.arg0, r.arg1);
 }
