@@ -15,7 +15,9 @@ Board arm64_virt(uint64_t ram_size) {
                .agent = PhysAddr(0x0a00'0000),
                .stage_port = PhysAddr(0x0a00'0200),
                .dump_disk = PhysAddr(0x0a00'0400),
-               .kdsim_window = {PhysAddr(0x0a00'0000), 0x4000}};
+               .kdsim_window = {PhysAddr(0x0a00'0000), 0x4000},
+               .gic_distributor = PhysAddr(0x0800'0000),
+               .gic_cpu_interface = PhysAddr(0x0801'0000)};
 }
 
 Board x86_pc(uint64_t ram_size) {

@@ -15,6 +15,8 @@ struct Board {
   PhysAddr stage_port;
   PhysAddr dump_disk;
   PhysRange kdsim_window;      // the slots kdsim devices live in; unused slots read as zero
+  PhysAddr gic_distributor;    // arm64: GICv2 distributor and CPU interface (0: none)
+  PhysAddr gic_cpu_interface;
 };
 
 inline constexpr uint64_t kArm64RamBase = 0x4000'0000;

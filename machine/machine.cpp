@@ -67,7 +67,14 @@ llvm::Error Machine::attach_devices() {
                      std::make_unique<EmptySlots>(m_board.kdsim_window.size - used)))
     return err;
   switch (m_config.arch) {
-  case Arch::Arm64: return add(m_mmio, m_board.uart, std::make_unique<Pl011>(console));
+  case Arch::Arm64: {
+    m_gic = std::make_unique<GicState>(m_config.cpus);
+    auto current = [this] { return m_current_cpu; };
+    if (auto err = add(m_mmio, m_board.gic_distributor, std::make_unique<GicDistributor>(*m_gic, current))) return err;
+    if (auto err = add(m_mmio, m_board.gic_cpu_interface, std::make_unique<GicCpuInterface>(*m_gic, current)))
+      return err;
+    return add(m_mmio, m_board.uart, std::make_unique<Pl011>(console));
+  }
   case Arch::X86_64:
     if (auto err = add(m_ports, m_board.uart, std::make_unique<Uart16550>(console))) return err;
     if (auto err = add(m_ports, PhysAddr(0x604), std::make_unique<AcpiPowerControl>(power))) return err;
@@ -106,6 +113,7 @@ RunStop Machine::run(uint64_t instruction_limit) {
   for (;;) {
     bool any_running = false, any_on = false;
     for (unsigned i = 0; i < m_cpus.size(); ++i) {
+      route_interrupts(i);
       any_on |= m_run_state[i] != CpuRunState::Off;
       if (m_run_state[i] != CpuRunState::Running) continue;
       any_running = true;
@@ -138,6 +146,15 @@ std::optional<RunStop> Machine::run_one_slice(unsigned index) {
   case HaltKind::GuestFault: return RunStop{StopCause::GuestFault, index, halt.detail};
   }
   return std::nullopt;
+}
+
+// A pending interrupt wakes a CPU idling in wfi (even with IRQs masked, as WFI does) and is
+// taken once the CPU has interrupts unmasked. It stays pending until the guest acknowledges
+// it (GICC_IAR), so a masked CPU takes it later.
+void Machine::route_interrupts(unsigned index) {
+  if (!m_gic || m_run_state[index] == CpuRunState::Off || !m_gic->has_pending(index)) return;
+  m_run_state[index] = CpuRunState::Running;
+  m_cpus[index]->deliver_interrupt(0);
 }
 
 void Machine::power_request(PowerRequest request) {

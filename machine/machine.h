@@ -7,6 +7,7 @@
 #include "machine/cpu.h"
 #include "machine/devices/agent.h"
 #include "machine/devices/dump_disk.h"
+#include "machine/devices/gic.h"
 #include "machine/devices/sinks.h"
 #include "machine/ram.h"
 #include "machine/stage.h"
@@ -83,6 +84,7 @@ private:
   llvm::Error attach_devices();
   llvm::Error create_cpus();
   std::optional<RunStop> run_one_slice(unsigned index);
+  void route_interrupts(unsigned index);
 
   // Sinks the devices and CPUs report to.
   void console_write(std::string_view bytes) override { m_observer.console_output(bytes); }
@@ -105,6 +107,7 @@ private:
   std::vector<std::unique_ptr<Device>> m_devices;
   Agent* m_agent = nullptr;
   DumpDisk* m_dump_disk = nullptr;
+  std::unique_ptr<GicState> m_gic;  // arm64 only
   std::vector<bool> m_new_kernel_entered;  // per CPU: a kernel_entry stage during the slice
   std::vector<std::unique_ptr<Cpu>> m_cpus;
   std::vector<CpuRunState> m_run_state;

@@ -4,4 +4,5 @@ set(KDSIM_DEVICE_SOURCES
   devices/psci.cpp
   devices/stage_port.cpp
   devices/agent.cpp
-  devices/dump_disk.cpp)
+  devices/dump_disk.cpp
+  devices/gic.cpp)

@@ -94,3 +94,64 @@ TEST_CASE("machine: refuses CPU counts and RAM sizes it cannot build, with the v
   CHECK(toString(ram.takeError()) ==
         "machine.memory: 0x4001000 bytes is not a multiple of 2 MiB between 16 MiB and 1 TiB");
 }
+
+TEST_CASE("machine: an SGI through the GICv2 subset wakes CPU 1 from wfi and is acknowledged at GICC_IAR") {
+  constexpr uint32_t cpu0[] = {
+      0xd2a1000a,  // mov  x10, #0x08000000        (GICD)
+      0x5280002b,  // mov  w11, #1
+      0xb900014b,  // str  w11, [x10]              GICD_CTLR = 1
+      0xd2800060,  // mov  x0, #3
+      0xf2b88000,  // movk x0, #0xc400, lsl #16    PSCI CPU_ON
+      0xd2800021,  // mov  x1, #1
+      0xd2820002,  // mov  x2, #0x1000
+      0xf2a80002,  // movk x2, #0x4000, lsl #16    entry 0x40001000
+      0xd2800003,  // mov  x3, #0
+      0xd4000002,  // hvc  #0
+      0xd280fa04,  // mov  x4, #2000               (let CPU 1 reach its wfi)
+      0xf1000484,  // subs x4, x4, #1
+      0x54ffffe1,  // b.ne .-4
+      0x5280002b,  // mov  w11, #1                 SGI 1
+      0x72a0200b,  // movk w11, #0x0100, lsl #16   TargetListFilter 1: all but self
+      0xb90f014b,  // str  w11, [x10, #0xf00]      GICD_SGIR
+      0x910004a5,  // add  x5, x5, #1
+      0x17ffffff,  // b    .-4
+  };
+  constexpr uint32_t cpu1[] = {
+      0xd2840009,  // mov  x9, #0x2000
+      0xf2a80009,  // movk x9, #0x4000, lsl #16
+      0xd518c009,  // msr  vbar_el1, x9
+      0xd2a1002a,  // mov  x10, #0x08010000        (GICC)
+      0x5280002b,  // mov  w11, #1
+      0xb900014b,  // str  w11, [x10]              GICC_CTLR = 1
+      0xd50342ff,  // msr  daifclr, #2             unmask IRQs
+      0xd503207f,  // wfi
+      0x17ffffff,  // b    .-4
+  };
+  constexpr uint32_t irq[] = {  // VBAR + 0x280: IRQ, current EL with SPx
+      0xd2a1002a,  // mov  x10, #0x08010000
+      0xb9400d4c,  // ldr  w12, [x10, #0xc]        GICC_IAR
+      0xd283000d,  // mov  x13, #0x1800
+      0xf2a8000d,  // movk x13, #0x4000, lsl #16
+      0xf90001ac,  // str  x12, [x13]              mailbox
+      0xb900114c,  // str  w12, [x10, #0x10]       GICC_EOIR
+      0xd69f03e0,  // eret
+  };
+  Quiet quiet;
+  auto m = Machine::create({.arch = Arch::Arm64, .ram_size = 64ull << 20, .cpus = 2, .quantum = 10'000}, quiet);
+  REQUIRE(bool(m));
+  auto put = [&](uint64_t pa, const auto& words) {
+    REQUIRE(!(*m)->ram().write(PhysAddr(pa), {reinterpret_cast<const uint8_t*>(words), sizeof words}));
+  };
+  put(kCpu0Code, cpu0);
+  put(kCpu1Code, cpu1);
+  put(0x40002280, irq);
+  uint64_t none = 0xdead;
+  REQUIRE(!(*m)->ram().write(PhysAddr(kMailbox), {reinterpret_cast<const uint8_t*>(&none), 8}));
+  (*m)->cpu(0).set_pc(kCpu0Code);
+  (*m)->start_cpu(0);
+  CHECK((*m)->run(500'000).cause == StopCause::InstructionLimit);
+  uint64_t mailbox = 0;
+  std::memcpy(&mailbox, (*m)->ram().host_ptr(PhysAddr(kMailbox), 8), 8);
+  CHECK(mailbox == 1);  // GICC_IAR: SGI 1 from CPU 0 (CPUID field 0)
+  CHECK((*m)->cpu(1).pc() == kCpu1Code + 0x20);  // back in its wfi loop after the eret
+}
