@@ -11,6 +11,7 @@
 #include <kernel/memblock.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/sched.h>
 #include <kernel/sections.h>
 #include <kernel/string.h>
@@ -112,6 +113,7 @@ static void do_basic_setup(void)
 
 static void __noreturn kernel_init(void)
 {
+	smp_init(); /* kernel_init_freeable(): before do_basic_setup() */
 	do_basic_setup();
 	current = &init_process;
 	console_on_rootfs();

@@ -103,7 +103,9 @@ void crash_save_cpu(struct pt_regs *regs, int cpu)
 	 * new. */
 	buf = (u32 *)per_cpu_crash_notes((unsigned int)cpu);
 	memset(&prstatus, 0, sizeof(prstatus));
-	prstatus.common.pr_pid = current->pid;
+	/* current is the boot CPU's task; a secondary only ever runs its idle task (pid 0,
+	 * swapper/N), which is what Linux records for a CPU stopped in its idle loop. */
+	prstatus.common.pr_pid = cpu == 0 ? current->pid : 0;
 	ELF_CORE_COPY_REGS(prstatus.pr_reg, regs);
 	buf = append_elf_note(buf, CRASH_CORE_NOTE_NAME, NT_PRSTATUS, &prstatus, sizeof(prstatus));
 	final_note(buf);

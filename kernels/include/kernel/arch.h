@@ -18,7 +18,9 @@
  *     - calls start_kernel() (never returns).
  *   start_kernel() (common/init/main.c) then calls the hooks below in this order:
  *     smp_setup_processor_id(), setup_arch(), mem_init() [common],
- *     ..., then run_init_process() -> kernel_execve() -> ret_to_user().
+ *     ..., kernel_init(): smp_init() (<kernel/smp.h>; weak no-op, arm64 starts the secondaries
+ *     with PSCI CPU_ON), do_basic_setup(), then run_init_process() -> kernel_execve() ->
+ *     ret_to_user().
  *
  * Headers an arch must provide under kernels/arch/<arch>/include/:
  *   asm/ptrace.h      struct pt_regs (Linux's layout for the arch; the kdump work saves it as

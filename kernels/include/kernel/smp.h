@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * CPU numbering (mirrors include/linux/smp.h and cpumask.h, reduced). Only the boot CPU runs;
- * the possible CPUs (from the arch's firmware tables, e.g. the DTB /cpus) get per-CPU crash
- * note buffers and sysfs entries like in Linux.
+ * CPU numbering (mirrors include/linux/smp.h and cpumask.h, reduced). The possible CPUs (from
+ * the arch's firmware tables, e.g. the DTB /cpus) get per-CPU crash note buffers and sysfs
+ * entries like in Linux. An arch with SMP bring-up (arm64) starts the secondaries in
+ * smp_init(); they only idle and answer stop IPIs. Everything else runs on the boot CPU 0.
  */
 #ifndef KERNEL_SMP_H
 #define KERNEL_SMP_H
+
+#include <kernel/types.h>
 
 #define NR_CPUS 8
 
@@ -15,14 +18,30 @@ extern unsigned int nr_cpu_ids;
 /* Called by setup_arch() with the number of possible CPUs (clamped to NR_CPUS). */
 void set_nr_cpu_ids(unsigned int n);
 
-static inline int smp_processor_id(void)
+/* The CPU this runs on. Weak default 0 (common/kernel/smp.c); arm64: MPIDR_EL1.Aff0. */
+int smp_processor_id(void);
+
+/* cpu_online_mask (one bit per CPU; the boot CPU 0 is online from the start). */
+extern volatile unsigned long __cpu_online_mask;
+
+static inline bool cpu_online(unsigned int cpu)
 {
-	return 0;
+	return (__cpu_online_mask >> cpu) & 1;
 }
+
+/* Only the CPU itself changes its bit (bring-up, stop IPI), so no atomics are needed. */
+void set_cpu_online(unsigned int cpu, bool online);
 
 static inline unsigned int num_online_cpus(void)
 {
-	return 1;
+	unsigned int n = 0;
+	for (unsigned long m = __cpu_online_mask; m; m &= m - 1)
+		n++;
+	return n;
 }
+
+/* Mirrors smp_init() (kernel/smp.c), called by kernel_init() before do_basic_setup(): bring
+ * the secondary CPUs online. Weak no-op default: the port runs on the boot CPU only. */
+void smp_init(void);
 
 #endif /* KERNEL_SMP_H */

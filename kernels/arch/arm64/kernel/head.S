@@ -17,6 +17,8 @@
 #include <kdsim/stage.h>
 
 #define THREAD_SIZE 0x4000
+#define SECONDARY_STACK_SHIFT 12		/* 4 KiB per secondary CPU: idle loop + IPI */
+#define NR_CPUS 8
 
 	.section ".head.text", "ax"
 /* The Linux arm64 Image header (Documentation/arch/arm64/booting.rst). */
@@ -51,6 +53,23 @@ ENTRY(primary_entry)
 	ldr	x8, =__primary_switched		// absolute: the KIMAGE_VADDR alias
 	br	x8
 END(primary_entry)
+
+/*
+ * Mirrors secondary_entry / secondary_startup: a secondary CPU started by PSCI CPU_ON (smp.c)
+ * enters here at EL1, MMU off, DAIF masked, x0 = the context = its CPU number. It turns the
+ * MMU on with the boot CPU's tables (idmap in TTBR0 until secondary_start_kernel drops it)
+ * and continues at KIMAGE_VADDR on its own stack. No stage is written: kernel_entry is the
+ * boot CPU's.
+ */
+ENTRY(secondary_entry)
+	mov	x19, x0				// CPU number
+	bl	__cpu_setup			// returns the SCTLR value in x0
+	adrp	x1, idmap_pg_dir
+	adrp	x2, init_pg_dir
+	bl	__enable_mmu
+	ldr	x8, =__secondary_switched
+	br	x8
+END(secondary_entry)
 
 /*
  * Stage KERNEL_ENTRY with the MMU off: probe the stage port's MAGIC and DEVICE_ID at their
@@ -138,6 +157,21 @@ ENTRY(__primary_switched)
 	b	start_kernel
 END(__primary_switched)
 
+/* Mirrors __secondary_switched: x19 = CPU number. */
+ENTRY(__secondary_switched)
+	adr_l	x8, vectors
+	msr	vbar_el1, x8
+	isb
+	adr_l	x4, secondary_stacks		// stack top = secondary_stacks + (cpu + 1) * SIZE
+	add	x5, x19, #1
+	add	x4, x4, x5, lsl #SECONDARY_STACK_SHIFT
+	mov	sp, x4
+	mov	x29, xzr
+	mov	x30, xzr
+	mov	x0, x19
+	b	secondary_start_kernel
+END(__secondary_switched)
+
 /*
  * Memory the loader does not have to provide (NOBITS after .bss, outside __bss_start..stop):
  * page tables (each table is cleared before use) and the boot stack.
@@ -167,3 +201,9 @@ init_stack:
 	.space	THREAD_SIZE
 	.globl	init_stack_top
 init_stack_top:
+
+	/* One small stack per CPU number (index 0, the boot CPU's, stays unused). */
+	.balign	16
+	.globl	secondary_stacks
+secondary_stacks:
+	.space	NR_CPUS << SECONDARY_STACK_SHIFT

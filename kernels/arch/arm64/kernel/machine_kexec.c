@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * kexec for arm64 (mirrors arch/arm64/kernel/machine_kexec.c, crash_smp_send_stop() of
- * arch/arm64/kernel/smp.c, and arch_crash_save_vmcoreinfo() of
+ * kexec for arm64 (mirrors arch/arm64/kernel/machine_kexec.c and arch_crash_save_vmcoreinfo() of
  * arch/arm64/kernel/vmcore_info.c).
  *
  * Crash images (head == IND_DONE: the segments already sit at their destinations) are entered
@@ -22,6 +21,7 @@
 #include <asm/barrier.h>
 #include <asm/memory.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/sysreg.h>
 
 #define CPACR_EL1_FPEN (UL(3) << 20)
@@ -44,7 +44,7 @@ static void kexec_segment_flush(const struct kimage *kimage)
 	}
 }
 
-/* No secondary CPU is ever started, so none can be stuck in the kernel. */
+/* Secondaries leave through PSCI CPU_OFF (smp.c), so none can be stuck in the kernel. */
 static bool cpus_are_stuck_in_kernel(void)
 {
 	return false;
@@ -87,7 +87,8 @@ static void cpu_install_idmap(void)
 
 void machine_shutdown(void)
 {
-	/* smp_shutdown_nonboot_cpus(reboot_cpu): only the boot CPU is online. */
+	/* smp_shutdown_nonboot_cpus(reboot_cpu): here an IPI_CPU_STOP, each leaves via CPU_OFF. */
+	smp_send_stop();
 }
 
 /**
@@ -132,24 +133,6 @@ void __noreturn machine_kexec(struct kimage *kimage)
 
 	/* Should never get here. */
 	machine_halt();
-}
-
-/* Mirrors crash_smp_send_stop(): with no other online CPU there is nothing to stop. */
-static void crash_smp_send_stop(void)
-{
-	static int cpus_stopped;
-
-	/* This function can be called twice in panic path, but obviously we execute this only
-	 * once. */
-	if (cpus_stopped)
-		return;
-	cpus_stopped = 1;
-
-	/* If this cpu is the only one alive at this point in time, online or not, there are no
-	 * stop messages to be sent around, so just back out. */
-	if (num_online_cpus() == 1)
-		return;
-	pr_crit("SMP: stopping secondary CPUs\n");
 }
 
 /**

@@ -198,14 +198,4 @@ void el0t_32_error_handler(struct pt_regs *regs)
 	panic_unhandled(regs, "32-bit el0t error", read_sysreg(esr_el1));
 }
 
-/*
- * No interrupt controller driver yet: nothing enables an interrupt source, so an IRQ can only
- * be one the host injects; it is counted and ignored. FIXME: GICv2 for IPIs (SMP, kdump).
- */
-static unsigned long irq_count;
-
-void handle_arch_irq(struct pt_regs *regs)
-{
-	(void)regs;
-	irq_count++;
-}
+/* handle_arch_irq(): the GICv2 SGI handling lives in smp.c. */

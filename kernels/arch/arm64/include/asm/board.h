@@ -6,6 +6,7 @@
 #include <kernel/const.h>
 
 #define VIRT_GIC_DIST_PHYS UL(0x08000000)
+#define VIRT_GIC_CPU_PHYS UL(0x08010000)
 #define VIRT_UART_PHYS UL(0x09000000)
 #define VIRT_UART_SIZE UL(0x1000)
 #define KDSIM_AGENT_PHYS UL(0x0a000000)

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* arm64 SMP: IPI numbers (arch/arm64/kernel/smp.c's enum ipi_msg_type) and the stop calls. */
+#ifndef ASM_SMP_H
+#define ASM_SMP_H
+
+enum ipi_msg_type {
+	IPI_RESCHEDULE,
+	IPI_CALL_FUNC,
+	IPI_CPU_STOP,
+	IPI_CPU_CRASH_STOP,
+	IPI_TIMER,
+	IPI_IRQ_WORK,
+};
+
+/* IPI_CPU_STOP to the other online CPUs (they leave with PSCI CPU_OFF); bounded wait. */
+void smp_send_stop(void);
+/* IPI_CPU_CRASH_STOP: each other online CPU runs crash_save_cpu() and leaves; bounded wait. */
+void crash_smp_send_stop(void);
+
+#endif /* ASM_SMP_H */

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: MIT
+/*
+ * SMP for arm64 (mirrors arch/arm64/kernel/smp.c, the PSCI cpu_ops of
+ * arch/arm64/kernel/psci.c and the SGI part of drivers/irqchip/irq-gic.c, reduced).
+ *
+ * Bring-up: smp_init() starts each possible secondary with PSCI CPU_ON at secondary_entry
+ * (head.S, context = CPU number); the secondary turns its MMU on with the boot CPU's tables,
+ * says "CPU1: Booted secondary processor", marks itself online and idles in wfi with IRQs
+ * unmasked. The secondaries run nothing else: init and every system call stay on CPU 0.
+ *
+ * Stop: the boot CPU sends an SGI through GICD_SGIR (IPI_CPU_STOP before a kexec reboot,
+ * IPI_CPU_CRASH_STOP from machine_crash_shutdown()). The secondary takes it at its IRQ vector,
+ * reads GICC_IAR (banked per CPU), saves its registers with crash_save_cpu() (crash stop only),
+ * marks itself offline and leaves with PSCI CPU_OFF.
+ *
+ * A capture kernel (is_kdump_kernel()) leaves the secondaries off, like maxcpus=1: they were
+ * stopped by the crashed kernel. With one possible CPU nothing here runs at all.
+ */
+#include <kernel/arch.h>
+#include <kernel/crash_core.h>
+#include <kernel/crash_dump.h>
+#include <kernel/io.h>
+#include <kernel/printk.h>
+#include <kernel/smp.h>
+#include <kdsim/stage.h>
+#include <asm/barrier.h>
+#include <asm/board.h>
+#include <asm/memory.h>
+#include <asm/psci.h>
+#include <asm/smp.h>
+#include <asm/sysreg.h>
+
+#define MPIDR_HWID_BITMASK UL(0xff00ffffff)
+
+/* GICv2 (docs/devices.md): distributor and the banked CPU interface, via the device window. */
+#define GICD_BASE ((void __iomem *)(DEVICE_VIRT_BASE + VIRT_GIC_DIST_PHYS))
+#define GICC_BASE ((void __iomem *)(DEVICE_VIRT_BASE + VIRT_GIC_CPU_PHYS))
+#define GIC_DIST_CTRL 0x000
+#define GIC_DIST_SOFTINT 0xf00
+#define GIC_CPU_CTRL 0x000
+#define GIC_CPU_INTACK 0x00c
+#define GIC_CPU_EOI 0x010
+#define GICC_IAR_INT_ID_MASK 0x3ff
+#define GICC_INT_SPURIOUS 1023
+
+/* Bounded waits (loop iterations, not time: CNTVCT is the instruction count here). Linux
+ * waits 5 s for a secondary to come up and 1 s for the crash-stop IPIs to be answered. */
+#define SECONDARY_BOOT_LOOPS 20000000UL
+#define CRASH_STOP_LOOPS 20000000UL
+
+extern char secondary_entry[];
+extern u64 reserved_pg_dir[];
+
+/* Set by the boot CPU once the GIC is enabled; until then an IRQ is counted and ignored. */
+static volatile bool gic_enabled;
+static unsigned long irq_count;
+
+/* Written by each stopping secondary after crash_save_cpu() (waiting_for_crash_ipi). */
+static volatile int crash_stop_done[NR_CPUS];
+
+int smp_processor_id(void)
+{
+	return (int)(read_sysreg(mpidr_el1) & 0xff); /* Aff0 = the CPU number on this board */
+}
+
+static void gic_cpu_if_up(void)
+{
+	writel(1, io_offset(GICC_BASE, GIC_CPU_CTRL));
+}
+
+/* Mirrors gic_ipi_send_mask(): TargetListFilter 0, CPUTargetList = mask, SGIINTID = ipi. */
+static void smp_cross_call(unsigned long mask, unsigned int ipi)
+{
+	dsb(ishst); /* the targets must see our stores before the interrupt */
+	writel((u32)((mask & 0xff) << 16) | (ipi & 0xf), io_offset(GICD_BASE, GIC_DIST_SOFTINT));
+}
+
+static unsigned long other_online_cpus(void)
+{
+	return __cpu_online_mask & ~(1UL << smp_processor_id());
+}
+
+/* cpu_park_loop(): interrupts masked, wfi forever. */
+static void __noreturn cpu_park_loop(void)
+{
+	__asm__ __volatile__("msr daifset, #0xf" ::: "memory");
+	for (;;)
+		__asm__ __volatile__("wfi" ::: "memory");
+}
+
+/* cpu_psci_cpu_die(): PSCI CPU_OFF does not return on success. */
+static void __noreturn cpu_die(unsigned int cpu)
+{
+	unsigned long ret = psci_invoke(PSCI_0_2_FN_CPU_OFF, 0, 0, 0);
+	pr_crit("CPU%u: PSCI CPU_OFF failed: %ld\n", cpu, (long)ret);
+	cpu_park_loop();
+}
+
+/* IPI_CPU_STOP: local_cpu_stop(). */
+static void __noreturn local_cpu_stop(unsigned int cpu)
+{
+	set_cpu_online(cpu, false);
+	__asm__ __volatile__("msr daifset, #0xf" ::: "memory"); /* local_daif_mask() */
+	cpu_die(cpu);
+}
+
+/* IPI_CPU_CRASH_STOP: ipi_cpu_crash_stop(). */
+static void __noreturn ipi_cpu_crash_stop(unsigned int cpu, struct pt_regs *regs)
+{
+	__asm__ __volatile__("msr daifset, #0xf" ::: "memory");
+	crash_save_cpu(regs, (int)cpu);
+	kdsim_stage(STAGE_MACHINE_CRASH_SHUTDOWN, crash_notes_phys(cpu), (u64)cpu);
+	set_cpu_online(cpu, false);
+	dsb(ish);
+	crash_stop_done[cpu] = 1; /* atomic_dec(&waiting_for_crash_ipi) */
+	dsb(ish);
+	cpu_die(cpu);
+}
+
+static void do_handle_IPI(unsigned int ipinr, struct pt_regs *regs)
+{
+	unsigned int cpu = (unsigned int)smp_processor_id();
+
+	switch (ipinr) {
+	case IPI_CPU_STOP:
+		local_cpu_stop(cpu);
+	case IPI_CPU_CRASH_STOP:
+		ipi_cpu_crash_stop(cpu, regs);
+	default:
+		pr_crit("CPU%u: Unknown IPI message 0x%x\n", cpu, ipinr);
+		break;
+	}
+}
+
+/* Mirrors gic_handle_irq(): SGIs are EOIed before they are handled (a stop never returns). */
+void handle_arch_irq(struct pt_regs *regs)
+{
+	if (!gic_enabled) {
+		irq_count++; /* no interrupt controller in use: an injected IRQ is ignored */
+		return;
+	}
+	u32 irqstat = readl(io_offset(GICC_BASE, GIC_CPU_INTACK));
+	u32 irqnr = irqstat & GICC_IAR_INT_ID_MASK;
+	if (irqnr == GICC_INT_SPURIOUS) {
+		irq_count++;
+		return;
+	}
+	writel(irqstat, io_offset(GICC_BASE, GIC_CPU_EOI));
+	isb();
+	if (irqnr < 16)
+		do_handle_IPI(irqnr, regs);
+	else
+		irq_count++;
+}
+
+/* The C part of a secondary's start (secondary_start_kernel()), on its own stack. */
+void __noreturn secondary_start_kernel(unsigned long cpu);
+void __noreturn secondary_start_kernel(unsigned long cpu)
+{
+	/* cpu_uninstall_idmap(): TTBR0 = the empty table the boot CPU cleared. */
+	write_sysreg(virt_to_phys(reserved_pg_dir), ttbr0_el1);
+	isb();
+	__asm__ __volatile__("dsb nshst\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
+
+	gic_cpu_if_up();
+	pr_info("CPU%lu: Booted secondary processor 0x%010lx [0x%08x]\n", cpu,
+	        (unsigned long)(read_sysreg(mpidr_el1) & MPIDR_HWID_BITMASK),
+	        (u32)read_sysreg(midr_el1));
+	dsb(ish);
+	set_cpu_online((unsigned int)cpu, true);
+	dsb(ish);
+
+	/* cpu_startup_entry(CPUHP_AP_ONLINE_IDLE): IRQs on, wfi until an IPI arrives. */
+	__asm__ __volatile__("msr daifclr, #2" ::: "memory");
+	for (;;)
+		__asm__ __volatile__("wfi" ::: "memory");
+}
+
+/* Mirrors __cpu_up() with cpu_psci_cpu_boot(): CPU_ON, then wait for it to come online. */
+static int __cpu_up(unsigned int cpu)
+{
+	long ret = (long)psci_invoke(PSCI_0_2_FN64_CPU_ON, cpu /* MPIDR */,
+	                             virt_to_phys(secondary_entry), cpu);
+	if (ret) {
+		pr_err("psci: failed to boot CPU%u (%ld)\n", cpu, ret);
+		pr_err("CPU%u: failed to boot: %d\n", cpu, -5 /* -EIO */);
+		return -5;
+	}
+	for (unsigned long i = 0; i < SECONDARY_BOOT_LOOPS && !cpu_online(cpu); i++)
+		cpu_relax();
+	if (!cpu_online(cpu)) {
+		pr_crit("CPU%u: failed to come online\n", cpu);
+		return -5;
+	}
+	return 0;
+}
+
+void smp_init(void)
+{
+	if (nr_cpu_ids < 2)
+		return;
+#ifdef CONFIG_CRASH_DUMP
+	if (is_kdump_kernel()) {
+		pr_info("smp: kdump capture kernel: secondary CPUs stay off (maxcpus=1)\n");
+		return;
+	}
+#endif
+	/* gic_dist_init() / gic_cpu_init() for the SGIs. */
+	writel(1, io_offset(GICD_BASE, GIC_DIST_CTRL));
+	gic_cpu_if_up();
+	gic_enabled = true;
+	dsb(ish);
+
+	pr_info("smp: Bringing up secondary CPUs ...\n");
+	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++)
+		__cpu_up(cpu);
+	unsigned int n = num_online_cpus();
+	pr_info("smp: Brought up 1 node, %u CPU%s\n", n, n > 1 ? "s" : "");
+	pr_info("SMP: Total of %u processors activated.\n", n);
+	pr_info("CPU: All CPU(s) started at EL1\n");
+}
+
+/* Mirrors smp_send_stop() (machine_shutdown() before kexec -e): IPI_CPU_STOP, wait. */
+void smp_send_stop(void)
+{
+	unsigned long mask = other_online_cpus();
+	if (!mask)
+		return;
+	pr_crit("SMP: stopping secondary CPUs\n");
+	smp_cross_call(mask, IPI_CPU_STOP);
+	for (unsigned long i = 0; i < CRASH_STOP_LOOPS && other_online_cpus(); i++)
+		cpu_relax();
+	if (other_online_cpus())
+		pr_warn("SMP: failed to stop secondary CPUs 0x%lx\n", other_online_cpus());
+}
+
+/* Mirrors crash_smp_send_stop(): IPI_CPU_CRASH_STOP to every other online CPU, each saves its
+ * registers into its crash_notes; wait (bounded) for all of them. */
+void crash_smp_send_stop(void)
+{
+	static int cpus_stopped;
+
+	/* This function can be called twice in panic path, but obviously we execute this only
+	 * once. */
+	if (cpus_stopped)
+		return;
+	cpus_stopped = 1;
+
+	/* If this cpu is the only one alive at this point in time, online or not, there are no
+	 * stop messages to be sent around, so just back out. */
+	if (num_online_cpus() == 1)
+		return;
+
+	unsigned long mask = other_online_cpus();
+	pr_crit("SMP: stopping secondary CPUs\n");
+	smp_cross_call(mask, IPI_CPU_CRASH_STOP);
+
+	unsigned long pending = mask;
+	for (unsigned long i = 0; i < CRASH_STOP_LOOPS && pending; i++) {
+		for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+			if ((pending >> cpu) & 1 && crash_stop_done[cpu])
+				pending &= ~(1UL << cpu);
+		cpu_relax();
+	}
+	if (pending)
+		pr_warn("SMP: failed to stop secondary CPUs 0x%lx\n", pending);
+}
