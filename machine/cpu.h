@@ -58,6 +58,9 @@ struct CpuConfig {
   Bus* mmio = nullptr;     // each device becomes a uc_mmio_map region
   Bus* ports = nullptr;    // x86_64 only: IN/OUT
   CpuHost* host = nullptr;
+  // Machine time (instructions executed by all CPUs) at the start of this CPU's current slice;
+  // the architectural system counter derives from it. Null: the CPU's own count (unit tests).
+  const uint64_t* machine_clock = nullptr;
 };
 
 class Cpu {

@@ -85,7 +85,8 @@ llvm::Error Machine::attach_devices() {
 
 llvm::Error Machine::create_cpus() {
   for (unsigned i = 0; i < m_config.cpus; ++i) {
-    CpuConfig cc{.index = i, .ram = m_ram.get(), .mmio = &m_mmio, .ports = &m_ports, .host = this};
+    CpuConfig cc{
+        .index = i, .ram = m_ram.get(), .mmio = &m_mmio, .ports = &m_ports, .host = this, .machine_clock = &m_clock};
     auto cpu = create_cpu(m_config.arch, cc);
     if (!cpu) return cpu.takeError();
     m_cpus.push_back(std::move(*cpu));
@@ -127,6 +128,7 @@ RunStop Machine::run(uint64_t instruction_limit) {
 
 std::optional<RunStop> Machine::run_one_slice(unsigned index) {
   m_current_cpu = index;
+  m_clock = instructions();
   HaltReason halt = m_cpus[index]->run(m_config.quantum);
   if (m_new_kernel_entered[index]) {
     m_new_kernel_entered[index] = false;

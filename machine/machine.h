@@ -112,6 +112,7 @@ private:
   std::vector<std::unique_ptr<Cpu>> m_cpus;
   std::vector<CpuRunState> m_run_state;
   unsigned m_current_cpu = 0;
+  uint64_t m_clock = 0;  // machine time at the start of the current slice (CpuConfig::machine_clock)
   std::optional<PowerRequest> m_power_request;
   uint64_t m_stage_sequence = 0;
 };

@@ -37,7 +37,15 @@ void Arm64Cpu::ContextDeleter::operator()(uc_context* ctx) const { uc_context_fr
 void Arm64Cpu::ShadowDeleter::operator()(uint8_t* p) const { munmap(p, kShadowSize); }
 
 Arm64Cpu::Arm64Cpu(const CpuConfig& config, const Arm64ContextLayout& layout)
-    : Cpu(config.index), m_ram(config.ram), m_mmio(config.mmio), m_host(config.host), m_layout(layout) {}
+    : Cpu(config.index), m_ram(config.ram), m_mmio(config.mmio), m_host(config.host),
+      m_machine_clock(config.machine_clock), m_layout(layout) {}
+
+// The generic timer's system counter is one counter shared by all CPUs (ARM DDI 0487, D11.1):
+// the machine's instruction count at the slice start plus this CPU's progress in the slice.
+uint64_t Arm64Cpu::system_counter() const {
+  if (!m_machine_clock) return m_instructions;
+  return *m_machine_clock + (m_instructions - m_slice_start_instructions);
+}
 
 Arm64Cpu::~Arm64Cpu() = default;
 
@@ -258,6 +266,7 @@ HaltReason Arm64Cpu::run(uint64_t budget) {
   }
   m_slice_budget = budget;
   m_slice_used = 0;
+  m_slice_start_instructions = m_instructions;
   m_stop_requested = m_quantum_expired = false;
   m_exceptions_without_progress = 0;
   m_fault.reset();

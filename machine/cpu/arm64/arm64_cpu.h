@@ -132,6 +132,9 @@ private:
   Ram* m_ram;
   Bus* m_mmio;
   CpuHost* m_host;
+  const uint64_t* m_machine_clock;   // CpuConfig::machine_clock (may be null)
+  uint64_t m_slice_start_instructions = 0;
+  uint64_t system_counter() const;   // CNTVCT/CNTPCT: machine time, deterministic
   const Arm64ContextLayout& m_layout;
 
   std::unique_ptr<uint8_t, ShadowDeleter> m_shadow;  // 1 GiB MAP_NORESERVE, content unused

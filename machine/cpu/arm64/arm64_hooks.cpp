@@ -153,14 +153,14 @@ bool Arm64Cpu::on_sys(Arm64SysRegEncoding e) {
 }
 
 std::optional<uint64_t> Arm64Cpu::on_mrs(Arm64SysRegEncoding e) {
-  if (Arm64GenericTimer::handles(e)) return m_timer.read(e, m_instructions);
+  if (Arm64GenericTimer::handles(e)) return m_timer.read(e, system_counter());
   if (e == sysreg_encoding(Arm64SysReg::MPIDR_EL1)) return 0x80000000u | mpidr();  // bit 31 RES1
   return std::nullopt;
 }
 
 bool Arm64Cpu::on_msr(Arm64SysRegEncoding e, uint64_t value) {
   if (!Arm64GenericTimer::handles(e)) return false;
-  m_timer.write(e, value, m_instructions);
+  m_timer.write(e, value, system_counter());
   return true;
 }
 

@@ -1,5 +1,5 @@
 // The arm64 generic timer as the guest sees it (Arm ARM D11), driven by instruction counts so a
-// run is deterministic: the counter is the number of instructions this CPU has executed, at a
+// run is deterministic: the counter is the machine's instruction count (all CPUs), at a
 // nominal CNTFRQ of 62.5 MHz (QEMU virt's value). Unicorn's own counter is the host clock
 // (unicorn-2.0.1.md 7), so every CNT* access is intercepted and answered from here.
 #pragma once
