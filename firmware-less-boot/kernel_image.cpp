@@ -143,7 +143,45 @@ llvm::Expected<std::map<std::string, uint64_t, std::less<>>> read_symbols(const 
   return out;
 }
 
+// Function symbols with their sizes, for symbolize(). Best effort: a broken .symtab was already
+// reported by read_symbols().
+template <typename Elf, typename Function> std::vector<Function> read_functions(const Elf& elf) {
+  std::vector<Function> out;
+  auto sections = elf.sections();
+  if (!sections) return llvm::consumeError(sections.takeError()), out;
+  for (const auto& sec : *sections) {
+    if (sec.sh_type != ELF::SHT_SYMTAB) continue;
+    auto syms = elf.symbols(&sec);
+    auto strtab = elf.getStringTableForSymtab(sec, *sections);
+    if (!syms || !strtab) {
+      if (!syms) llvm::consumeError(syms.takeError());
+      if (!strtab) llvm::consumeError(strtab.takeError());
+      continue;
+    }
+    for (const auto& sym : *syms) {
+      if (sym.getType() != ELF::STT_FUNC || sym.st_size == 0 || sym.st_shndx == ELF::SHN_UNDEF) continue;
+      auto n = sym.getName(*strtab);
+      if (!n) {
+        llvm::consumeError(n.takeError());
+        continue;
+      }
+      out.push_back({sym.st_value, sym.st_size, n->str()});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
+  return out;
+}
+
 }  // namespace
+
+std::optional<std::string> KernelImage::symbolize(VirtAddr va) const {
+  auto it = std::upper_bound(m_functions.begin(), m_functions.end(), va.value(),
+                             [](uint64_t a, const Function& f) { return a < f.address; });
+  if (it == m_functions.begin()) return std::nullopt;
+  --it;
+  if (va.value() - it->address >= it->size) return std::nullopt;
+  return fmt::format("{}+0x{:x}/0x{:x}", it->name, va.value() - it->address, it->size);
+}
 
 llvm::Expected<KernelImage> KernelImage::create(std::string path, Arch expected) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
@@ -192,6 +230,7 @@ llvm::Expected<KernelImage> KernelImage::create_from_bytes(std::string name, std
   auto symbols = read_symbols(n, *elf);
   if (!symbols) return symbols.takeError();
   image.m_symbols = std::move(*symbols);
+  image.m_functions = read_functions<Elf, Function>(*elf);
   return image;
 }
 

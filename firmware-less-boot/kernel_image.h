@@ -74,6 +74,8 @@ public:
 
   // Address of a defined symbol from .symtab (globals win over locals of the same name).
   std::optional<VirtAddr> symbol(std::string_view name) const;
+  // The function holding `va`, as Linux's %pS prints it: "name+0xoff/0xsize".
+  std::optional<std::string> symbolize(VirtAddr va) const;
 
   // Copies every PT_LOAD to p_paddr + phys_offset and zeroes its bss. Checks every segment
   // first (inside one RAM region, clear of every reserved range), so RAM is untouched on error.
@@ -90,6 +92,11 @@ private:
   VirtAddr m_entry;
   PhysAddr m_entry_physical;
   std::map<std::string, uint64_t, std::less<>> m_symbols;
+  struct Function {
+    uint64_t address, size;
+    std::string name;
+  };
+  std::vector<Function> m_functions;  // STT_FUNC symbols with a size, sorted by address
 };
 
 }  // namespace kdsim

@@ -2,6 +2,7 @@
 #include "machine/error.h"
 #include "sim/exit_codes.h"
 #include "sim/expectations.h"
+#include "sim/inspect.h"
 #include "sim/reports.h"
 #include "sim/runner.h"
 #include <CLI/CLI.hpp>
@@ -59,6 +60,13 @@ int run_command(const RunArgs& args) {
   return static_cast<int>(ExitCode::Ok);
 }
 
+int inspect_command(const std::string& vmcore, const std::string& kernel) {
+  auto text = inspect_vmcore(vmcore, kernel.empty() ? std::nullopt : std::optional<std::filesystem::path>(kernel));
+  if (!text) return input_error(text.takeError());
+  fmt::print("{}", *text);
+  return static_cast<int>(ExitCode::Ok);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -81,6 +89,11 @@ int main(int argc, char** argv) {
                   "Benchmarks: write host wall time per timeline event to this file (reads the host clock)");
   run->footer(kExitCodeHelp);
 
+  std::string inspect_vmcore_path, inspect_kernel;
+  CLI::App* inspect = app.add_subcommand("inspect", "Decode a saved vmcore: program headers, per-CPU registers, VMCOREINFO");
+  inspect->add_option("vmcore", inspect_vmcore_path, "vmcore file (OUTDIR/vmcore)")->required();
+  inspect->add_option("--kernel", inspect_kernel, "The crashed kernel's ELF, to symbolize PCs");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {  // CLI11 reports only by throwing
@@ -88,5 +101,6 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : static_cast<int>(ExitCode::Usage);
   }
   if (run->parsed()) return run_command(run_args);
+  if (inspect->parsed()) return inspect_command(inspect_vmcore_path, inspect_kernel);
   return static_cast<int>(ExitCode::Usage);
 }

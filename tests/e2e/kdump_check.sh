@@ -33,4 +33,17 @@ bt=$($gdb -nx -batch -ex 'set pagination off' -ex bt "$kernel" "$vmcore" 2>&1 ||
 echo "$bt"
 grep -qE '^#0 .*sysrq_handle_crash' <<<"$bt" || { echo "gdb bt: the innermost frame is not sysrq_handle_crash"; exit 1; }
 grep -q 'write_sysrq_trigger' <<<"$bt" || { echo "gdb bt: no write_sysrq_trigger caller"; exit 1; }
+# kdsim inspect: one register block per CPU, CPU 0's PC symbolized to the crashing function.
+inspect=$("$kdsim" inspect "$vmcore" --kernel "$kernel")
+blocks=$(grep -c '^CPU [0-9]* (NT_PRSTATUS' <<<"$inspect" || true)
+[ "$blocks" -eq "$cpus" ] || { echo "kdsim inspect: $blocks CPU blocks, want $cpus"; echo "$inspect" | head -40; exit 1; }
+grep -A1 '^CPU 0 ' <<<"$inspect" | grep -qE '(pc :|RIP:) sysrq_handle_crash\+0x' ||
+  { echo "kdsim inspect: CPU 0's PC is not in sysrq_handle_crash"; echo "$inspect" | head -20; exit 1; }
+grep -q '^  OSRELEASE=' <<<"$inspect" || { echo "kdsim inspect: no VMCOREINFO text"; exit 1; }
+# ... and an input error is exit code 3 with the file named.
+set +e
+err=$("$kdsim" inspect "$scenario" 2>&1 >/dev/null); rc=$?
+set -e
+[ "$rc" -eq 3 ] && [ "$err" = "kdsim: error: $scenario: not an ELF file" ] ||
+  { echo "kdsim inspect of a non-ELF file: exit $rc, '$err'"; exit 1; }
 echo "kdump_check: vmcore of $arch OK"

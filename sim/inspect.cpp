@@ -1,0 +1,131 @@
+#include "sim/inspect.h"
+#include "firmware-less-boot/kernel_image.h"
+#include "machine/error.h"
+#include <llvm/Object/ELF.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <array>
+#include <cctype>
+#include <cstring>
+
+namespace kdsim {
+
+namespace {
+
+using ELFT = llvm::object::ELF64LE;
+constexpr uint32_t kNtPrstatus = 1;
+constexpr size_t kPrPid = 32, kPrReg = 112;  // include/linux/elfcore.h, both arches (LP64)
+
+// pr_reg layouts: arm64 struct user_pt_regs; x86_64 struct user_regs_struct (ELF_CORE_COPY_REGS).
+constexpr std::array<const char*, 34> kArm64Regs = {
+    "x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",  "x8",  "x9",  "x10", "x11",
+    "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21", "x22", "x23",
+    "x24", "x25", "x26", "x27", "x28", "x29", "x30", "sp",  "pc",  "pstate"};
+constexpr std::array<const char*, 27> kX86Regs = {
+    "r15", "r14", "r13", "r12", "rbp", "rbx", "r11",     "r10",     "r9", "r8", "rax", "rcx", "rdx", "rsi",
+    "rdi", "orig_rax", "rip", "cs", "eflags", "rsp", "ss", "fs_base", "gs_base", "ds", "es", "fs", "gs"};
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string symbolized(uint64_t value, const KernelImage* kernel) {
+  auto sym = kernel ? kernel->symbolize(VirtAddr(value)) : std::nullopt;
+  return sym ? fmt::format("{} (0x{:016x})", *sym, value) : fmt::format("0x{:016x}", value);
+}
+
+std::string prstatus(unsigned cpu, llvm::ArrayRef<uint8_t> desc, bool arm64, const KernelImage* kernel) {
+  const size_t nregs = arm64 ? kArm64Regs.size() : kX86Regs.size();
+  if (desc.size() < kPrReg + 8 * nregs) return fmt::format("CPU {}: NT_PRSTATUS too short ({} bytes)\n", cpu, desc.size());
+  int32_t pid;
+  std::memcpy(&pid, desc.data() + kPrPid, 4);
+  auto reg = [&](size_t i) {
+    uint64_t v;
+    std::memcpy(&v, desc.data() + kPrReg + 8 * i, 8);
+    return v;
+  };
+  std::string out = fmt::format("CPU {} (NT_PRSTATUS, pid {}):\n", cpu, pid);
+  if (arm64) {  // arch/arm64/kernel/process.c __show_regs order: pc, lr, sp, then x29..x0
+    out += fmt::format("  pc : {}\n  lr : {}\n  sp : 0x{:016x}  pstate: 0x{:08x}\n", symbolized(reg(32), kernel),
+                       symbolized(reg(30), kernel), reg(31), reg(33));
+    for (int i = 29; i >= 0; i -= 3) {
+      out += " ";
+      for (int j = i; j > i - 3 && j >= 0; --j) out += fmt::format(" {:<3}: {:016x}", kArm64Regs[j], reg(j));
+      out += "\n";
+    }
+  } else {  // arch/x86/kernel/process_64.c __show_regs order
+    out += fmt::format("  RIP: {}\n  RSP: {:016x} EFLAGS: {:08x}\n", symbolized(reg(16), kernel), reg(19), reg(18));
+    const size_t order[] = {10, 5, 11, 12, 13, 14, 4, 9, 8, 7, 6, 3, 2, 1, 0};  // RAX RBX RCX ... R15
+    for (size_t k = 0; k < std::size(order); ++k)
+      out += fmt::format("{}{:>3}: {:016x}{}", k % 3 == 0 ? "  " : " ", upper(kX86Regs[order[k]]), reg(order[k]),
+                         k % 3 == 2 ? "\n" : "");
+  }
+  return out;
+}
+
+const char* phdr_type(uint32_t t) {
+  switch (t) {
+  case llvm::ELF::PT_LOAD: return "LOAD";
+  case llvm::ELF::PT_NOTE: return "NOTE";
+  default: return "OTHER";
+  }
+}
+
+}  // namespace
+
+llvm::Expected<std::string> inspect_vmcore(const std::filesystem::path& vmcore,
+                                           const std::optional<std::filesystem::path>& kernel_path) {
+  auto buf = llvm::MemoryBuffer::getFile(vmcore.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buf) return make_error("{}: cannot read: {}", vmcore.string(), buf.getError().message());
+  llvm::StringRef bytes = (*buf)->getBuffer();
+  if (!bytes.startswith("\x7f" "ELF")) return make_error("{}: not an ELF file", vmcore.string());
+  if (bytes.size() < 16 || bytes[4] != llvm::ELF::ELFCLASS64 || bytes[5] != llvm::ELF::ELFDATA2LSB)
+    return make_error("{}: not an ELF64 little-endian file", vmcore.string());
+  auto elf = llvm::object::ELFFile<ELFT>::create(bytes);
+  if (!elf) return make_error("{}: not an ELF64 little-endian file: {}", vmcore.string(), toString(elf.takeError()));
+  const auto& eh = elf->getHeader();
+  if (eh.e_type != llvm::ELF::ET_CORE) return make_error("{}: e_type is {}, not ET_CORE (4)", vmcore.string(), eh.e_type);
+  const bool arm64 = eh.e_machine == llvm::ELF::EM_AARCH64;
+  if (!arm64 && eh.e_machine != llvm::ELF::EM_X86_64)
+    return make_error("{}: e_machine {} is neither EM_AARCH64 (183) nor EM_X86_64 (62)", vmcore.string(), eh.e_machine);
+  std::optional<KernelImage> kernel;
+  if (kernel_path) {
+    auto k = KernelImage::create(kernel_path->string(), arm64 ? Arch::Arm64 : Arch::X86_64);
+    if (!k) return k.takeError();
+    kernel = std::move(*k);
+  }
+  auto phdrs = elf->program_headers();
+  if (!phdrs) return make_error("{}: program headers: {}", vmcore.string(), toString(phdrs.takeError()));
+
+  std::string out = fmt::format("vmcore {}: ELF64 ET_CORE, {}, {} bytes, {} program headers\n", vmcore.string(),
+                                arm64 ? "AArch64" : "x86-64", (*buf)->getBufferSize(), phdrs->size());
+  for (const auto& ph : *phdrs)
+    out += fmt::format("  {:<5} offset 0x{:08x}  vaddr 0x{:016x}  paddr 0x{:010x}  size 0x{:x}\n", phdr_type(ph.p_type),
+                       uint64_t(ph.p_offset), uint64_t(ph.p_vaddr), uint64_t(ph.p_paddr), uint64_t(ph.p_filesz));
+  unsigned cpu = 0;
+  for (const auto& ph : *phdrs) {
+    if (ph.p_type != llvm::ELF::PT_NOTE) continue;
+    llvm::Error err = llvm::Error::success();
+    for (const auto& note : elf->notes(ph, err)) {
+      if (note.getName() == "CORE" && note.getType() == kNtPrstatus)
+        out += prstatus(cpu++, note.getDesc(), arm64, kernel ? &*kernel : nullptr);
+      else if (note.getName() == "VMCOREINFO") {
+        auto d = note.getDesc();
+        out += "VMCOREINFO:\n";
+        std::string text(reinterpret_cast<const char*>(d.data()), d.size());
+        for (size_t at = 0; at < text.size();) {
+          size_t nl = text.find('\n', at);
+          std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+          if (!line.empty() && line[0] != '\0') out += "  " + line + "\n";
+          if (nl == std::string::npos) break;
+          at = nl + 1;
+        }
+      }
+    }
+    if (err) return make_error("{}: notes: {}", vmcore.string(), toString(std::move(err)));
+  }
+  if (cpu == 0) out += "no NT_PRSTATUS notes\n";
+  return out;
+}
+
+}  // namespace kdsim

@@ -1,0 +1,15 @@
+// `kdsim inspect VMCORE [--kernel ELF]`: what a saved dump holds, decoded the way crash(8) or
+// gdb would show its first screen — the program headers, each CPU's NT_PRSTATUS registers in
+// the arch's pr_reg layout (PC symbolized against the first kernel's ELF), and VMCOREINFO.
+#pragma once
+#include <llvm/Support/Error.h>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace kdsim {
+
+llvm::Expected<std::string> inspect_vmcore(const std::filesystem::path& vmcore,
+                                           const std::optional<std::filesystem::path>& kernel);
+
+}  // namespace kdsim
