@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -38,6 +39,7 @@ struct TestElf {
   uint16_t phentsize = 56;
   std::vector<TestSegment> segments;
   std::vector<std::pair<std::string, uint64_t>> symbols;  // global functions, st_shndx = 1
+  std::map<std::string, uint64_t> symbol_sizes;            // st_size per name (default 0)
 
   std::vector<uint8_t> build() const {
     std::vector<uint8_t> out(0x40 + 56 * segments.size(), 0);
@@ -98,6 +100,7 @@ private:
       symtab[at + 4] = (1 << 4) | 2;          // STB_GLOBAL, STT_FUNC
       put(symtab, at + 6, 1, 2);              // st_shndx
       put(symtab, at + 8, value, 8);
+      if (auto it = symbol_sizes.find(name); it != symbol_sizes.end()) put(symtab, at + 16, it->second, 8);
       strtab += name;
       strtab += '\0';
     }

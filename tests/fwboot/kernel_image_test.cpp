@@ -222,3 +222,16 @@ TEST_CASE("kernel image: create reads a file and names it in errors") {
   REQUIRE(!missing);
   CHECK(llvm::toString(missing.takeError()) == "/nonexistent/kernel.elf: cannot read: No such file or directory");
 }
+
+TEST_CASE("kernel image: symbolize names the function holding an address, as %pS prints it") {
+  TestElf e = good_elf();
+  e.symbols = {{"_start", kTextVa + 0x40}, {"helper", kTextVa + 0x80}};
+  e.symbol_sizes = {{"_start", 0x20}, {"helper", 0x10}};
+  auto image = KernelImage::create_from_bytes("kernel.elf", e.build(), Arch::Arm64);
+  REQUIRE_MESSAGE(bool(image), llvm::toString(image.takeError()));
+  CHECK(image->symbolize(VirtAddr(kTextVa + 0x44)) == "_start+0x4/0x20");
+  CHECK(image->symbolize(VirtAddr(kTextVa + 0x8f)) == "helper+0xf/0x10");
+  CHECK(!image->symbolize(VirtAddr(kTextVa + 0x60)));  // between the two functions
+  CHECK(!image->symbolize(VirtAddr(kTextVa)));         // before any
+  CHECK(!image->symbolize(VirtAddr(kTextVa + 0x90)));  // past helper's end
+}
