@@ -13,7 +13,8 @@ Action ScenarioDriver::command(std::string label, std::string line) {
 bool ScenarioDriver::expand_next_step() {
   if (m_next_step >= m_steps->size()) return false;
   const Step& step = (*m_steps)[m_next_step++];
-  KexecStepContext ctx{m_scenario, m_options, m_result, *m_machine, m_kernel};
+  KexecStepContext ctx{m_scenario, m_options, m_result, *m_machine, m_kernel,
+                       [this](std::string name, std::string detail) { host_event(std::move(name), std::move(detail)); }};
   switch (step.kind) {
   case Step::Kind::Run:
   case Step::Kind::SysrqTrigger: m_actions.push_back(command(step.label, step.command)); break;

@@ -137,6 +137,12 @@ std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mod
         if (!p) return p.takeError();
         ctx.result.kexec_plan = std::move(*p);
         const CrashLoadPlan& pl = *ctx.result.kexec_plan;
+        std::string table;
+        for (const KexecSegment& s : pl.segments)
+          table += fmt::format("{}[{}, +0x{:x}) {}", table.empty() ? "" : "; ", s.mem, s.memsz, s.what);
+        ctx.host_event("kexec_plan", fmt::format("entry {}, flags 0x{:x}, {}{}segments: {}", pl.entry, pl.flags,
+                                                 pl.crash_region ? fmt::format("elfcorehdr {}, ", pl.elfcorehdr.base) : "",
+                                                 "", table));
         return encode_kexec_load_blob(pl.segments, pl.entry, pl.flags);
       },
       .host = {},

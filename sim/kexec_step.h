@@ -5,6 +5,7 @@
 #pragma once
 #include "sim/driver.h"
 #include <deque>
+#include <functional>
 
 namespace kdsim {
 
@@ -14,6 +15,7 @@ struct KexecStepContext {
   RunResult& result;
   Machine& machine;
   const KernelImage& running_kernel;
+  std::function<void(std::string name, std::string detail)> host_event;  // adds a timeline record
 };
 
 enum class KexecMode { Crash, Normal };

@@ -102,6 +102,9 @@ std::string render_summary_json(const Scenario& s, const RunResult& r, const std
   out += fmt::format("  \"kexec_load\": {},\n", r.kexec_load ? json_string(*r.kexec_load) : "null");
   out += fmt::format("  \"purgatory\": {},\n", json_string(r.purgatory));
   out += fmt::format("  \"vmcore_bytes\": {},\n", r.vmcore_size ? fmt::format("{}", *r.vmcore_size) : "null");
+  std::string analysis;
+  for (const std::string& a : r.analysis) analysis += (analysis.empty() ? "" : ", ") + json_string(a);
+  out += fmt::format("  \"analysis\": [{}],\n", analysis);
   out += fmt::format("  \"expectations\": {{\"met\": {}, \"failed\": {}}}\n}}\n", met, checks.size() - met);
   return out;
 }
