@@ -107,22 +107,16 @@ void el1h_64_error_handler(struct pt_regs *regs)
 
 /* ---- EL1t: never used ---- */
 
-void el1t_64_sync_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "64-bit el1t sync", read_sysreg(esr_el1));
+/* Mirrors UNHANDLED() in arch/arm64/kernel/entry-common.c: vectors kdsim never expects. */
+#define UNHANDLED(el, regsize, vector)                                                \
+void el##_##regsize##_##vector##_handler(struct pt_regs *regs)                       \
+{                                                                                     \
+	panic_unhandled(regs, #regsize "-bit " #el " " #vector, read_sysreg(esr_el1));     \
 }
-void el1t_64_irq_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "64-bit el1t irq", read_sysreg(esr_el1));
-}
-void el1t_64_fiq_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "64-bit el1t fiq", read_sysreg(esr_el1));
-}
-void el1t_64_error_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "64-bit el1t error", read_sysreg(esr_el1));
-}
+UNHANDLED(el1t, 64, sync)
+UNHANDLED(el1t, 64, irq)
+UNHANDLED(el1t, 64, fiq)
+UNHANDLED(el1t, 64, error)
 
 /* ---- EL0: init ---- */
 
@@ -170,32 +164,14 @@ void el0t_64_irq_handler(struct pt_regs *regs)
 	handle_arch_irq(regs);
 }
 
-void el0t_64_fiq_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "64-bit el0t fiq", read_sysreg(esr_el1));
-}
+UNHANDLED(el0t, 64, fiq)
 
-void el0t_64_error_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "64-bit el0t error", read_sysreg(esr_el1));
-}
+UNHANDLED(el0t, 64, error)
 
 /* AArch32 EL0 is not supported (init is AArch64). */
-void el0t_32_sync_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "32-bit el0t sync", read_sysreg(esr_el1));
-}
-void el0t_32_irq_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "32-bit el0t irq", read_sysreg(esr_el1));
-}
-void el0t_32_fiq_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "32-bit el0t fiq", read_sysreg(esr_el1));
-}
-void el0t_32_error_handler(struct pt_regs *regs)
-{
-	panic_unhandled(regs, "32-bit el0t error", read_sysreg(esr_el1));
-}
+UNHANDLED(el0t, 32, sync)
+UNHANDLED(el0t, 32, irq)
+UNHANDLED(el0t, 32, fiq)
+UNHANDLED(el0t, 32, error)
 
 /* handle_arch_irq(): the GICv2 SGI handling lives in smp.c. */
