@@ -23,7 +23,6 @@ enum class HaltKind {
   StopRequested,   // request_stop() was called (power off, reset, CPU_OFF, a host breakpoint)
   GuestFault,      // the guest did something the machine cannot continue from (see detail)
 };
-std::string_view halt_kind_name(HaltKind kind);
 
 struct HaltReason {
   HaltKind kind = HaltKind::QuantumExpired;

@@ -11,18 +11,6 @@
 
 namespace kdsim {
 
-std::string_view stop_cause_name(StopCause cause) {
-  switch (cause) {
-  case StopCause::PowerOff: return "power-off";
-  case StopCause::Reset: return "reset";
-  case StopCause::AllIdle: return "all-idle";
-  case StopCause::AllOff: return "all-cpus-off";
-  case StopCause::InstructionLimit: return "instruction-limit";
-  case StopCause::GuestFault: return "guest-fault";
-  }
-  return "?";
-}
-
 llvm::Expected<std::unique_ptr<Machine>> Machine::create(const MachineConfig& config, MachineObserver& observer) {
   if (config.cpus == 0 || config.cpus > 8)
     return make_error("machine.cpus: {} is not between 1 and 8", config.cpus);

@@ -47,7 +47,6 @@ enum class StopCause {
   InstructionLimit,  // the run's instruction budget is used up
   GuestFault,        // a CPU did something the machine cannot continue from
 };
-std::string_view stop_cause_name(StopCause cause);
 
 struct RunStop {
   StopCause cause = StopCause::AllIdle;

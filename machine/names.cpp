@@ -10,14 +10,4 @@ std::string_view arch_name(Arch arch) {
   return "?";
 }
 
-std::string_view halt_kind_name(HaltKind kind) {
-  switch (kind) {
-  case HaltKind::QuantumExpired: return "quantum-expired";
-  case HaltKind::Idle: return "idle";
-  case HaltKind::StopRequested: return "stop-requested";
-  case HaltKind::GuestFault: return "guest-fault";
-  }
-  return "?";
-}
-
 }  // namespace kdsim

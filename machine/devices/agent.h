@@ -47,7 +47,6 @@ public:
     m_no_more = false;
     m_error = ErrorCode::None;
   }
-  bool has_waiting_command() const { return !m_queue.empty(); }
 
 private:
   void ring(uint32_t doorbell);

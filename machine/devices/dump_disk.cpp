@@ -151,7 +151,6 @@ void DumpDisk::complete() {
   std::error_code ec;
   std::filesystem::rename(partial_path(), *m_final_path, ec);
   if (ec) return fail(Status::HostWriteError, fmt::format("renaming to {}: {}", m_final_path->string(), ec.message()));
-  m_completed = true;
   m_listener.dump_complete(m_size);
 }
 

@@ -42,7 +42,6 @@ public:
   // Host side: the file the dump becomes. Nothing is created until the guest writes.
   void attach(std::filesystem::path final_path) { m_final_path = std::move(final_path); }
   const DumpDiskStats& stats() const { return m_stats; }
-  bool completed() const { return m_completed; }
 
 private:
   void ring(uint32_t doorbell);
@@ -63,7 +62,6 @@ private:
   uint32_t m_sg_count = 0;
   uint64_t m_size = 0;
   Status m_status = Status::Ok;
-  bool m_completed = false;
   DumpDiskStats m_stats;
 };
 
