@@ -4,6 +4,7 @@
  * allocation is top-down like Linux's default, and never frees.
  */
 #include <kernel/memblock.h>
+#include <kernel/printk.h>
 #include <kernel/arch.h>
 #include <kernel/compiler.h>
 #include <kernel/string.h>
@@ -227,4 +228,15 @@ void memblock_snapshot_totalram(void)
 unsigned long totalram_pages(void)
 {
 	return totalram;
+}
+
+/* The "Early memory node ranges" lines free_area_init() (mm/mm_init.c) prints: one node. */
+void memblock_print_early_ranges(void)
+{
+	pr_info("Early memory node ranges\n");
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *r = &memblock.memory.regions[i];
+		pr_info("  node   0: [mem 0x%016llx-0x%016llx]\n", (unsigned long long)r->base,
+		        (unsigned long long)(r->base + r->size - 1));
+	}
 }

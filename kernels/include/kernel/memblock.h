@@ -44,6 +44,8 @@ int memblock_phys_free(phys_addr_t base, phys_addr_t size);
 bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
 /* Linux's totalram_pages(): RAM pages not reserved when mem_init() ran. */
 void memblock_snapshot_totalram(void);
+/* Print the RAM ranges as free_area_init() does ("Early memory node ranges"). */
+void memblock_print_early_ranges(void);
 unsigned long totalram_pages(void);
 /* Allocate and zero; returns the linear-map VA, NULL on failure. Adjacent regions merge. */
 void *memblock_alloc(phys_addr_t size, phys_addr_t align);

@@ -233,12 +233,7 @@ static void request_standard_resources(void)
 
 static void print_memory(void)
 {
-	pr_info("Early memory node ranges\n");
-	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
-		const struct memblock_region *r = &memblock.memory.regions[i];
-		pr_info("  node   0: [mem 0x%016llx-0x%016llx]\n", (unsigned long long)r->base,
-		        (unsigned long long)(r->base + r->size - 1));
-	}
+	memblock_print_early_ranges();
 	pr_info("kdsim: kernel image at [mem 0x%016llx-0x%016llx] virt 0x%016lx, "
 	        "kimage_voffset 0x%016llx, PHYS_OFFSET 0x%016llx\n",
 	        (unsigned long long)kimage_phys_base,
