@@ -115,27 +115,37 @@ static void scan_chosen(const void *fdt)
  */
 #define MAX_USABLE_RANGES 2
 
-static void check_for_usable_mem_range(const void *fdt)
+/*
+ * Reads up to `max` <addr size> pairs of /chosen/<name>, in the root node's #address-cells and
+ * #size-cells. Returns how many were read (0: no FDT, no /chosen, no property or too short).
+ */
+static int read_chosen_ranges(const void *fdt, const char *name, u64 *base, u64 *size, int max)
 {
 	if (!fdt)
-		return;
+		return 0;
 	int root = fdt_path_offset(fdt, "/");
 	int chosen = fdt_path_offset(fdt, "/chosen");
 	if (root < 0 || chosen < 0)
-		return;
+		return 0;
 	int len;
-	const void *prop = fdt_getprop(fdt, chosen, "linux,usable-memory-range", &len);
+	const void *prop = fdt_getprop(fdt, chosen, name, &len);
 	int ac = fdt_address_cells(fdt, root);
 	int sc = fdt_size_cells(fdt, root);
 	int entry = 4 * (ac + sc);
-	if (!prop || len < entry)
-		return;
-	u64 base[MAX_USABLE_RANGES], size[MAX_USABLE_RANGES];
 	int n = 0;
-	for (; n < MAX_USABLE_RANGES && len >= entry; n++, len -= entry) {
+	for (; prop && n < max && len >= entry; n++, len -= entry) {
 		base[n] = fdt_read_number(&prop, ac);
 		size[n] = fdt_read_number(&prop, sc);
 	}
+	return n;
+}
+
+static void check_for_usable_mem_range(const void *fdt)
+{
+	u64 base[MAX_USABLE_RANGES], size[MAX_USABLE_RANGES];
+	int n = read_chosen_ranges(fdt, "linux,usable-memory-range", base, size, MAX_USABLE_RANGES);
+	if (n == 0)
+		return;
 	memblock_cap_memory_range(base[0], size[0]);
 	for (int i = 1; i < n; i++)
 		memblock_add(base[i], size[i]);
@@ -150,20 +160,11 @@ static void check_for_usable_mem_range(const void *fdt)
  */
 static void check_for_elfcorehdr(const void *fdt)
 {
-	if (!fdt)
-		return;
-	int root = fdt_path_offset(fdt, "/");
-	int chosen = fdt_path_offset(fdt, "/chosen");
-	if (root < 0 || chosen < 0)
-		return;
-	int len;
-	const void *prop = fdt_getprop(fdt, chosen, "linux,elfcorehdr", &len);
-	int ac = fdt_address_cells(fdt, root);
-	int sc = fdt_size_cells(fdt, root);
-	if (!prop || len < 4 * (ac + sc))
-		return;
-	elfcorehdr_addr = fdt_read_number(&prop, ac);
-	elfcorehdr_size = fdt_read_number(&prop, sc);
+	u64 base, size;
+	if (read_chosen_ranges(fdt, "linux,elfcorehdr", &base, &size, 1) == 1) {
+		elfcorehdr_addr = base;
+		elfcorehdr_size = size;
+	}
 }
 
 /* Mirrors fdt_reserve_elfcorehdr() (drivers/of/fdt.c, pr_fmt "OF: fdt: "). */
