@@ -67,6 +67,24 @@ llvm::Error no_room(const CrashLoadPlan& plan, std::string_view what, uint64_t s
                     what, size);
 }
 
+// One kexec segment per PT_LOAD of `k`, moved by `offset`: kexec_load wants page-aligned
+// segments, so a segment starting inside a page gets the page's head as zero padding.
+// Returns the end of the highest segment.
+uint64_t add_kernel_segments(const KernelImage& k, int64_t offset, CrashLoadPlan& plan) {
+  uint64_t end = 0;
+  for (const KernelSegment& s : k.segments()) {
+    if (s.memsz == 0) continue;
+    uint64_t mem = s.paddr.value() + offset;
+    uint64_t pad = mem % kPage;
+    KexecSegment seg{std::vector<uint8_t>(pad), PhysAddr(mem - pad), align_up(s.memsz + pad, kPage),
+                     fmt::format("kernel segment {}", s.index)};
+    seg.buf.insert(seg.buf.end(), s.bytes.begin(), s.bytes.end());
+    end = std::max(end, seg.mem.value() + seg.memsz);
+    plan.segments.push_back(std::move(seg));
+  }
+  return end;
+}
+
 // The capture kernel, moved so that its lowest 2 MiB-aligned base is the region's first 2 MiB
 // boundary (arm64 booting.rst: 2 MiB-aligned base; the toy kernels run from any such base).
 llvm::Error place_kernel(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {
@@ -81,15 +99,7 @@ llvm::Error place_kernel(const CrashLoadConfig& c, RegionAllocator& alloc, Crash
   auto base = alloc.low(size, k2MiB);
   if (!base) return no_room(plan, "capture kernel", size);
   int64_t offset = static_cast<int64_t>(base->value() - linked_base);
-  for (const KernelSegment& s : k.segments()) {
-    if (s.memsz == 0) continue;
-    uint64_t mem = s.paddr.value() + offset;
-    uint64_t pad = mem % kPage;  // kexec_load wants page-aligned segments
-    KexecSegment seg{std::vector<uint8_t>(pad), PhysAddr(mem - pad), align_up(s.memsz + pad, kPage),
-                     fmt::format("kernel segment {}", s.index)};
-    seg.buf.insert(seg.buf.end(), s.bytes.begin(), s.bytes.end());
-    plan.segments.push_back(std::move(seg));
-  }
+  add_kernel_segments(k, offset, plan);
   plan.kernel_entry = k.entry_physical(offset);
   plan.log.push_back(fmt::format("capture kernel {} at {} (moved by 0x{:x}), entry {}", k.name(), *base, offset,
                                  plan.kernel_entry));
@@ -293,16 +303,7 @@ llvm::Expected<CrashLoadPlan> plan_kexec_load(const CrashLoadConfig& c) {
   CrashLoadPlan plan;
   plan.flags = c.arch == Arch::Arm64 ? kKexecArchAarch64 : kKexecArchX86_64;
   const KernelImage& k = *c.capture_kernel;
-  uint64_t end = 0;
-  for (const KernelSegment& s : k.segments()) {
-    if (s.memsz == 0) continue;
-    uint64_t pad = s.paddr.value() % kPage;
-    KexecSegment seg{std::vector<uint8_t>(pad), PhysAddr(s.paddr.value() - pad), align_up(s.memsz + pad, kPage),
-                     fmt::format("kernel segment {}", s.index)};
-    seg.buf.insert(seg.buf.end(), s.bytes.begin(), s.bytes.end());
-    end = std::max(end, seg.mem.value() + seg.memsz);
-    plan.segments.push_back(std::move(seg));
-  }
+  const uint64_t end = add_kernel_segments(k, 0, plan);
   plan.kernel_entry = k.entry_physical();
   plan.log.push_back(fmt::format("kernel {} at its linked address, entry {}", k.name(), plan.kernel_entry));
   // The boot data and the purgatory: free RAM after the new kernel, in the RAM range holding it.
