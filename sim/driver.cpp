@@ -1,7 +1,7 @@
 #include "sim/driver.h"
 #include "firmware-less-boot/kernel_image.h"
 #include "sim/kexec_step.h"
-#include "sim/ram_snapshot.h"
+#include "sim/guest_ram.h"
 #include "machine/error.h"
 
 namespace kdsim {

@@ -1,4 +1,4 @@
-#include "sim/ram_snapshot.h"
+#include "sim/guest_ram.h"
 #include "machine/error.h"
 #include <cerrno>
 #include <cstring>

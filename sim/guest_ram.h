@@ -1,4 +1,6 @@
-// A copy of guest RAM as a sparse file whose offset is the physical address; only touched
+// Host-side operations on guest RAM: a snapshot as a sparse file, and the workload fill.
+//
+// The snapshot is a copy of guest RAM as a sparse file whose offset is the physical address; only touched
 // memory is written (Ram::data_ranges), so a 16 GiB machine costs what it has touched.
 #pragma once
 #include "machine/ram.h"
