@@ -82,7 +82,8 @@ private:
   llvm::Error build();
   llvm::Error attach_devices();
   llvm::Error create_cpus();
-  std::optional<RunStop> run_one_slice(unsigned index);
+  uint64_t slice_budget(unsigned index, uint64_t instruction_limit) const;
+  std::optional<RunStop> run_one_slice(unsigned index, uint64_t budget);
   void route_interrupts(unsigned index);
 
   // Sinks the devices and CPUs report to.

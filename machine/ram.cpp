@@ -107,6 +107,19 @@ std::vector<PhysRange> Ram::data_ranges(PhysRange within) const {
   return out;
 }
 
+void Ram::populate(PhysAddr pa, uint64_t len) {
+#ifndef MADV_POPULATE_WRITE
+  constexpr int MADV_POPULATE_WRITE = 23;  // Linux 5.14 (include/uapi/asm-generic/mman-common.h)
+#endif
+  uint8_t* p = host_ptr(pa, len);
+  if (!p || len == 0) return;
+  // madvise wants a page-aligned start: widen to the enclosing pages (still inside the region,
+  // whose bounds are page-aligned).
+  auto first = reinterpret_cast<uintptr_t>(p) & ~(kPage - 1);
+  auto end = (reinterpret_cast<uintptr_t>(p) + len + kPage - 1) & ~(kPage - 1);
+  (void)madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE);
+}
+
 uint64_t Ram::resident_bytes() const {
   struct stat st {};
   KDSIM_ASSERT(fstat(m_fd, &st) == 0, "fstat of the RAM memfd failed");

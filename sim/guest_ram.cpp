@@ -4,6 +4,8 @@
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
+#include <algorithm>
+#include <vector>
 
 namespace kdsim {
 
@@ -32,15 +34,43 @@ llvm::Error write_ram_snapshot(const Ram& ram, const std::filesystem::path& path
   return llvm::Error::success();
 }
 
+namespace {
+constexpr uint64_t kPage = 4096;
+constexpr uint64_t kPatternWords = 8192;  // 64 KiB of pattern; a page's window may start at any word
+
+// xorshift64* output, made once: the fill copies windows of it instead of computing a
+// generator per word, so it runs at memcpy speed.
+const std::vector<uint64_t>& fill_pattern() {
+  static const std::vector<uint64_t> pattern = [] {
+    std::vector<uint64_t> words(kPatternWords + kPage / 8);
+    uint64_t x = 0x6b64736964756d70ull;  // "kdsidump"
+    for (uint64_t& w : words) {
+      x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
+      w = x * 0x2545f4914f6cdd1dull;
+    }
+    return words;
+  }();
+  return pattern;
+}
+}  // namespace
+
+// Each 4 KiB page gets a window of the pattern chosen by its frame number and carries its own
+// physical address in its first 8 bytes: pages differ from each other, none is all zero, and
+// the same scenario always writes the same bytes.
 llvm::Error touch_memory(Ram& ram, PhysAddr base, uint64_t offset, uint64_t size) {
   PhysAddr at = base.offset(offset);
   uint8_t* p = ram.host_ptr(at, size);
   if (!p) return make_error("[{}, +0x{:x}) is not inside one RAM region", at, size);
-  uint64_t x = at.value() | 1;
-  for (uint64_t i = 0; i + 8 <= size; i += 8) {
-    x ^= x >> 12, x ^= x << 25, x ^= x >> 27;
-    uint64_t v = x * 0x2545f4914f6cdd1dull;
-    std::memcpy(p + i, &v, 8);
+  ram.populate(at, size);
+  const std::vector<uint64_t>& pattern = fill_pattern();
+  for (uint64_t done = 0; done < size;) {
+    const uint64_t pa = at.value() + done;
+    const uint64_t n = std::min(kPage - pa % kPage, size - done);
+    const uint64_t window = ((pa / kPage) * 0x9e3779b97f4a7c15ull >> 32) % kPatternWords;
+    std::memcpy(p + done, &pattern[window], n);
+    const uint64_t stamp = pa | 1;  // never zero, even for the page at physical 0
+    std::memcpy(p + done, &stamp, std::min<uint64_t>(n, 8));
+    done += n;
   }
   return llvm::Error::success();
 }

@@ -11,7 +11,8 @@ namespace kdsim {
 llvm::Error write_ram_snapshot(const Ram& ram, const std::filesystem::path& path);
 
 // A stand-in for a workload that dirtied memory: fills [base + offset, +size) with a
-// deterministic non-zero pattern (xorshift64*, seeded from the address), at memcpy speed.
+// deterministic pattern in which every 4 KiB page differs and none is all zero, at memcpy
+// speed (windows of one precomputed xorshift64* block, stamped with the page's address).
 llvm::Error touch_memory(Ram& ram, PhysAddr base, uint64_t offset, uint64_t size);
 
 }  // namespace kdsim

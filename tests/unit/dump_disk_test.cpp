@@ -75,6 +75,34 @@ TEST_CASE("dump disk: SG writes land at their disk offsets; zero pages and untou
   fs::remove_all(dir);
 }
 
+TEST_CASE("dump disk: long runs of data are written whole, split only at zero pages, byte for byte") {
+  // 20 MiB of data (longer than one host write), one zero page inside it, an entry that starts
+  // and ends inside pages: every byte must land where it belongs and the zero page stays a hole.
+  auto ram = std::move(*Ram::create({{PhysAddr(kRam), 64ull << 20}}));
+  DiskEvents ev;
+  DumpDisk disk(*ram, ev);
+  fs::path dir = scratch_dir("disk-runs");
+  disk.attach(dir / "vmcore");
+  const uint64_t data_pa = kRam + (4ull << 20), data_len = 20ull << 20, zero_at = 9ull << 20;
+  uint8_t* src = ram->host_ptr(PhysAddr(data_pa), data_len);
+  for (uint64_t i = 0; i < data_len; ++i) src[i] = static_cast<uint8_t>((i * 131 + (i >> 12)) | 1);
+  std::memset(src + zero_at, 0, 0x1000);
+  const uint64_t entry_pa = data_pa + 0x123, entry_len = data_len - 0x123 - 0x345, disk_at = 0x2000;
+  put_sg(*ram, 0, disk_at, entry_pa, entry_len);
+  disk.write(0x10, 8, kList);
+  disk.write(0x18, 4, 1);
+  disk.write(0x1c, 4, 1);
+  disk.write(0x20, 8, disk_at + entry_len);
+  disk.write(0x1c, 4, 2);
+  REQUIRE(ev.errors.empty());
+  std::string data = read_file(dir / "vmcore");
+  REQUIRE(data.size() == disk_at + entry_len);
+  CHECK(std::memcmp(data.data() + disk_at, src + 0x123, entry_len) == 0);
+  CHECK(data.substr(0, disk_at) == std::string(disk_at, '\0'));
+  CHECK(disk.stats().bytes_written == entry_len - 0x1000);  // all but the zero page
+  fs::remove_all(dir);
+}
+
 TEST_CASE("dump disk: bad SG entries and a missing output file are refused with a status") {
   auto ram = std::move(*Ram::create({{PhysAddr(kRam), 16ull << 20}}));
   DiskEvents ev;

@@ -255,6 +255,7 @@ void Arm64Cpu::request_stop() {
   // here: called from an MMIO callback it rewinds PC to the start of the block, so the access
   // (and everything before it in the block) would run again in the next slice (measured).
   m_stop_requested = true;
+  m_stop_at = 0;
 }
 
 HaltReason Arm64Cpu::run(uint64_t budget) {
@@ -264,11 +265,12 @@ HaltReason Arm64Cpu::run(uint64_t budget) {
     m_tb_flush_pending = false;
     flush_translations();
   }
-  m_slice_budget = budget;
-  m_slice_used = 0;
   m_slice_start_instructions = m_instructions;
+  m_slice_end = m_instructions + budget < m_instructions ? ~0ull : m_instructions + budget;
+  m_stop_at = m_slice_end;
   m_stop_requested = m_quantum_expired = false;
   m_exceptions_without_progress = 0;
+  m_progress_mark = m_instructions;
   m_fault.reset();
   m_last_unmapped.reset();
   if (budget == 0) return {HaltKind::QuantumExpired, {}};
@@ -292,6 +294,7 @@ HaltReason Arm64Cpu::run(uint64_t budget) {
 
 void Arm64Cpu::fault(std::string detail) {
   if (!m_fault) m_fault = HaltReason{HaltKind::GuestFault, std::move(detail)};
+  m_stop_at = 0;
   uc_emu_stop(m_uc.get());
 }
 

@@ -103,6 +103,7 @@ private:
 
   // Run-loop state, written by the hooks.
   void on_block(uint32_t size);
+  [[gnu::noinline, gnu::cold]] void on_block_slow();
   bool on_unmapped(int type, uint64_t address, int size);
   void on_interrupt(uint32_t intno);
   bool on_sys(Arm64SysRegEncoding e);
@@ -151,9 +152,13 @@ private:
   uint32_t m_el1_hflags = 0;  // QEMU's translation flags while at EL1 (see set_el1_hflags_in_blob)
   bool m_running = false;
   bool m_tb_flush_pending = false;
-  uint64_t m_slice_budget = 0, m_slice_used = 0;
+  uint64_t m_slice_end = 0;  // m_instructions at which the slice's budget is used up
+  // What the block hook compares against: m_slice_end, or 0 once a stop or a fault asks the
+  // next block to end the run.
+  uint64_t m_stop_at = 0;
   bool m_stop_requested = false, m_quantum_expired = false;
-  unsigned m_exceptions_without_progress = 0;
+  unsigned m_exceptions_without_progress = 0;  // exceptions since a block last ran
+  uint64_t m_progress_mark = 0;                // m_instructions at the last exception
   std::optional<HaltReason> m_fault;
   struct UnmappedAccess {
     int type = 0;

@@ -31,6 +31,8 @@ constexpr unsigned kMaxExceptionsWithoutProgress = 64;
 }  // namespace
 
 void Arm64Cpu::on_interrupt(uint32_t intno) {
+  if (m_instructions != m_progress_mark) m_exceptions_without_progress = 0;  // a block ran since
+  m_progress_mark = m_instructions;
   if (++m_exceptions_without_progress > kMaxExceptionsWithoutProgress) {
     fault(fmt::format("exception loop: {} exceptions (last intno {}) without executing an instruction, "
                       "PC {}, VBAR_EL1 0x{:x}",

@@ -65,15 +65,17 @@ llvm::Error Arm64Cpu::install_hooks() {
 // A stop issued here takes effect before the block runs (measured: the block is executed, and
 // must be counted, by the next slice), so a block is counted only when the slice goes on.
 void Arm64Cpu::on_block(uint32_t size) {
-  m_exceptions_without_progress = 0;
-  if (m_slice_used >= m_slice_budget) m_quantum_expired = true;
-  if (m_quantum_expired || m_stop_requested || m_fault) {
-    uc_emu_stop(m_uc.get());
-    return;
-  }
-  uint64_t n = size / 4;
-  m_instructions += n;
-  m_slice_used += n;
+  // The hot path is a compare and an add: a stop, a fault or the end of the slice makes
+  // m_stop_at 0 or reached, and on_block_slow ends the run.
+  if (m_instructions >= m_stop_at) [[unlikely]]
+    return on_block_slow();
+  m_instructions += size / 4;
+}
+
+void Arm64Cpu::on_block_slow() {
+  if (m_instructions >= m_slice_end) m_quantum_expired = true;
+  m_stop_at = 0;
+  uc_emu_stop(m_uc.get());
 }
 
 // A VA outside every Unicorn region: with the MMU on, map the shadow over the 1 GiB window's

@@ -180,10 +180,11 @@ HaltReason X86_64Cpu::run(uint64_t budget) {
     }
     m_ud_delivered = false;
     m_last_unmapped.reset();
-    m_last_block_end = ~0ull;
+    m_last_block = nullptr;
     m_block_refused = false;
     const uint64_t start = reg(X86Reg::Rip);
     m_fresh_start = true;
+    m_stop_at = 0;  // the first block takes the slow path
     uc_err err = uc_emu_start(m_uc, start, kNeverPc, 0, 0);
     if (m_fault || m_stop_requested) continue;
     if (err != UC_ERR_OK) {
@@ -207,7 +208,7 @@ HaltReason X86_64Cpu::run(uint64_t budget) {
 // its translated block, RIP is the end of the last block entered and the byte before it is
 // 0xf4. (The byte test alone is not enough: `jnz -12` ends in 0xf4 too.)
 bool X86_64Cpu::stopped_at_hlt(uint64_t rip) {
-  if (rip != m_last_block_end || rip == 0) return false;
+  if (!m_last_block || rip != m_last_block->address + m_last_block->size || rip == 0) return false;
   uint8_t byte = 0;
   return read_linear(rip - 1, &byte, 1) && byte == 0xf4;
 }
@@ -236,7 +237,18 @@ std::string X86_64Cpu::describe_uc_error(int err) {
 // next slice), so a block that is stopped is not counted. The check runs on every block,
 // because a RIP write from a later hook cancels an earlier uc_emu_stop.
 void X86_64Cpu::on_block(uint64_t address, uint32_t size) {
-  if (m_fresh_start) [[unlikely]] {
+  // The hot path: a tight loop re-enters cached blocks with nothing else to do. Everything
+  // rare (first block of a run, end of slice, stop, fault, a block not cached) makes
+  // m_stop_at 0 or misses the cache, one branch away from on_block_slow.
+  BlockInfo& block = block_slot(address);
+  if ((m_instructions >= m_stop_at) | (block.address != address) | (block.hook_size != size)) [[unlikely]]
+    return on_block_slow(address, size);
+  m_instructions += block.icount;
+  m_last_block = &block;
+}
+
+void X86_64Cpu::on_block_slow(uint64_t address, uint32_t size) {
+  if (m_fresh_start) {
     // Every uc_emu_start raises a #GP inside Unicorn while it probes the page below `until`
     // (non-canonical here) and leaves QEMU's old_exception set, which is only reset by an
     // exception delivery Unicorn never runs; the guest's next #PF would become #DF or a triple
@@ -247,31 +259,34 @@ void X86_64Cpu::on_block(uint64_t address, uint32_t size) {
     restore_blob();
   }
   if (m_instructions >= m_slice_end || m_stop_requested || m_fault) {
+    m_stop_at = 0;
     m_block_refused = true;
     uc_emu_stop(m_uc);
     return;
   }
-  // A one-entry memo in front of the map: tight loops re-enter the same block.
-  if (address != m_memo_address) {
-    auto it = m_blocks.find(address);
-    if (it == m_blocks.end()) {
-      uc_tb tb{};
-      BlockInfo info{1, static_cast<uint16_t>(size)};
-      if (uc_ctl_request_cache(m_uc, address, &tb) == UC_ERR_OK && tb.icount > 0) info = {tb.icount, tb.size};
-      it = m_blocks.emplace(address, info).first;
-    }
-    m_memo_address = address;
-    m_memo = it->second;
+  m_stop_at = m_slice_end;
+  BlockInfo& block = block_slot(address);
+  if (block.address != address || block.hook_size != size) fill_block_slot(block, address, size);
+  m_instructions += block.icount;
+  m_last_block = &block;
+}
+
+void X86_64Cpu::fill_block_slot(BlockInfo& slot, uint64_t address, uint32_t hook_size) {
+  uc_tb tb{};
+  slot = BlockInfo{address, hook_size, 1, static_cast<uint16_t>(hook_size)};
+  if (uc_ctl_request_cache(m_uc, address, &tb) == UC_ERR_OK && tb.icount > 0) {
+    slot.icount = tb.icount;
+    slot.size = tb.size;
   }
-  m_instructions += m_memo.icount;
-  m_deliveries_without_progress = 0;
-  m_last_block_end = address + m_memo.size;
 }
 
 // Only a flag: the block hook stops the slice at the next block boundary. A uc_emu_stop from
 // inside an MMIO/port callback makes Unicorn resume at the start of the translated block, so
 // the block (and the device access that asked to stop) would run again.
-void X86_64Cpu::request_stop() { m_stop_requested = true; }
+void X86_64Cpu::request_stop() {
+  m_stop_requested = true;
+  m_stop_at = 0;
+}
 
 uint64_t X86_64Cpu::on_port_in(uint32_t port, int size) {
   if (!m_ports) return size >= 4 ? 0xffffffffu : (1u << (8 * size)) - 1;
@@ -288,14 +303,13 @@ void X86_64Cpu::invalidate_code(PhysRange range) {
   // code may also be cached at alias VAs): drop everything instead.
   if ((reg(X86Reg::Cr0) & x86::kCr0Pg) || !m_linear.empty()) {
     uc_ctl_flush_tlb(m_uc);
-    m_blocks.clear();
-    m_memo_address = ~0ull;
+    forget_blocks();
     return;
   }
   const uint64_t end = range.base.value() + range.size < range.base.value() ? ~0ull : range.base.value() + range.size;
   uc_ctl_remove_cache(m_uc, range.base.value(), end);
-  std::erase_if(m_blocks, [&](const auto& kv) { return kv.first + kv.second.size > range.base.value() && kv.first < end; });
-  m_memo_address = ~0ull;
+  for (BlockInfo& slot : m_block_cache)
+    if (slot.address != ~0ull && slot.address + slot.size > range.base.value() && slot.address < end) slot = BlockInfo{};
 }
 
 // ---- registers ------------------------------------------------------------------------------

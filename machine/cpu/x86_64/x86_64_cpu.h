@@ -27,7 +27,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 struct uc_struct;
@@ -140,10 +139,16 @@ private:
     uint64_t pa_base = 0;
   };
   struct Gate;
+  // One slot of the block cache: what Unicorn translated at `address` (hook_size is the size the
+  // block hook reports, checked on every hit so that a block translated anew with another
+  // length is looked up again).
   struct BlockInfo {
+    uint64_t address = ~0ull;
+    uint32_t hook_size = 0;
     uint16_t icount = 0;
     uint16_t size = 0;
   };
+  static constexpr size_t kBlockCacheSlots = 4096;  // direct-mapped, a power of two
   struct UnmappedAccess {
     int type = 0;
     uint64_t address = 0;
@@ -163,6 +168,7 @@ private:
 
   // Hooks (private members: the trampolines in install_hooks() forward here).
   void on_block(uint64_t address, uint32_t size);
+  [[gnu::noinline, gnu::cold]] void on_block_slow(uint64_t address, uint32_t size);
   void on_interrupt(uint32_t intno);
   bool on_invalid_instruction();
   void on_syscall();
@@ -208,16 +214,24 @@ private:
   std::vector<X86LinearMapping> m_linear;
   X86LinearStats m_linear_stats;
 
-  // icount per block start (x86 instructions have variable length). Keyed by VA only: code
-  // the guest rewrites in place keeps the old count until invalidate_code/forget_linear_aliases
+  // icount per block start (x86 instructions have variable length), direct-mapped by VA: one
+  // compare on the hot path instead of a hash-map lookup. Code the guest rewrites in place
+  // with the same block length keeps the old count until invalidate_code/forget_linear_aliases
   // (the budget is then slightly off; execution itself is correct).
-  std::unordered_map<uint64_t, BlockInfo> m_blocks;
-  uint64_t m_memo_address = ~0ull;
-  BlockInfo m_memo;
-  uint64_t m_last_block_end = 0;
+  std::vector<BlockInfo> m_block_cache = std::vector<BlockInfo>(kBlockCacheSlots);
+  void forget_blocks() { std::fill(m_block_cache.begin(), m_block_cache.end(), BlockInfo{}); }
+  BlockInfo& block_slot(uint64_t address) {
+    return m_block_cache[(address ^ (address >> 13)) & (kBlockCacheSlots - 1)];
+  }
+  void fill_block_slot(BlockInfo& slot, uint64_t address, uint32_t hook_size);
+  const BlockInfo* m_last_block = nullptr;  // the last block entered in this uc_emu_start
   bool m_block_refused = false;
-  unsigned m_deliveries_without_progress = 0;  // exceptions delivered since a block last ran  // this uc_emu_start was ended by on_block (budget/stop/fault)
+  unsigned m_deliveries_without_progress = 0;  // exceptions delivered since a block last ran
+  uint64_t m_progress_mark = 0;                // m_instructions at the last delivery
   uint64_t m_slice_end = 0;
+  // What the block hook compares against: m_slice_end while nothing else needs attention, 0
+  // when the next block must take the slow path (first block of a run, stop, fault).
+  uint64_t m_stop_at = 0;
   bool m_has_run = false;
   bool m_fresh_start = false;  // the next block is the first of this uc_emu_start
   bool m_stop_requested = false;

@@ -113,6 +113,7 @@ std::optional<std::string> X86_64Cpu::enter(x86::ContextView& blob, uint8_t vect
 // fault before the stop takes effect.
 void X86_64Cpu::fault_from_hook(std::string detail) {
   if (!m_fault) m_fault = std::move(detail);
+  m_stop_at = 0;  // the next block stops the run
   x86::ContextView blob = save_blob();
   blob.clear_old_exception();
   restore_blob();
@@ -145,6 +146,8 @@ void X86_64Cpu::on_interrupt(uint32_t intno) {
   if (vector == kVectorPf) drop_fault_shadow(cr2);
   // A handler that cannot be fetched faults again before any block runs, so the budget never
   // ends the slice: stop the storm (a real CPU would also loop until its stack faults into #DF).
+  if (m_instructions != m_progress_mark) m_deliveries_without_progress = 0;  // a block ran since
+  m_progress_mark = m_instructions;
   if (++m_deliveries_without_progress > kMaxDeliveriesWithoutProgress)
     return fault_from_hook(fmt::format("exception {} (error code 0x{:x}) at RIP {}: {} exceptions in a row without "
                                        "executing an instruction (handler unreachable?)",

@@ -114,8 +114,7 @@ void X86_64Cpu::forget_linear_aliases() {
   // buffer (RSS 12 MB -> 1 GB). It is not needed: uc_mem_unmap already flushed the TLB and the
   // jump cache of every unmapped page, and a later alias at the same VA is a new RAM block, so
   // blocks translated through the old one can never be looked up again.
-  m_blocks.clear();
-  m_memo_address = ~0ull;
+  forget_blocks();
 }
 
 uint8_t* X86_64Cpu::linear_host_ptr(uint64_t va, uint64_t len) {
