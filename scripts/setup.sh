@@ -24,13 +24,65 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
 if ((${#missing[@]})); then
-  sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "kdsim setup: installing ${missing[*]}"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# Debian's kexec-tools of both arches: the purgatory inside each kexec binary is a test artifact
+# (`kdsim purgatory extract`). The host's arch is installed, the other one is only downloaded and
+# unpacked into "$build_dir/debian-kexec/<arch>"; either way "$build_dir/debian-kexec/kexec-<arch>"
+# (arch as kdsim names it) links to the binary. The package's debconf questions are answered
+# "false" first, so installing it never turns on kexec reboots or rewrites the boot configuration.
+fetch_debian_kexec() {
+  local cache="$build_dir/debian-kexec" host log
+  host=$(dpkg --print-architecture)
+  mkdir -p "$cache"
+  log="$cache/setup.log"
+  : >"$log"
+  if ! dpkg-query -W -f='${Status}' kexec-tools 2>/dev/null | grep -q "install ok installed"; then
+    echo "kdsim setup: installing kexec-tools (kexec reboot stays off)"
+    printf '%s\n' "kexec-tools kexec-tools/load_kexec boolean false" \
+                   "kexec-tools kexec-tools/use_grub_config boolean false" | $sudo debconf-set-selections
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends kexec-tools \
+      </dev/null >>"$log" 2>&1 || { cat "$log"; return 1; }
+  fi
+  local deb_arch kdsim_arch bin
+  for deb_arch in amd64 arm64; do
+    case $deb_arch in amd64) kdsim_arch=x86_64 ;; arm64) kdsim_arch=arm64 ;; esac
+    if [ "$deb_arch" = "$host" ]; then
+      bin=$(command -v kexec || true)
+      [ -n "$bin" ] || bin=/usr/sbin/kexec
+    else
+      bin=""
+      for bin in "$cache/$deb_arch/usr/sbin/kexec" "$cache/$deb_arch/sbin/kexec"; do
+        [ -f "$bin" ] && break
+      done
+      if [ ! -f "$bin" ]; then
+        echo "kdsim setup: fetching kexec-tools:$deb_arch (unpacked, not installed)"
+        if ! dpkg --print-foreign-architectures | grep -qx "$deb_arch"; then
+          $sudo dpkg --add-architecture "$deb_arch"
+          $sudo apt-get update -qq >>"$log" 2>&1 || { cat "$log"; return 1; }
+        fi
+        rm -rf "$cache/$deb_arch" "$cache"/kexec-tools_*_"$deb_arch".deb
+        # apt-get download runs as _apt when it can; the notice that it cannot write here is noise.
+        (cd "$cache" && apt-get download -qq "kexec-tools:$deb_arch") >>"$log" 2>&1 ||
+          { $sudo apt-get update -qq >>"$log" 2>&1 && (cd "$cache" && apt-get download -qq "kexec-tools:$deb_arch") >>"$log" 2>&1; } ||
+          { cat "$log"; return 1; }
+        dpkg-deb -x "$cache"/kexec-tools_*_"$deb_arch".deb "$cache/$deb_arch"
+        for bin in "$cache/$deb_arch/usr/sbin/kexec" "$cache/$deb_arch/sbin/kexec"; do
+          [ -f "$bin" ] && break
+        done
+      fi
+    fi
+    [ -f "$bin" ] || { echo "kdsim setup: no kexec binary for $deb_arch after setup"; return 1; }
+    ln -sfn "$(realpath "$bin")" "$cache/kexec-$kdsim_arch"
+  done
+}
+fetch_debian_kexec
 
 cmake -S . -B "$build_dir" -G Ninja "$@" >/dev/null
 cmake --build "$build_dir"

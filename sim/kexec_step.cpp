@@ -1,5 +1,7 @@
 #include "sim/kexec_step.h"
 #include "firmware-less-boot/kexec/crash_load.h"
+#include "firmware-less-boot/kexec/purgatory_extract.h"
+#include "machine/assert.h"
 #include "machine/error.h"
 #include "sim/boot.h"
 #include <charconv>
@@ -60,10 +62,26 @@ std::string next_cmdline(const Scenario& s, KexecMode mode) {
   return out;
 }
 
+// The scenario's purgatory: the built purgatory.ro, another file, or the one inside a kexec binary.
+llvm::Expected<PurgatoryImage> load_purgatory(const KexecStepContext& ctx, Arch arch) {
+  if (!ctx.scenario.kexec.purgatory)
+    return PurgatoryImage::create((ctx.options.kernel_dir / arch_name(arch) / "purgatory.ro").string(), arch);
+  const PurgatorySource& source = *ctx.scenario.kexec.purgatory;
+  switch (source.kind) {
+    case PurgatorySource::Kind::Object: return PurgatoryImage::create(source.path.string(), arch);
+    case PurgatorySource::Kind::KexecBinary: {
+      auto found = extract_purgatory_file(source.path.string(), arch);
+      if (!found) return found.takeError();
+      return std::move(found->image);
+    }
+  }
+  KDSIM_ASSERT(false, "kexec.purgatory: source kind {}", static_cast<int>(source.kind));
+  return make_error("unreachable");
+}
+
 llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& g, KexecMode mode) {
   const Arch arch = ctx.scenario.arch;
-  auto purgatory_path = ctx.scenario.kexec.purgatory.value_or(ctx.options.kernel_dir / arch_name(arch) / "purgatory.ro");
-  auto purgatory = PurgatoryImage::create(purgatory_path.string(), arch);
+  auto purgatory = load_purgatory(ctx, arch);
   if (!purgatory) return purgatory.takeError();
   std::optional<KernelImage> other;
   if (ctx.scenario.kexec.capture_kernel) {

@@ -3,6 +3,7 @@
 #include "sim/exit_codes.h"
 #include "sim/expectations.h"
 #include "sim/inspect.h"
+#include "sim/purgatory_command.h"
 #include "sim/reports.h"
 #include "sim/runner.h"
 #include <CLI/CLI.hpp>
@@ -94,6 +95,19 @@ int main(int argc, char** argv) {
   inspect->add_option("vmcore", inspect_vmcore_path, "vmcore file (OUTDIR/vmcore)")->required();
   inspect->add_option("--kernel", inspect_kernel, "The crashed kernel's ELF, to symbolize PCs");
 
+  PurgatoryExtractArgs extract_args;
+  std::string extract_arch;
+  CLI::App* purgatory = app.add_subcommand("purgatory", "Work with purgatory objects (purgatory.ro)");
+  purgatory->require_subcommand(1);
+  CLI::App* extract = purgatory->add_subcommand(
+      "extract", "Write the purgatory.ro embedded in a kexec-tools binary (e.g. /usr/sbin/kexec) to a file");
+  extract->add_option("kexec_binary", extract_args.kexec_binary, "kexec binary (an ELF file)")->required();
+  extract->add_option("-o,--output", extract_args.output, "Where to write purgatory.ro (replaced atomically)")
+      ->required();
+  extract->add_option("--arch", extract_arch, "arm64 or x86_64 (default: the kexec binary's own machine)")
+      ->check(CLI::IsMember({"arm64", "x86_64"}));
+  extract->footer(kExitCodeHelp);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {  // CLI11 reports only by throwing
@@ -102,5 +116,9 @@ int main(int argc, char** argv) {
   }
   if (run->parsed()) return run_command(run_args);
   if (inspect->parsed()) return inspect_command(inspect_vmcore_path, inspect_kernel);
+  if (extract->parsed()) {
+    if (!extract_arch.empty()) extract_args.arch = extract_arch == "arm64" ? Arch::Arm64 : Arch::X86_64;
+    return purgatory_extract_command(extract_args);
+  }
   return static_cast<int>(ExitCode::Usage);
 }

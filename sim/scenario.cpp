@@ -204,20 +204,40 @@ llvm::Error parse_flag(const Fields& f, const YAML::Node& n, std::string_view fi
   return llvm::Error::success();
 }
 
+// kexec.purgatory: a path (or "default"), or {from_kexec: PATH}.
+template <typename PathParser>
+llvm::Error parse_purgatory_source(const Fields& f, const YAML::Node& n, const PathParser& path,
+                                   std::optional<PurgatorySource>& out) {
+  if (!n) return llvm::Error::success();
+  std::optional<std::filesystem::path> p;
+  PurgatorySource::Kind kind = PurgatorySource::Kind::Object;
+  if (n.IsMap()) {
+    if (auto err = f.only_known_keys(n, "kexec.purgatory", {"from_kexec"})) return err;
+    if (!n["from_kexec"]) return f.error(n, "kexec.purgatory", "a mapping needs from_kexec: <kexec binary>");
+    if (auto err = path(n["from_kexec"], "kexec.purgatory.from_kexec", p)) return err;
+    if (!p) return f.error(n["from_kexec"], "kexec.purgatory.from_kexec", "must be a path to a kexec binary");
+    kind = PurgatorySource::Kind::KexecBinary;
+  } else if (auto err = path(n, "kexec.purgatory", p)) {
+    return err;
+  }
+  if (p) out = PurgatorySource{.kind = kind, .path = *p};
+  return llvm::Error::success();
+}
+
 llvm::Error parse_kexec(const Fields& f, const YAML::Node& k, Scenario& s) {
   if (!k) return llvm::Error::success();
   if (auto err = f.only_known_keys(k, "kexec", {"purgatory", "capture_kernel", "cmdline", "verify_digest",
                                                 "purgatory_console"}))
     return err;
-  auto path = [&](const char* key, std::optional<std::filesystem::path>& out) -> llvm::Error {
-    if (!k[key]) return llvm::Error::success();
-    auto v = f.string(k[key], std::string("kexec.") + key);
+  auto path = [&](const YAML::Node& n, const std::string& field, std::optional<std::filesystem::path>& out) -> llvm::Error {
+    if (!n) return llvm::Error::success();
+    auto v = f.string(n, field);
     if (!v) return v.takeError();
     if (*v != "default") out = std::filesystem::path(*v).is_absolute() ? std::filesystem::path(*v) : s.file.parent_path() / *v;
     return llvm::Error::success();
   };
-  if (auto err = path("purgatory", s.kexec.purgatory)) return err;
-  if (auto err = path("capture_kernel", s.kexec.capture_kernel)) return err;
+  if (auto err = parse_purgatory_source(f, k["purgatory"], path, s.kexec.purgatory)) return err;
+  if (auto err = path(k["capture_kernel"], "kexec.capture_kernel", s.kexec.capture_kernel)) return err;
   if (k["cmdline"]) {
     auto v = f.string(k["cmdline"], "kexec.cmdline");
     if (!v) return v.takeError();

@@ -36,9 +36,20 @@ struct Step {
   std::vector<RawSegment> segments;     // KexecLoadRaw: buffers are bufsz bytes of 0xa5
 };
 
+// Where the purgatory comes from: a purgatory.ro file, or the one embedded in a kexec-tools
+// binary (`kexec: {purgatory: {from_kexec: /usr/sbin/kexec}}`, extracted when the load is planned).
+struct PurgatorySource {
+  enum class Kind {
+    Object,       // path is a purgatory.ro
+    KexecBinary,  // path is a kexec binary holding one
+  };
+  Kind kind = Kind::Object;
+  std::filesystem::path path;
+};
+
 // The kexec-tools role's options (kexec -p).
 struct KexecOptions {
-  std::optional<std::filesystem::path> purgatory;       // none: the built purgatory.ro
+  std::optional<PurgatorySource> purgatory;             // none: the built purgatory.ro
   std::optional<std::filesystem::path> capture_kernel;  // none: the first kernel's image
   std::optional<std::string> next_cmdline;           // the next kernel's (capture or kexec -l) command
                                                         // line; none: the first kernel's (kexec -p: without crashkernel=)

@@ -211,6 +211,25 @@ llvm::Error set_if_present(PlacedPurgatory& p, std::string_view name, uint64_t v
   return p.set_symbol_value<uint64_t>(name, value);
 }
 
+// kexec-x86_64.c arch_update_purgatory, with kexec-tools' defaults (arch_options: no VGA reset,
+// serial at 0x3f8 without a baud divisor, both consoles off) unless the scenario wants the
+// purgatory's output on the UART. kdsim makes no 640 KiB backup segment (crashdump-x86.c
+// load_crashdump_segments does): backup_src_size 0 tells crashdump_backup_memory to copy nothing.
+llvm::Error set_x86_console_and_backup(const CrashLoadConfig& c, PlacedPurgatory& p, const CrashLoadPlan& plan) {
+  constexpr uint16_t kDefaultSerialBase = 0x3f8;
+  const uint16_t serial_base = c.purgatory_uart ? static_cast<uint16_t>(c.purgatory_uart) : kDefaultSerialBase;
+  if (auto err = p.set_symbol_value<uint8_t>("reset_vga", 0)) return err;
+  if (auto err = p.set_symbol_value<uint16_t>("serial_base", serial_base)) return err;
+  if (auto err = p.set_symbol_value<uint32_t>("serial_baud", 0)) return err;
+  if (auto err = p.set_symbol_value<uint8_t>("console_vga", 0)) return err;
+  if (auto err = p.set_symbol_value<uint8_t>("console_serial", c.purgatory_uart ? 1 : 0)) return err;
+  if (auto err = p.set_symbol_value<uint64_t>("backup_src_start", 0)) return err;
+  if (auto err = p.set_symbol_value<uint64_t>("backup_src_size", 0)) return err;
+  if (plan.crash_region)
+    if (auto err = p.set_symbol_value<uint64_t>("backup_start", 0)) return err;
+  return p.set_symbol_value<uint8_t>("panic_kernel", plan.crash_region ? 1 : 0);
+}
+
 llvm::Error set_purgatory_symbols(const CrashLoadConfig& c, PlacedPurgatory& p, const CrashLoadPlan& plan) {
   if (auto err = set_if_present(p, "kdsim_stage_port", c.stage_port)) return err;
   if (c.arch == Arch::Arm64) {  // kexec-arm64.c arm64_load_other_segments
@@ -231,11 +250,7 @@ llvm::Error set_purgatory_symbols(const CrashLoadConfig& c, PlacedPurgatory& p, 
   regs[16] = plan.kernel_entry.value();  // rip: the ELF entry of the capture kernel
   if (auto err = p.set_symbol("entry64_regs", {reinterpret_cast<const uint8_t*>(regs.data()), sizeof regs}))
     return err;
-  if (c.purgatory_uart) {
-    if (auto err = p.set_symbol_value<uint8_t>("console_serial", 1)) return err;
-    if (auto err = p.set_symbol_value<uint16_t>("serial_base", static_cast<uint16_t>(c.purgatory_uart))) return err;
-  }
-  return p.set_symbol_value<uint8_t>("panic_kernel", plan.crash_region ? 1 : 0);
+  return set_x86_console_and_backup(c, p, plan);
 }
 
 llvm::Error place_purgatory(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {

@@ -102,3 +102,35 @@ TEST_CASE("scenario: sizes") {
   REQUIRE(!big);
   CHECK(llvm::toString(big.takeError()) == "'99999999999T' does not fit in 64 bits");
 }
+
+TEST_CASE("scenario: kexec.purgatory is a purgatory.ro path or {from_kexec: <kexec binary>}") {
+  auto plain = Scenario::parse(std::string(kMinimal) + "kexec: {purgatory: p/purgatory.ro}\n", "dir/s.yaml");
+  REQUIRE(bool(plain));
+  REQUIRE(plain->kexec.purgatory);
+  CHECK(plain->kexec.purgatory->kind == PurgatorySource::Kind::Object);
+  CHECK(plain->kexec.purgatory->path.string() == "dir/p/purgatory.ro");
+
+  auto by_default = Scenario::parse(std::string(kMinimal) + "kexec: {purgatory: default}\n", "dir/s.yaml");
+  REQUIRE(bool(by_default));
+  CHECK(!by_default->kexec.purgatory);
+
+  auto from_kexec =
+      Scenario::parse(std::string(kMinimal) + "kexec:\n  purgatory: {from_kexec: /usr/sbin/kexec}\n", "dir/s.yaml");
+  REQUIRE(bool(from_kexec));
+  REQUIRE(from_kexec->kexec.purgatory);
+  CHECK(from_kexec->kexec.purgatory->kind == PurgatorySource::Kind::KexecBinary);
+  CHECK(from_kexec->kexec.purgatory->path.string() == "/usr/sbin/kexec");
+
+  auto relative = Scenario::parse(std::string(kMinimal) + "kexec: {purgatory: {from_kexec: bin/kexec}}\n", "dir/s.yaml");
+  REQUIRE(bool(relative));
+  CHECK(relative->kexec.purgatory->path.string() == "dir/bin/kexec");
+
+  CHECK(error_of(std::string(kMinimal) + "kexec: {purgatory: {from_kexc: /usr/sbin/kexec}}\n") ==
+        "t.yaml:2:21: kexec.purgatory.from_kexc: unknown field (known: from_kexec)");
+  CHECK(error_of(std::string(kMinimal) + "kexec: {purgatory: {}}\n") ==
+        "t.yaml:2:20: kexec.purgatory: a mapping needs from_kexec: <kexec binary>");
+  CHECK(error_of(std::string(kMinimal) + "kexec: {purgatory: {from_kexec: [a]}}\n") ==
+        "t.yaml:2:33: kexec.purgatory.from_kexec: must be a string");
+  CHECK(error_of(std::string(kMinimal) + "kexec: {purgatory: {from_kexec: default}}\n") ==
+        "t.yaml:2:33: kexec.purgatory.from_kexec: must be a path to a kexec binary");
+}

@@ -1,11 +1,15 @@
-// The real purgatory.ro of both arches (kernels/purgatory/, built by this build tree): placed,
-// and every relocation site decoded back (with an independent decoder over libObject's view of
-// the file) to the address its symbol + addend must have become.
+// The real purgatory.ro of both arches (kernels/purgatory/, built by this build tree), and
+// kexec-tools' own as Debian ships it inside /usr/sbin/kexec: placed, and every relocation site
+// decoded back (with an independent decoder over libObject's view of the file) to the address
+// its symbol + addend must have become.
+#include "firmware-less-boot/kexec/purgatory_abi.h"
+#include "firmware-less-boot/kexec/purgatory_extract.h"
 #include "firmware-less-boot/kexec/purgatory_image.h"
 #include "firmware-less-boot/kexec/purgatory_reloc.h"
 #include <doctest/doctest.h>
 #include <llvm/Object/ELF.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <filesystem>
 #include <map>
 
 using namespace kdsim;
@@ -74,11 +78,9 @@ std::pair<uint64_t, uint64_t> decode(uint32_t type, const std::vector<uint8_t>& 
 
 // Walks every relocation of an allocated section with libObject and checks its site.
 // Returns the count per type name.
-std::map<std::string, int> check_every_site(const char* path, Arch arch, const PurgatoryImage& image,
+std::map<std::string, int> check_every_site(llvm::StringRef bytes, Arch arch, const PurgatoryImage& image,
                                             const PlacedPurgatory& placed) {
-  auto file = llvm::MemoryBuffer::getFile(path, false, false);
-  REQUIRE(bool(file));
-  auto elf = Elf::create((*file)->getBuffer());
+  auto elf = Elf::create(bytes);
   REQUIRE(bool(elf));
   auto sections = elf->sections();
   REQUIRE(bool(sections));
@@ -110,6 +112,13 @@ std::map<std::string, int> check_every_site(const char* path, Arch arch, const P
     }
   }
   return counts;
+}
+
+std::map<std::string, int> check_every_site(const char* path, Arch arch, const PurgatoryImage& image,
+                                            const PlacedPurgatory& placed) {
+  auto file = llvm::MemoryBuffer::getFile(path, false, false);
+  REQUIRE(bool(file));
+  return check_every_site((*file)->getBuffer(), arch, image, placed);
 }
 
 // Each symbol exists, is GLOBAL, loadable, and has exactly this size.
@@ -258,5 +267,105 @@ TEST_CASE("purgatory real: the objects have no undefined symbols and keep the tu
     // A zero-size bss would not hold the stack; the tunables are settable (not NOBITS).
     CHECK(!p.set_symbol_value<int32_t>("skip_checks", 1));
     CHECK(*p.get_symbol_value<int32_t>("skip_checks") == 1);
+  }
+}
+
+TEST_CASE("purgatory real: kdsim's own purgatories have every symbol kdsim sets") {
+  for (auto [path, arch] : {std::pair{KDSIM_PURGATORY_ARM64, Arch::Arm64}, std::pair{KDSIM_PURGATORY_X86_64, Arch::X86_64}}) {
+    INFO(path);
+    PurgatoryImage image = load(path, arch);
+    auto err = check_purgatory_abi(image);
+    CHECK_MESSAGE(!err, llvm::toString(std::move(err)));
+  }
+}
+
+namespace {
+
+// Debian's kexec-tools binaries, as scripts/setup.sh leaves them (the host's installed, the
+// other arch's unpacked from the .deb): build/debian-kexec/kexec-<arch>.
+EmbeddedPurgatory debian_purgatory(Arch arch) {
+  std::string path = fmt::format("{}/kexec-{}", KDSIM_DEBIAN_KEXEC_DIR, arch_name(arch));
+  REQUIRE_MESSAGE(std::filesystem::exists(path), path << " is missing: scripts/setup.sh fetches Debian's kexec-tools");
+  auto found = extract_purgatory_file(path, std::nullopt);  // the binary's own machine
+  REQUIRE_MESSAGE(bool(found), llvm::toString(found.takeError()));
+  CHECK(found->image.arch() == arch);
+  // ld writes the section header table last: the object ends with it.
+  const std::vector<uint8_t>& b = found->bytes;
+  CHECK(quad_at(b, 0x28) + uint64_t(b[0x3c] | b[0x3d] << 8) * 64 == b.size());
+  MESSAGE(fmt::format("{}: purgatory.ro at offset 0x{:x}, 0x{:x} bytes", path, found->offset, b.size()));
+  return std::move(*found);
+}
+
+llvm::StringRef as_ref(const std::vector<uint8_t>& b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+std::string counts_text(const std::map<std::string, int>& counts) {
+  std::string s;
+  for (auto& [n, c] : counts) s += fmt::format("{} x{}, ", n, c);
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("purgatory real: Debian's arm64 kexec-tools purgatory, extracted, placed and relocated") {
+  EmbeddedPurgatory found = debian_purgatory(Arch::Arm64);
+  const PurgatoryImage& image = found.image;
+  for (uint64_t base : {uint64_t(0x47f00000), uint64_t(0x800000000)}) {
+    INFO(fmt::format("base 0x{:x}", base));
+    PlacedPurgatory p = place(image, base);
+    CHECK(*p.symbol_address("purgatory_start") == p.entry());
+    auto counts = check_every_site(as_ref(found.bytes), Arch::Arm64, image, p);
+    CHECK(counts["R_AARCH64_CALL26"] > 0);
+    CHECK(counts["R_AARCH64_ADR_PREL_PG_HI21"] > 0);
+    CHECK(counts["R_AARCH64_LD_PREL_LO19"] == 2);  // purgatory_start's two literal loads
+    MESSAGE("Debian arm64 purgatory relocations: " << counts_text(counts));
+
+    // kexec-tools' entry.S: adr x19, .Lstack; mov sp, x19; bl purgatory; ldr x17, arm64_kernel_entry;
+    // ldr x0, arm64_dtb_addr; ...; br x17.
+    const uint64_t entry = p.entry().value() - base;
+    const auto& buf = p.buf();
+    CHECK((word_at(buf, entry) & 0x9f00001f) == 0x10000013);  // adr x19
+    CHECK(word_at(buf, entry + 4) == 0x9100027f);             // mov sp, x19
+    uint32_t bl = word_at(buf, entry + 8);
+    CHECK((bl & 0xfc000000) == 0x94000000);
+    CHECK(base + entry + 8 + (sext(bl & 0x3ffffff, 26) << 2) == p.symbol_address("purgatory")->value());
+    uint32_t ldr17 = word_at(buf, entry + 12);
+    CHECK((ldr17 & 0xff00001f) == 0x58000011);
+    CHECK(base + entry + 12 + (sext((ldr17 >> 5) & 0x7ffff, 19) << 2) ==
+          p.symbol_address("arm64_kernel_entry")->value());
+
+    check_symbol_sizes(p, image.name(), {kCommonSymbols[0], kCommonSymbols[1], kCommonSymbols[2],
+                                         {"arm64_sink", 8}, {"arm64_kernel_entry", 8}, {"arm64_dtb_addr", 8}});
+  }
+}
+
+TEST_CASE("purgatory real: Debian's x86_64 kexec-tools purgatory, extracted, placed below and above 4 GiB") {
+  EmbeddedPurgatory found = debian_purgatory(Arch::X86_64);
+  const PurgatoryImage& image = found.image;
+  for (uint64_t base : {uint64_t(0x3f000000), uint64_t(0x100200000)}) {
+    INFO(fmt::format("base 0x{:x}", base));
+    PlacedPurgatory p = place(image, base);
+    CHECK(*p.symbol_address("purgatory_start") == p.entry());
+    auto counts = check_every_site(as_ref(found.bytes), Arch::X86_64, image, p);
+    CHECK(counts["R_X86_64_64"] > 0);
+    CHECK(counts["R_X86_64_PC32"] > 0);
+    CHECK(counts.count("R_X86_64_32") == 0);  // nothing that would stop it above 4 GiB
+    CHECK(counts.count("R_X86_64_32S") == 0);
+    MESSAGE("Debian x86_64 purgatory relocations: " << counts_text(counts));
+
+    // entry64_regs: every register 0, rip relocated to entry32 (kexec-tools' default).
+    std::vector<uint8_t> regs(136);
+    REQUIRE(!p.get_symbol("entry64_regs", regs));
+    CHECK(quad_at(regs, 0x80) == p.symbol_address("entry32")->value());
+    CHECK(std::all_of(regs.begin(), regs.begin() + 0x80, [](uint8_t b) { return b == 0; }));
+    CHECK(*p.get_symbol_value<uint16_t>("serial_base") == 0x3f8);
+    CHECK(p.symbol_address("stack_end")->value() > base);
+
+    check_symbol_sizes(p, image.name(),
+                       {kCommonSymbols[0], kCommonSymbols[1], kCommonSymbols[2], {"entry64_regs", 136},
+                        {"cmdline_end", 8}, {"jump_back_entry", 8}, {"panic_kernel", 1}, {"reset_vga", 1},
+                        {"console_vga", 1}, {"console_serial", 1}, {"serial_base", 2}, {"serial_baud", 4},
+                        {"backup_start", 8}, {"backup_src_start", 8}, {"backup_src_size", 8}});
   }
 }
