@@ -36,6 +36,7 @@ const Bus::Mapping* Bus::find(uint64_t address) const {
 }
 
 uint64_t Bus::read(uint64_t address, unsigned width) {
+  ++m_accesses;
   const Mapping* m = find(address);
   if (m && m->device) return m->device->read(address - m->base, width);
   m_unmapped.push_back({address, width, false});
@@ -43,6 +44,7 @@ uint64_t Bus::read(uint64_t address, unsigned width) {
 }
 
 void Bus::write(uint64_t address, unsigned width, uint64_t value) {
+  ++m_accesses;
   const Mapping* m = find(address);
   if (m && m->device) return m->device->write(address - m->base, width, value);
   m_unmapped.push_back({address, width, true});

@@ -41,6 +41,8 @@ public:
   uint64_t read(uint64_t address, unsigned width);
   void write(uint64_t address, unsigned width, uint64_t value);
   std::span<const UnmappedAccess> unmapped_accesses() const { return m_unmapped; }
+  // Every decoded access so far, mapped or not: a CPU that touches a device is not spinning.
+  uint64_t accesses() const { return m_accesses; }
 
 private:
   llvm::Error insert(Mapping m);
@@ -48,6 +50,7 @@ private:
   std::string m_space;
   std::vector<Mapping> m_mappings;  // sorted by base
   std::vector<UnmappedAccess> m_unmapped;
+  uint64_t m_accesses = 0;
 };
 
 }  // namespace kdsim

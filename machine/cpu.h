@@ -6,8 +6,11 @@
 // nowhere, a triple fault) is a halt reason, never an abort: it is the result being simulated.
 #pragma once
 #include "machine/addr.h"
+#include "machine/cpu/common/unicorn_watches.h"
 #include <cstdint>
+#include <memory>
 #include <string>
+
 
 namespace kdsim {
 
@@ -49,6 +52,8 @@ public:
   // arm64 `hvc #imm` / `smc #imm` (PSCI). PC is already past the instruction; the handler
   // reads and writes the argument registers through the concrete CPU class.
   virtual void firmware_call(class Cpu& cpu, FirmwareConduit conduit, uint16_t imm) = 0;
+  // A translated block inside a range watched with Cpu::watch_blocks(.., tag) is entered.
+  virtual void block_watched(class Cpu&, unsigned /*tag*/, uint64_t /*pc*/) {}
 };
 
 struct CpuConfig {
@@ -64,7 +69,7 @@ struct CpuConfig {
 
 class Cpu {
 public:
-  virtual ~Cpu() = default;
+  virtual ~Cpu();
   Cpu(const Cpu&) = delete;
   Cpu& operator=(const Cpu&) = delete;
 
@@ -93,9 +98,33 @@ public:
   // The host wrote code into guest RAM: drop translated blocks that may cover it.
   virtual void invalidate_code(PhysRange range) = 0;
 
+  // ---- What the machine observes without a per-instruction hook ----
+  // Entering a translated block whose PC is in [first_pc, last_pc] calls
+  // CpuHost::block_watched(.., tag, pc); code elsewhere pays nothing. Blocks translated before
+  // the watch was set keep running without it: watch code that has not run yet (kexec's
+  // freshly loaded segments; a relocation that copies code over old code invalidates it).
+  bool watch_blocks(uint64_t first_pc, uint64_t last_pc, unsigned tag) {
+    return m_watches->watch_blocks(first_pc, last_pc, tag);
+  }
+  void unwatch_blocks(unsigned tag) { m_watches->unwatch_blocks(tag); }
+  // Counts the stores outside [allowed_first, allowed_last] (addresses as the CPU issues them)
+  // until stop_store_watch(): armed only while a suspected spin is verified.
+  bool start_store_watch(uint64_t allowed_first, uint64_t allowed_last) {
+    return m_watches->start_store_watch(allowed_first, allowed_last);
+  }
+  void stop_store_watch() { m_watches->stop_store_watch(); }
+  uint64_t stores_outside() const { return m_watches->stores_outside(); }
+  // A hash of the architectural registers (general-purpose, SP, PC, flags). Equal values at two
+  // points with no store outside the stack and no device access in between: the CPU goes round
+  // a loop that cannot end by itself.
+  virtual uint64_t state_fingerprint() = 0;
+
 protected:
   explicit Cpu(unsigned index) : m_index(index) {}
+  // Called once by the derived class when its engine exists.
+  void init_watches(uc_struct* uc, CpuHost* host);
   uint64_t m_instructions = 0;
+  std::unique_ptr<UnicornWatches> m_watches;
 
 private:
   unsigned m_index;

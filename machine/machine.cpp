@@ -8,6 +8,7 @@
 #include "machine/devices/uart.h"
 #include "machine/error.h"
 #include <algorithm>
+#include <fmt/format.h>
 
 namespace kdsim {
 
@@ -80,6 +81,7 @@ llvm::Error Machine::create_cpus() {
     m_cpus.push_back(std::move(*cpu));
     m_run_state.push_back(CpuRunState::Off);
     m_new_kernel_entered.push_back(false);
+    m_spin.push_back(SpinState{});
   }
   connect_peers(m_config.arch, m_cpus);
   return llvm::Error::success();
@@ -107,6 +109,8 @@ RunStop Machine::run(uint64_t instruction_limit) {
       if (m_run_state[i] != CpuRunState::Running) continue;
       any_running = true;
       if (auto stop = run_one_slice(i, slice_budget(i, instruction_limit))) return *stop;
+      check_spin(i);
+      if (auto stop = spin_stop()) return *stop;
       if (instructions() >= instruction_limit) return {StopCause::InstructionLimit, i, {}};
     }
     if (!any_on) return {StopCause::AllOff, 0, {}};
@@ -120,10 +124,127 @@ RunStop Machine::run(uint64_t instruction_limit) {
 // into play (PSCI CPU_ON) ends the slice, so the round-robin resumes at once.
 uint64_t Machine::slice_budget(unsigned index, uint64_t instruction_limit) const {
   const uint64_t now = instructions();
-  const uint64_t left = instruction_limit > now ? instruction_limit - now : 0;
+  const uint64_t left = std::max<uint64_t>(instruction_limit > now ? instruction_limit - now : 0, 1);
   for (unsigned i = 0; i < m_run_state.size(); ++i)
-    if (i != index && m_run_state[i] != CpuRunState::Off) return std::min(m_config.quantum, std::max<uint64_t>(left, 1));
-  return std::max<uint64_t>(left, 1);
+    if (i != index && m_run_state[i] != CpuRunState::Off) return std::min(m_config.quantum, left);
+  // Alone: up to the next spin sample (one uc_emu_start per ~1M instructions costs nothing).
+  const uint64_t to_sample = m_spin[index].next_sample > m_cpus[index]->instructions()
+                                 ? m_spin[index].next_sample - m_cpus[index]->instructions()
+                                 : 1;
+  return std::min(left, to_sample);
+}
+
+// ---- spin detection -------------------------------------------------------------------------
+
+void Machine::check_spin(unsigned index) {
+  SpinState& st = m_spin[index];
+  Cpu& cpu = *m_cpus[index];
+  if (m_run_state[index] != CpuRunState::Running) {  // idle or off: waiting is not spinning
+    if (st.verifying) cpu.stop_store_watch();
+    st = SpinState{.next_sample = cpu.instructions() + kSpinWindow};
+    return;
+  }
+  if (cpu.instructions() < st.next_sample) return;
+  st.next_sample = cpu.instructions() + kSpinWindow;
+  const uint64_t fp = cpu.state_fingerprint();
+  const bool repeated = std::find(st.recent.begin(), st.recent.begin() + std::min<unsigned>(st.samples, 8), fp) !=
+                        st.recent.begin() + std::min<unsigned>(st.samples, 8);
+  st.recent[st.samples++ % st.recent.size()] = fp;
+  if (st.verifying) {
+    // The window since the suspicion: no store, no device access, and the same registers
+    // again. Nothing the CPU does can change anything it reads: a spin.
+    const bool quiet = cpu.stores_outside() == 0 && device_accesses() == st.devices_at_start;
+    cpu.stop_store_watch();
+    st.verifying = false;
+    st.spinning = quiet && repeated;
+    if (st.spinning && m_handoff.in_purgatory(cpu.pc()) && m_handoff.watch->verify_digest)
+      record_observed(StageCode::DigestMismatch, cpu, cpu.pc(), 0);
+    return;
+  }
+  if (!repeated) return;
+  // Any store counts, its own stack included: registers alone can repeat while the state lives
+  // in memory (x86 SHA-256 rounds with everything spilled matched 6 samples apart). A loop
+  // that stores nothing, touches no device and comes back to the same registers can never
+  // leave. Spins that keep storing are left to the instruction limit.
+  st.verifying = cpu.start_store_watch(1, 0);  // an empty allowed range: every store counts
+  st.devices_at_start = device_accesses();
+}
+
+// A spinning CPU stops the machine only when nothing else could still change its memory or
+// wake it: every other CPU is off, idle (only a running CPU could interrupt it) or spinning.
+std::optional<RunStop> Machine::spin_stop() const {
+  std::optional<unsigned> spinner;
+  for (unsigned i = 0; i < m_cpus.size(); ++i) {
+    if (m_run_state[i] != CpuRunState::Running) continue;
+    if (!m_spin[i].spinning) return std::nullopt;
+    if (!spinner) spinner = i;
+  }
+  if (!spinner) return std::nullopt;
+  Cpu& cpu = *m_cpus[*spinner];
+  return RunStop{StopCause::Spin, *spinner,
+                 fmt::format("cpu{} spins at PC {}: the same registers {} instructions apart, no store and no device "
+                             "access in between",
+                             *spinner, VirtAddr(cpu.pc()), kSpinWindow)};
+}
+
+// ---- the kexec hand-off, observed ----------------------------------------------------------
+
+namespace {
+enum WatchTag : unsigned { kPurgatoryTag = 1, kNextKernelTag = 2 };
+}
+
+void Machine::watch_kexec(const KexecWatch& watch) {
+  for (auto& cpu : m_cpus) {
+    cpu->unwatch_blocks(kPurgatoryTag);
+    cpu->unwatch_blocks(kNextKernelTag);
+    cpu->watch_blocks(watch.purgatory.base.value(), watch.purgatory.last(), kPurgatoryTag);
+    cpu->watch_blocks(watch.next_entry.value(), watch.next_entry.value(), kNextKernelTag);
+  }
+  m_handoff = HandoffObservation{.watch = watch};
+}
+
+// The purgatory runs with the MMU off (arm64) or identity-mapped (x86_64), so its PCs are the
+// physical addresses kexec_load was given. User code whose virtual addresses happen to equal
+// them is not the hand-off: only kernel-mode entries count.
+void Machine::block_watched(Cpu& cpu, unsigned tag, uint64_t pc) {
+  if (!m_handoff.watch) return;
+  const unsigned privilege = cpu.snapshot().privilege;
+  if (m_config.arch == Arch::Arm64 ? privilege == 0 : privilege == 3) return;
+  if (tag == kPurgatoryTag) {
+    if (!m_handoff.purgatory_cpu) {
+      m_handoff.purgatory_cpu = cpu.index();
+      record_observed(StageCode::PurgatoryEntry, cpu, pc, 0);
+    }
+    for (auto& c : m_cpus) c->unwatch_blocks(kPurgatoryTag);  // once is enough: no cost inside it
+    return;
+  }
+  if (tag != kNextKernelTag || m_handoff.next_kernel_entered) return;
+  m_handoff.next_kernel_entered = true;
+  record_observed(StageCode::NextKernelEntry, cpu, pc, 0);
+  // Reaching the next kernel through the purgatory is its verdict: with checks on it verified
+  // every digest (it spins otherwise), with --no-checks it did not look.
+  if (m_handoff.purgatory_cpu)
+    record_observed(m_handoff.watch->verify_digest ? StageCode::DigestOk : StageCode::DigestSkipped, cpu, pc, 0);
+  for (auto& c : m_cpus) c->unwatch_blocks(kNextKernelTag);
+  // A kernel starts whether or not it says so: the previous one's address space goes.
+  m_new_kernel_entered[cpu.index()] = true;
+  cpu.request_stop();
+}
+
+void Machine::record_observed(StageCode code, Cpu& cpu, uint64_t arg0, uint64_t arg1) {
+  emit_stage(StageRecord{.sequence = 0,
+                         .instructions = instructions(),
+                         .cpu = cpu.index(),
+                         .state = cpu.snapshot(),
+                         .code = static_cast<uint32_t>(code),
+                         .arg0 = arg0,
+                         .arg1 = arg1,
+                         .observed = true});
+}
+
+void Machine::emit_stage(StageRecord record) {
+  record.sequence = m_stage_sequence++;
+  m_observer.stage_recorded(record);
 }
 
 std::optional<RunStop> Machine::run_one_slice(unsigned index, uint64_t budget) {
@@ -173,17 +294,17 @@ void Machine::stage(uint32_t code, uint64_t arg0, uint64_t arg1) {
     m_new_kernel_entered[m_current_cpu] = true;
     cpu.request_stop();
   }
-  StageRecord r{.sequence = m_stage_sequence++,
-                .instructions = instructions(),
-                .cpu = m_current_cpu,
-                .state = cpu.snapshot(),
-                .code = code,
-                .arg0 = arg0,
-                .arg1 = arg1};
-  m_observer.stage_recorded(r);
+  emit_stage(StageRecord{.sequence = 0,
+                         .instructions = instructions(),
+                         .cpu = m_current_cpu,
+                         .state = cpu.snapshot(),
+                         .code = code,
+                         .arg0 = arg0,
+                         .arg1 = arg1});
 }
 
 void Machine::firmware_call(Cpu& cpu, FirmwareConduit, uint16_t) {
+  ++m_firmware_calls;
   auto args = smccc_arguments(cpu);
   auto power_of = [&](uint64_t mpidr) {
     if (mpidr >= m_cpus.size()) return psci::CpuPower::NotPresent;

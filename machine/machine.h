@@ -12,7 +12,9 @@
 #include "machine/ram.h"
 #include "machine/stage.h"
 #include <llvm/Support/Error.h>
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -46,6 +48,26 @@ enum class StopCause {
   AllOff,            // every CPU turned itself off (PSCI CPU_OFF)
   InstructionLimit,  // the run's instruction budget is used up
   GuestFault,        // a CPU did something the machine cannot continue from
+  Spin,              // a CPU loops without progress and nothing else can change that
+};
+
+// What a successful kexec_load put where, as the kexec-tools role planned it. The machine
+// watches these ranges itself: entering the purgatory and reaching the next kernel's entry
+// are observed, whatever code the guest brings and whether it reports anything.
+struct KexecWatch {
+  PhysRange purgatory;       // the purgatory segment
+  PhysAddr next_entry;       // the next kernel's entry the purgatory jumps to
+  bool verify_digest = true; // false: kexec --no-checks (the purgatory skips its SHA-256 check)
+};
+
+// What the machine saw of the hand-off so far.
+struct HandoffObservation {
+  std::optional<KexecWatch> watch;
+  std::optional<unsigned> purgatory_cpu;   // the CPU whose PC first entered the purgatory
+  bool next_kernel_entered = false;
+  bool in_purgatory(uint64_t pc) const {
+    return watch && purgatory_cpu && !next_kernel_entered && watch->purgatory.contains(PhysAddr(pc));
+  }
 };
 
 struct RunStop {
@@ -75,6 +97,16 @@ public:
   // Runs until something stops the machine or `instruction_limit` total instructions ran.
   RunStop run(uint64_t instruction_limit);
 
+  // Arms the hand-off watches on every CPU (replacing earlier ones, as a new kexec_load
+  // replaces the old image). Call between runs.
+  void watch_kexec(const KexecWatch& watch);
+  const HandoffObservation& handoff() const { return m_handoff; }
+
+  // Spin detection: a CPU is sampled every kSpinWindow of its instructions; a repeated register
+  // state starts one window of verification (a store watch, device accesses counted); a repeat
+  // after that with neither is a spin.
+  static constexpr uint64_t kSpinWindow = 1ull << 20;
+
 private:
   enum class CpuRunState { Off, Running, Idle };
   Machine(const MachineConfig& config, MachineObserver& observer, Board board)
@@ -97,6 +129,22 @@ private:
   void dump_complete(uint64_t size) override { m_observer.dump_complete(size); }
   void dump_error(std::string_view what) override { m_observer.dump_error(what); }
   void firmware_call(Cpu& cpu, FirmwareConduit conduit, uint16_t imm) override;
+  void block_watched(Cpu& cpu, unsigned tag, uint64_t pc) override;
+
+  void emit_stage(StageRecord record);
+  void record_observed(StageCode code, Cpu& cpu, uint64_t arg0, uint64_t arg1);
+  void check_spin(unsigned index);
+  std::optional<RunStop> spin_stop() const;
+  uint64_t device_accesses() const { return m_mmio.accesses() + m_ports.accesses() + m_firmware_calls; }
+
+  struct SpinState {
+    uint64_t next_sample = kSpinWindow;  // this CPU's instruction count at the next sample
+    std::array<uint64_t, 8> recent{};   // fingerprints of the last samples (a ring)
+    unsigned samples = 0;
+    bool verifying = false;             // a store watch is armed for this window
+    uint64_t devices_at_start = 0;
+    bool spinning = false;
+  };
 
   MachineConfig m_config;
   MachineObserver& m_observer;
@@ -115,6 +163,9 @@ private:
   uint64_t m_clock = 0;  // machine time at the start of the current slice (CpuConfig::machine_clock)
   std::optional<PowerRequest> m_power_request;
   uint64_t m_stage_sequence = 0;
+  HandoffObservation m_handoff;
+  std::vector<SpinState> m_spin;
+  uint64_t m_firmware_calls = 0;
 };
 
 }  // namespace kdsim

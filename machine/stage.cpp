@@ -20,6 +20,8 @@ std::optional<std::string_view> stage_name(uint32_t code) {
   case StageCode::CaptureEntry: return "capture_entry";
   case StageCode::VmcoreInit: return "vmcore_init";
   case StageCode::DumpComplete: return "dump_complete";
+  case StageCode::NextKernelEntry: return "next_kernel_entry";
+  case StageCode::DigestSkipped: return "digest_skipped";
   }
   return std::nullopt;
 }

@@ -24,6 +24,9 @@ enum class StageCode : uint32_t {
   CaptureEntry = 0x17,
   VmcoreInit = 0x18,
   DumpComplete = 0x19,
+  // Only the machine records these (StageRecord::observed): no guest reports them.
+  NextKernelEntry = 0x20,  // a CPU's PC reaches the entry kexec_load was given for the next kernel
+  DigestSkipped = 0x21,    // ... with the purgatory's checks off (kexec --no-checks)
 };
 
 // Linux-flavoured stage names, as they appear in stages.jsonl and the transcript.
@@ -36,6 +39,9 @@ struct StageRecord {
   CpuSnapshot state;
   uint32_t code = 0;
   uint64_t arg0 = 0, arg1 = 0;
+  // true: the machine saw it happen (PCs entering watched code, a spin); false: the guest
+  // reported it through the stage port.
+  bool observed = false;
 };
 
 }  // namespace kdsim

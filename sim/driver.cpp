@@ -145,10 +145,11 @@ void ScenarioDriver::console_output(std::string_view bytes) {
 void ScenarioDriver::stage_recorded(const StageRecord& r) {
   auto name = stage_name(r.code);
   stamp();
-  TimelineEvent e{TimelineEvent::Source::Guest, name ? std::string(*name) : fmt::format("stage_0x{:x}", r.code), r, {}};
+  TimelineEvent e{r.observed ? TimelineEvent::Source::Machine : TimelineEvent::Source::Guest,
+                  name ? std::string(*name) : fmt::format("stage_0x{:x}", r.code), r, {}};
   e.record.sequence = m_result.timeline.size();
   m_result.timeline.push_back(std::move(e));
-  if (static_cast<StageCode>(r.code) == StageCode::KernelEntry && m_kernels_started++ > 0) new_kernel();
+  if (!r.observed && static_cast<StageCode>(r.code) == StageCode::KernelEntry && m_kernels_started++ > 0) new_kernel();
   if (static_cast<StageCode>(r.code) == StageCode::CaptureEntry && !m_in_capture_kernel) enter_capture_kernel();
   if (static_cast<StageCode>(r.code) == StageCode::PurgatoryEntry && !m_options.ram_snapshot_path.empty() &&
       !m_snapshot_taken) {

@@ -5,11 +5,17 @@ namespace kdsim {
 
 namespace {
 
+// The verdict comes first from what the machine saw (the purgatory reached the next kernel, or
+// spins), then from what a purgatory reported; a purgatory that reports nothing is judged all
+// the same.
 std::string purgatory_status(const RunResult& r) {
-  for (const TimelineEvent& e : r.timeline) {
-    if (e.name == "digest_ok") return "digest-ok";
-    if (e.name == "digest_mismatch") return "digest-mismatch";
-  }
+  for (auto source : {TimelineEvent::Source::Machine, TimelineEvent::Source::Guest})
+    for (const TimelineEvent& e : r.timeline) {
+      if (e.source != source) continue;
+      if (e.name == "digest_ok") return "digest-ok";
+      if (e.name == "digest_mismatch") return "digest-mismatch";
+      if (e.name == "digest_skipped") return "digest-skipped";
+    }
   return "not-reached";
 }
 
@@ -42,9 +48,9 @@ void analyse_handoff(Machine& m, RunResult& r) {
   for (unsigned i = 0; i < m.cpu_count(); ++i) {
     uint64_t pc = m.cpu(i).pc();
     if (plan.purgatory.contains(PhysAddr(pc)))
-      r.analysis.push_back(fmt::format("cpu{} is {} in purgatory at PC 0x{:x} (purgatory segment {})", i,
-                                       r.outcome == "instruction-limit" ? "spinning" : "stopped", pc,
-                                       PhysRange{plan.purgatory}));
+      r.analysis.push_back(fmt::format("cpu{} is {} in purgatory at PC 0x{:x} (purgatory segment {}, +0x{:x})", i,
+                                       r.outcome == "purgatory-fault" ? "stopped by a fault" : "spinning", pc,
+                                       PhysRange{plan.purgatory}, pc - plan.purgatory.base.value()));
   }
   if (r.purgatory == "digest-mismatch" || !r.analysis.empty())
     if (auto changed = first_changed_region(m, plan)) r.analysis.push_back(*changed);

@@ -147,6 +147,8 @@ std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mod
       if (r.exit_status == 0) g->vmcoreinfo = parse_vmcoreinfo_file(r.output);
     }));
   RunResult* result = &ctx.result;
+  Machine* machine = &ctx.machine;
+  const bool verify_digest = ctx.scenario.kexec.verify_digest;
   actions.push_back(Action{
       .label = mode == KexecMode::Crash ? "kexec -p: kexec_load(KEXEC_ON_CRASH)" : "kexec -l: kexec_load",
       .command = "kexec-load",
@@ -164,7 +166,15 @@ std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mod
         return encode_kexec_load_blob(pl.segments, pl.entry, pl.flags);
       },
       .host = {},
-      .on_done = [result](const StepResult& r) { result->kexec_load = parse_kexec_load_output(r.output); }});
+      .on_done =
+          [result, machine, verify_digest](const StepResult& r) {
+            result->kexec_load = parse_kexec_load_output(r.output);
+            // Loaded: from here on the machine watches the hand-off itself.
+            if (result->kexec_load == "0" && result->kexec_plan)
+              machine->watch_kexec(KexecWatch{.purgatory = result->kexec_plan->purgatory,
+                                              .next_entry = result->kexec_plan->kernel_entry,
+                                              .verify_digest = verify_digest});
+          }});
   return actions;
 }
 

@@ -20,6 +20,8 @@ struct RunArgs {
   std::string kernel_dir;
   std::string ram_snapshot;
   std::string timing;
+  std::string purgatory;             // overrides kexec.purgatory (a purgatory.ro)
+  std::string purgatory_from_kexec;  // overrides kexec.purgatory (a kexec binary holding one)
   bool quiet = false;
 };
 
@@ -37,6 +39,12 @@ int input_error(llvm::Error err) {
 int run_command(const RunArgs& args) {
   auto scenario = Scenario::load(args.scenario);
   if (!scenario) return input_error(scenario.takeError());
+  // The same scenario, judged the same way, with another purgatory: what a CI job regressing
+  // its own purgatory wants.
+  if (!args.purgatory.empty())
+    scenario->kexec.purgatory = PurgatorySource{PurgatorySource::Kind::Object, args.purgatory};
+  if (!args.purgatory_from_kexec.empty())
+    scenario->kexec.purgatory = PurgatorySource{PurgatorySource::Kind::KexecBinary, args.purgatory_from_kexec};
   RunOptions options{.kernel_dir = default_kernel_dir(args.kernel_dir), .live_console = {}};
   if (!args.quiet)
     options.live_console = [](std::string_view bytes) {
@@ -86,6 +94,11 @@ int main(int argc, char** argv) {
   run->add_flag("-q,--quiet", run_args.quiet, "Do not print the guest console live");
   run->add_option("--ram-snapshot", run_args.ram_snapshot,
                   "Write guest RAM to this sparse file (offset = physical address) when purgatory starts");
+  auto* purgatory_opt = run->add_option("--purgatory", run_args.purgatory,
+                                        "Use this purgatory.ro instead of the scenario's kexec.purgatory");
+  run->add_option("--purgatory-from-kexec", run_args.purgatory_from_kexec,
+                  "Use the purgatory embedded in this kexec binary (e.g. /usr/sbin/kexec) instead of the scenario's")
+      ->excludes(purgatory_opt);
   run->add_option("--timing", run_args.timing,
                   "Benchmarks: write host wall time per timeline event to this file (reads the host clock)");
   run->footer(kExitCodeHelp);

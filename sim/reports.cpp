@@ -9,12 +9,21 @@ namespace {
 
 std::string_view privilege_key(Arch arch) { return arch == Arch::Arm64 ? "el" : "cpl"; }
 
+// "machine" records are what the machine saw happen; "guest" ones what guest code reported.
+std::string_view source_name(TimelineEvent::Source source) {
+  switch (source) {
+  case TimelineEvent::Source::Guest: return "guest";
+  case TimelineEvent::Source::Machine: return "machine";
+  case TimelineEvent::Source::Host: return "host";
+  }
+  return "?";
+}
+
 std::string stage_json(const TimelineEvent& e, Arch arch) {
   const StageRecord& r = e.record;
   std::string s = fmt::format("{{\"seq\":{},\"insn\":{},\"cpu\":{},\"source\":\"{}\",\"stage\":{}", r.sequence,
-                              r.instructions, r.cpu, e.source == TimelineEvent::Source::Guest ? "guest" : "host",
-                              json_string(e.name));
-  if (e.source == TimelineEvent::Source::Guest) {
+                              r.instructions, r.cpu, source_name(e.source), json_string(e.name));
+  if (e.source != TimelineEvent::Source::Host) {
     s += fmt::format(",\"code\":{},\"pc\":{},\"{}\":{},\"mmu\":{},\"{}\":{},\"sp\":{},\"arg0\":{},\"arg1\":{}", r.code,
                      json_hex(r.state.pc), privilege_key(arch), r.state.privilege, r.state.mmu_on ? "true" : "false",
                      arch == Arch::Arm64 ? "ttbr1" : "cr3", json_hex(r.state.translation_root),
@@ -30,9 +39,9 @@ std::string timeline_line(const TimelineEvent& e, Arch arch) {
   std::string when = fmt::format("{:>14}", r.instructions);
   if (e.source == TimelineEvent::Source::Host)
     return fmt::format("  {} insn  cpu{}  host   {:<22} {}\n", when, r.cpu, e.name, e.detail);
-  return fmt::format("  {} insn  cpu{}  {}{} {:<4} {:<22} pc 0x{:x}  args 0x{:x} 0x{:x}\n", when, r.cpu,
-                     arch == Arch::Arm64 ? "EL" : "CPL", r.state.privilege, r.state.mmu_on ? "MMU" : "phys",
-                     e.name, r.state.pc, r.arg0, r.arg1);
+  return fmt::format("  {} insn  cpu{}  {:<7}{}{} {:<4} {:<22} pc 0x{:x}  args 0x{:x} 0x{:x}\n", when, r.cpu,
+                     e.source == TimelineEvent::Source::Machine ? "seen" : "guest", arch == Arch::Arm64 ? "EL" : "CPL",
+                     r.state.privilege, r.state.mmu_on ? "MMU" : "phys", e.name, r.state.pc, r.arg0, r.arg1);
 }
 
 llvm::Error write_file(const std::filesystem::path& path, std::string_view content) {
@@ -55,7 +64,8 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
   std::string out = fmt::format("kdsim scenario {} ({}, {} CPU{}, {} MiB RAM)\n", s.name, arch_name(s.arch), s.cpus,
                                 s.cpus == 1 ? "" : "s", s.memory >> 20);
   if (!s.description.empty()) out += fmt::format("  {}\n", s.description);
-  out += fmt::format("kernel: {}\ncommand line: {}\n\ntimeline (machine time = instructions executed):\n",
+  out += fmt::format("kernel: {}\ncommand line: {}\n\ntimeline (machine time = instructions executed; seen = "
+                     "observed by the machine, guest = reported by guest code, host = kdsim's own steps):\n",
                      std::filesystem::path(r.kernel_path).filename().string(), s.cmdline.empty() ? "(empty)" : s.cmdline);
   for (const TimelineEvent& e : r.timeline) out += timeline_line(e, s.arch);
   if (!r.steps.empty()) out += "\nsteps:\n";

@@ -11,7 +11,9 @@ namespace kdsim {
 
 // One timeline entry: a stage the guest reported on the stage port, or an event the host saw.
 struct TimelineEvent {
-  enum class Source { Guest, Host };
+  // Guest: reported by guest code through the stage port. Machine: observed by the machine
+  // (PCs entering watched code, a spin), whatever the guest reports. Host: kdsim's own actions.
+  enum class Source { Guest, Machine, Host };
   Source source = Source::Host;
   std::string name;          // "kernel_entry", "agent_hello", "step", "power_off", ...
   StageRecord record;        // guest stages: everything; host events: sequence, instructions, cpu
@@ -27,7 +29,7 @@ struct StepResult {
 };
 
 struct RunResult {
-  std::string outcome;  // power-off, reset, guest-fault, instruction-limit, hang
+  std::string outcome;  // power-off, reset, guest-fault, instruction-limit, hang, spin, purgatory-spin, purgatory-fault
   RunStop stop;
   uint64_t instructions = 0;
   std::string console;

@@ -12,14 +12,18 @@ namespace {
 
 constexpr std::string_view kPanicMarker = "Kernel panic - not syncing: ";  // kernel/panic.c
 
-std::string outcome_of(StopCause cause) {
-  switch (cause) {
+// A spin or a fault while the CPU is inside the purgatory (entered, next kernel not reached)
+// is the purgatory's own outcome: that is where a hand-off regression shows.
+std::string outcome_of(Machine& m, const RunStop& stop) {
+  const bool in_purgatory = m.handoff().in_purgatory(m.cpu(stop.cpu).pc());
+  switch (stop.cause) {
   case StopCause::PowerOff: return "power-off";
   case StopCause::Reset: return "reset";
   case StopCause::AllIdle: return "hang";
   case StopCause::AllOff: return "hang";
   case StopCause::InstructionLimit: return "instruction-limit";
-  case StopCause::GuestFault: return "guest-fault";
+  case StopCause::GuestFault: return in_purgatory ? "purgatory-fault" : "guest-fault";
+  case StopCause::Spin: return in_purgatory ? "purgatory-spin" : "spin";
   }
   return "?";
 }
@@ -68,7 +72,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
     }
     break;
   }
-  result.outcome = outcome_of(result.stop.cause);
+  result.outcome = outcome_of(m, result.stop);
   result.instructions = m.instructions();
   driver.host_event(result.outcome, result.stop.detail, result.stop.cpu);
   result.panic_message = find_panic_message(result.console);

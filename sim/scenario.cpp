@@ -1,4 +1,6 @@
 #include "sim/scenario.h"
+#include <fmt/ranges.h>
+#include <algorithm>
 #include "machine/error.h"
 #include <fstream>
 #include <set>
@@ -269,15 +271,17 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
     return llvm::Error::success();
   };
   if (auto err = one_of("kexec_load", {}, s.expect.kexec_load)) return err;
-  if (auto err = one_of("purgatory", {"digest-ok", "digest-mismatch", "not-reached"}, s.expect.purgatory)) return err;
+  if (auto err = one_of("purgatory", {"digest-ok", "digest-mismatch", "digest-skipped", "not-reached"},
+                        s.expect.purgatory))
+    return err;
   if (auto err = one_of("vmcore", {"saved", "none"}, s.expect.vmcore)) return err;
-  static const std::set<std::string> outcomes = {"power-off", "reset", "guest-fault", "instruction-limit", "hang"};
+  static const std::vector<std::string> outcomes = {"power-off",   "reset", "guest-fault",    "instruction-limit",
+                                                     "hang",        "spin",  "purgatory-spin", "purgatory-fault"};
   if (e["outcome"]) {
     auto o = f.string(e["outcome"], "expect.outcome");
     if (!o) return o.takeError();
-    if (!outcomes.count(*o))
-      return f.error(e["outcome"], "expect.outcome",
-                     fmt::format("'{}' is not one of power-off, reset, guest-fault, instruction-limit, hang", *o));
+    if (std::find(outcomes.begin(), outcomes.end(), *o) == outcomes.end())
+      return f.error(e["outcome"], "expect.outcome", fmt::format("'{}' is not one of {}", *o, fmt::join(outcomes, ", ")));
     s.expect.outcome = *o;
   }
   if (e["panic"]) {

@@ -80,7 +80,7 @@ TEST_CASE("scenario: golden errors name the file, line, column, field and value"
   CHECK(error_of(std::string(kMinimal) + "steps:\n  - run: \"\"\n") ==
         "t.yaml:3:10: steps[0].run: must be one non-empty command line");
   CHECK(error_of(std::string(kMinimal) + "expect: {outcome: exploded}\n") ==
-        "t.yaml:2:19: expect.outcome: 'exploded' is not one of power-off, reset, guest-fault, instruction-limit, hang");
+        "t.yaml:2:19: expect.outcome: 'exploded' is not one of power-off, reset, guest-fault, instruction-limit, hang, spin, purgatory-spin, purgatory-fault");
   CHECK(error_of(std::string(kMinimal) + "limits: {instructions: 0}\n") ==
         "t.yaml:2:24: limits.instructions: must be greater than 0");
   CHECK(error_of(std::string(kMinimal) + "expect: {console: yes}\n") ==

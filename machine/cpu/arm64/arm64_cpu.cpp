@@ -57,7 +57,19 @@ llvm::Expected<std::unique_ptr<Arm64Cpu>> Arm64Cpu::create(const CpuConfig& conf
   if (auto e = cpu->init_engine()) return e;
   if (auto e = cpu->map_memory()) return e;
   if (auto e = cpu->install_hooks()) return e;
+  cpu->init_watches(cpu->m_uc.get(), config.host);
   return cpu;
+}
+
+uint64_t Arm64Cpu::state_fingerprint() {
+  const Arm64Regs r = regs();
+  uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&h](uint64_t v) { h = (h ^ v) * 0x100000001b3ull + (h >> 29); };
+  for (uint64_t x : r.x) mix(x);
+  mix(r.sp);
+  mix(r.pc);
+  mix(r.pstate);
+  return h;
 }
 
 llvm::Error Arm64Cpu::init_engine() {

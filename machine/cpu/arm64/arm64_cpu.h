@@ -51,6 +51,7 @@ public:
   // IRQ (vector offset 0x80) through VBAR_EL1; `vector` is ignored (there is no GIC yet).
   bool deliver_interrupt(uint8_t vector) override;
   void invalidate_code(PhysRange range) override;
+  uint64_t state_fingerprint() override;
 
   uint64_t x(unsigned n);  // n = 0..30
   void set_x(unsigned n, uint64_t value);

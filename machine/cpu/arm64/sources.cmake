@@ -1,4 +1,5 @@
 set(KDSIM_ARM64_CPU_SOURCES
+  cpu/common/unicorn_watches.cpp
   cpu/arm64/arm64_context.cpp
   cpu/arm64/arm64_cpu.cpp
   cpu/arm64/arm64_exceptions.cpp

@@ -61,7 +61,18 @@ llvm::Expected<std::unique_ptr<X86_64Cpu>> X86_64Cpu::create(const CpuConfig& co
   if (auto e = cpu->map_mmio()) return e;
   if (auto e = cpu->install_hooks()) return e;
   if (auto e = cpu->enable_efer_bits()) return e;
+  cpu->init_watches(uc, config.host);
   return cpu;
+}
+
+uint64_t X86_64Cpu::state_fingerprint() {
+  const X86Regs r = regs();
+  uint64_t h = 0xcbf29ce484222325ull;
+  auto mix = [&h](uint64_t v) { h = (h ^ v) * 0x100000001b3ull + (h >> 29); };
+  for (uint64_t v : {r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.rbp, r.rsp, r.r8, r.r9, r.r10, r.r11, r.r12, r.r13,
+                     r.r14, r.r15, r.rip, r.rflags})
+    mix(v);
+  return h;
 }
 
 llvm::Error X86_64Cpu::map_ram() {

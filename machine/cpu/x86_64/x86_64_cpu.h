@@ -100,6 +100,7 @@ public:
   // returns GuestFault naming it.
   bool deliver_interrupt(uint8_t vector) override;
   void invalidate_code(PhysRange range) override;
+  uint64_t state_fingerprint() override;
 
   uint64_t reg(X86Reg r);
   // Segment selectors: CS/SS/DS/ES store the selector only (the descriptor cache is kept);

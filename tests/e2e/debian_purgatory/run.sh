@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# Runs a scenario that takes its purgatory from Debian's kexec binary: @DEBIAN_KEXEC_DIR@ is
-# replaced by the folder scripts/setup.sh fills (build/debian-kexec), then kdsim must exit 0.
-#   run.sh KDSIM SCENARIO DEBIAN_KEXEC_DIR OUTDIR
+# Runs a shipped scenario, expectations unchanged, with kexec-tools' own purgatory taken from
+# Debian's kexec binary of the scenario's arch (build/debian-kexec, filled by scripts/setup.sh).
+# The verdicts then come only from what the machine observes: that purgatory reports nothing.
+#   run.sh KDSIM SCENARIO DEBIAN_KEXEC_DIR ARCH OUTDIR
 set -euo pipefail
-kdsim=$1 scenario=$2 debian_kexec_dir=$3 out=$4
-name=$(basename "$scenario")
-[ -e "$debian_kexec_dir/kexec-arm64" ] && [ -e "$debian_kexec_dir/kexec-x86_64" ] ||
-  { echo "$debian_kexec_dir: no kexec-arm64/kexec-x86_64: scripts/setup.sh fetches Debian's kexec-tools"; exit 1; }
+kdsim=$1 scenario=$2 debian_kexec_dir=$3 arch=$4 out=$5
+kexec_binary=$debian_kexec_dir/kexec-$arch
+[ -e "$kexec_binary" ] || { echo "$kexec_binary: missing: scripts/setup.sh fetches Debian's kexec-tools"; exit 1; }
 rm -rf "$out" && mkdir -p "$out"
-sed "s|@DEBIAN_KEXEC_DIR@|$debian_kexec_dir|g" "$scenario" >"$out/$name"
-if ! "$kdsim" run "$out/$name" -o "$out/run" --quiet >"$out/run.log" 2>&1; then
+if ! "$kdsim" run "$scenario" --purgatory-from-kexec "$kexec_binary" -o "$out/run" --quiet >"$out/run.log" 2>&1; then
   sed -n '/^expectations/,$p' "$out/run.log"
   tail -5 "$out/run.log"
+  exit 1
+fi
+# The transcript must say the purgatory verdict was observed by the machine: no guest report.
+grep -q "seen .* purgatory_entry" "$out/run/transcript.txt" || { echo "no observed purgatory_entry"; exit 1; }
+if grep -q "guest .* purgatory_entry" "$out/run/transcript.txt"; then
+  echo "kexec-tools' purgatory cannot report stages: a guest purgatory_entry means the wrong purgatory ran"
   exit 1
 fi

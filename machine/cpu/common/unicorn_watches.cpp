@@ -1,0 +1,72 @@
+#include "machine/cpu/common/unicorn_watches.h"
+#include "machine/cpu.h"
+#include <unicorn/unicorn.h>
+#include <algorithm>
+
+namespace kdsim {
+
+// The hooks go with the engine (uc_close frees them); the engine may already be closed here,
+// as the CPU classes own it and this object lives in their base class.
+UnicornWatches::~UnicornWatches() = default;
+
+void UnicornWatches::block_hook(uc_struct*, uint64_t address, uint32_t, void* user) {
+  auto* w = static_cast<BlockWatch*>(user);
+  w->owner->m_on_block(w->tag, address);
+}
+
+bool UnicornWatches::watch_blocks(uint64_t first, uint64_t last, unsigned tag) {
+  m_retired.clear();  // between runs: Unicorn no longer refers to them
+  auto w = std::make_unique<BlockWatch>(BlockWatch{this, tag, 0});
+  uc_hook h = 0;
+  if (uc_hook_add(m_uc, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(&block_hook), w.get(), first, last) != UC_ERR_OK)
+    return false;
+  w->hook = h;
+  m_block_watches.push_back(std::move(w));
+  return true;
+}
+
+void UnicornWatches::unwatch_blocks(unsigned tag) {
+  for (auto it = m_block_watches.begin(); it != m_block_watches.end();) {
+    if ((*it)->tag != tag) {
+      ++it;
+      continue;
+    }
+    uc_hook_del(m_uc, (*it)->hook);
+    m_retired.push_back(std::move(*it));
+    it = m_block_watches.erase(it);
+  }
+}
+
+void UnicornWatches::store_hook(uc_struct*, int, uint64_t address, int, int64_t, void* user) {
+  auto* self = static_cast<UnicornWatches*>(user);
+  if (address < self->m_allowed_first || address > self->m_allowed_last) ++self->m_stores_outside;
+}
+
+bool UnicornWatches::start_store_watch(uint64_t allowed_first, uint64_t allowed_last) {
+  stop_store_watch();
+  m_allowed_first = allowed_first;
+  m_allowed_last = allowed_last;
+  m_stores_outside = 0;
+  uc_hook h = 0;
+  if (uc_hook_add(m_uc, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&store_hook), this, 1, 0) != UC_ERR_OK)
+    return false;
+  m_store_hook = h;
+  m_store_watch_on = true;
+  return true;
+}
+
+void UnicornWatches::stop_store_watch() {
+  if (!m_store_watch_on) return;
+  uc_hook_del(m_uc, m_store_hook);
+  m_store_watch_on = false;
+}
+
+Cpu::~Cpu() = default;
+
+void Cpu::init_watches(uc_struct* uc, CpuHost* host) {
+  m_watches = std::make_unique<UnicornWatches>(uc, [this, host](unsigned tag, uint64_t pc) {
+    if (host) host->block_watched(*this, tag, pc);
+  });
+}
+
+}  // namespace kdsim

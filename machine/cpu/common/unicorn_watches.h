@@ -1,0 +1,57 @@
+// What both CPU classes watch the same way through Unicorn, without a per-instruction hook:
+// - block watches: a UC_HOOK_BLOCK bounded to a PC range. Unicorn decides at translation time
+//   whether a block gets the call, so code outside every watched range pays nothing;
+// - a store watch: a UC_HOOK_MEM_WRITE that counts stores outside one address range, armed
+//   only for the short window in which a suspected spin is verified.
+// Part of the CPU classes (the only code that calls uc_*); the machine reaches it through Cpu.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <vector>
+
+struct uc_struct;
+
+namespace kdsim {
+
+class UnicornWatches {
+public:
+  // Called on entry to a watched block, with the watch's tag and the block's PC.
+  using BlockCallback = std::function<void(unsigned tag, uint64_t pc)>;
+
+  explicit UnicornWatches(uc_struct* uc, BlockCallback on_block) : m_uc(uc), m_on_block(std::move(on_block)) {}
+  ~UnicornWatches();
+  UnicornWatches(const UnicornWatches&) = delete;
+  UnicornWatches& operator=(const UnicornWatches&) = delete;
+
+  // [first, last] inclusive. Blocks already translated there keep running without the call
+  // (see Cpu::watch_blocks for why that does not matter for kexec's fresh segments).
+  bool watch_blocks(uint64_t first, uint64_t last, unsigned tag);
+  // Removes the watches with this tag; callable from inside their own callback.
+  void unwatch_blocks(unsigned tag);
+
+  // Counts stores whose address is outside [allowed_first, allowed_last] until stop_store_watch().
+  bool start_store_watch(uint64_t allowed_first, uint64_t allowed_last);
+  void stop_store_watch();
+  uint64_t stores_outside() const { return m_stores_outside; }
+
+private:
+  struct BlockWatch {
+    UnicornWatches* owner;
+    unsigned tag;
+    size_t hook;  // uc_hook
+  };
+  static void block_hook(uc_struct*, uint64_t address, uint32_t size, void* user);
+  static void store_hook(uc_struct*, int type, uint64_t address, int size, int64_t value, void* user);
+
+  uc_struct* m_uc;
+  BlockCallback m_on_block;
+  std::vector<std::unique_ptr<BlockWatch>> m_block_watches;
+  // Removed from inside a callback: Unicorn may still hold the pointer until its run ends.
+  std::vector<std::unique_ptr<BlockWatch>> m_retired;
+  size_t m_store_hook = 0;
+  bool m_store_watch_on = false;
+  uint64_t m_allowed_first = 0, m_allowed_last = 0, m_stores_outside = 0;
+};
+
+}  // namespace kdsim

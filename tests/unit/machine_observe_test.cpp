@@ -1,0 +1,118 @@
+// What the machine observes by itself: the kexec hand-off (PCs entering the purgatory and the
+// next kernel's entry, through bounded block watches) and spins (repeated registers with no
+// store and no device access in between), for guest code that reports nothing.
+#include "machine/machine.h"
+#include <doctest/doctest.h>
+#include <vector>
+
+using namespace kdsim;
+
+namespace {
+
+struct Recorder final : MachineObserver {
+  std::vector<StageRecord> stages;
+  void console_output(std::string_view) override {}
+  void stage_recorded(const StageRecord& r) override { stages.push_back(r); }
+  void agent_hello() override {}
+  void agent_output(std::string_view) override {}
+  void agent_done(int32_t) override {}
+  void agent_error(std::string_view) override {}
+  void dump_complete(uint64_t) override {}
+  void dump_error(std::string_view) override {}
+};
+
+constexpr uint64_t kRam = 0x40000000;
+
+struct Guest {
+  Recorder recorder;
+  std::unique_ptr<Machine> machine;
+  explicit Guest(Arch arch) {
+    auto m = Machine::create({.arch = arch, .ram_size = 64ull << 20, .cpus = 1}, recorder);
+    REQUIRE(bool(m));
+    machine = std::move(*m);
+  }
+  void put(uint64_t pa, std::vector<uint32_t> words) {
+    REQUIRE(!machine->ram().write(PhysAddr(pa), {reinterpret_cast<const uint8_t*>(words.data()), words.size() * 4}));
+  }
+  void put_bytes(uint64_t pa, std::vector<uint8_t> bytes) { REQUIRE(!machine->ram().write(PhysAddr(pa), bytes)); }
+  RunStop run_from(uint64_t pc, uint64_t limit) {
+    machine->cpu(0).set_pc(pc);
+    machine->start_cpu(0);
+    return machine->run(limit);
+  }
+  std::vector<std::string> observed() const {
+    std::vector<std::string> names;
+    for (const StageRecord& r : recorder.stages)
+      if (r.observed) names.emplace_back(*stage_name(r.code));
+    return names;
+  }
+};
+
+// arm64 encodings used below.
+constexpr uint32_t kBranchSelf = 0x14000000;    // b .
+constexpr uint32_t kBranchBack1 = 0x17ffffff;   // b .-4
+constexpr uint32_t kStoreXzrX2 = 0xf900005f;    // str xzr, [x2]
+constexpr uint32_t kLoadW5X3 = 0xb9400065;      // ldr w5, [x3]
+constexpr uint32_t kMovX2Ram = 0xd2a80002;      // movz x2, #0x4000, lsl #16  (RAM)
+constexpr uint32_t kMovX3Uart = 0xd2a12003;     // movz x3, #0x0900, lsl #16  (PL011)
+constexpr uint32_t branch(int64_t bytes) { return 0x14000000u | (static_cast<uint32_t>(bytes / 4) & 0x3ffffff); }
+
+}  // namespace
+
+TEST_CASE("spin: `b .` on arm64 and `jmp .` on x86_64 stop the machine within a few windows") {
+  Guest a(Arch::Arm64);
+  a.put(kRam + 0x1000, {kBranchSelf});
+  RunStop stop = a.run_from(kRam + 0x1000, 1'000'000'000);
+  CHECK(stop.cause == StopCause::Spin);
+  CHECK(a.machine->instructions() <= 4 * Machine::kSpinWindow);
+  CHECK(stop.detail == "cpu0 spins at PC V0x40001000: the same registers 1048576 instructions apart, no store and "
+                       "no device access in between");
+
+  Guest x(Arch::X86_64);
+  x.put_bytes(0x200000, {0xeb, 0xfe});  // jmp .
+  stop = x.run_from(0x200000, 1'000'000'000);
+  CHECK(stop.cause == StopCause::Spin);
+  CHECK(x.machine->instructions() <= 4 * Machine::kSpinWindow);
+}
+
+TEST_CASE("spin: a loop that stores, or polls a device, is not a spin") {
+  Guest stores(Arch::Arm64);
+  stores.put(kRam + 0x1000, {kMovX2Ram, kStoreXzrX2, kBranchBack1});  // same registers, but it stores
+  CHECK(stores.run_from(kRam + 0x1000, 6 * Machine::kSpinWindow).cause == StopCause::InstructionLimit);
+
+  Guest polls(Arch::Arm64);
+  polls.put(kRam + 0x1000, {kMovX3Uart, kLoadW5X3, kBranchBack1});  // reads the UART's data register
+  CHECK(polls.run_from(kRam + 0x1000, 6 * Machine::kSpinWindow).cause == StopCause::InstructionLimit);
+}
+
+TEST_CASE("kexec watch: entering the purgatory and reaching the next kernel are observed, with the verdict") {
+  constexpr uint64_t kStart = kRam + 0x1000, kPurgatory = kRam + 0x100000, kEntry = kRam + 0x200000;
+  for (bool verify : {true, false}) {
+    Guest g(Arch::Arm64);
+    g.put(kStart, {branch(kPurgatory - kStart)});
+    g.put(kPurgatory, {branch(kEntry - kPurgatory)});
+    g.put(kEntry, {kBranchSelf});
+    g.machine->watch_kexec({.purgatory = {PhysAddr(kPurgatory), 0x1000}, .next_entry = PhysAddr(kEntry),
+                            .verify_digest = verify});
+    RunStop stop = g.run_from(kStart, 1'000'000'000);
+    CHECK(stop.cause == StopCause::Spin);  // the "next kernel" is `b .`
+    CHECK(g.observed() == std::vector<std::string>{"purgatory_entry", "next_kernel_entry",
+                                                   verify ? "digest_ok" : "digest_skipped"});
+    CHECK(g.recorder.stages.at(0).state.pc == kPurgatory);
+    CHECK(g.recorder.stages.at(1).state.pc == kEntry);
+    CHECK(g.machine->handoff().next_kernel_entered);
+    CHECK_FALSE(g.machine->handoff().in_purgatory(kEntry));
+  }
+}
+
+TEST_CASE("kexec watch: a purgatory that spins with checks on is a digest mismatch, observed") {
+  constexpr uint64_t kStart = kRam + 0x1000, kPurgatory = kRam + 0x100000, kEntry = kRam + 0x200000;
+  Guest g(Arch::Arm64);
+  g.put(kStart, {branch(kPurgatory - kStart)});
+  g.put(kPurgatory, {kBranchSelf});
+  g.machine->watch_kexec({.purgatory = {PhysAddr(kPurgatory), 0x1000}, .next_entry = PhysAddr(kEntry)});
+  RunStop stop = g.run_from(kStart, 1'000'000'000);
+  CHECK(stop.cause == StopCause::Spin);
+  CHECK(g.machine->handoff().in_purgatory(g.machine->cpu(0).pc()));
+  CHECK(g.observed() == std::vector<std::string>{"purgatory_entry", "digest_mismatch"});
+}
