@@ -1,4 +1,5 @@
 #include "sim/handoff_analysis.h"
+#include "firmware-less-boot/kexec/sha256_regions.h"
 #include <algorithm>
 
 namespace kdsim {
@@ -19,9 +20,31 @@ std::string purgatory_status(const RunResult& r) {
   return "not-reached";
 }
 
-// The first byte of a loaded segment (not the purgatory, which changes itself) that differs
-// from what kexec_load was given: its buffer, then zeros up to memsz.
-std::optional<std::string> first_changed_region(Machine& m, const CrashLoadPlan& plan) {
+std::string hex(std::span<const uint8_t> bytes) {
+  std::string out;
+  for (uint8_t b : bytes) out += fmt::format("{:02x}", b);
+  return out;
+}
+
+// SHA-256 of one segment as kexec_load was given it (buffer, then zeros to memsz) and as it is
+// in RAM now.
+std::string segment_digests(const KexecSegment& loaded, const uint8_t* ram) {
+  KexecSegment now = loaded;
+  now.buf.assign(ram, ram + loaded.memsz);
+  auto want = compute_sha256_regions({&loaded, 1}, std::nullopt);
+  auto have = compute_sha256_regions({&now, 1}, std::nullopt);
+  if (!want || !have) {
+    llvm::consumeError(want.takeError());
+    llvm::consumeError(have.takeError());
+    return "(digests not computed)";
+  }
+  return fmt::format("sha256 as loaded {}, now {}", hex(want->digest), hex(have->digest));
+}
+
+// Digest forensics: the first loaded segment (not the purgatory, which changes itself) whose
+// bytes differ from what kexec_load was given, the first differing byte, both digests, and who
+// changed it when kdsim knows (its own fault injection).
+std::optional<std::string> first_changed_region(Machine& m, const RunResult& r, const CrashLoadPlan& plan) {
   size_t region = 0;
   for (const KexecSegment& s : plan.segments) {
     if (s.mem == plan.purgatory.base) continue;
@@ -29,10 +52,14 @@ std::optional<std::string> first_changed_region(Machine& m, const CrashLoadPlan&
     if (!ram) continue;
     for (uint64_t i = 0; i < s.memsz; ++i) {
       uint8_t want = i < s.buf.size() ? s.buf[i] : 0;
-      if (ram[i] != want)
-        return fmt::format("sha256 region {} ({}, [{}, +0x{:x})) no longer holds what was loaded: first at {}: "
-                           "loaded 0x{:02x}, now 0x{:02x}",
-                           region, s.what, s.mem, s.memsz, s.mem.offset(i), want, ram[i]);
+      if (ram[i] == want) continue;
+      const PhysAddr at = s.mem.offset(i);
+      std::string who = "written after kexec_load by guest code (guest stores to loaded segments are not watched)";
+      for (const RunResult::HostWrite& w : r.host_writes)
+        if (w.at == at) who = fmt::format("written after kexec_load by the host step '{}'", w.step);
+      return fmt::format("sha256 region {} ({}, [{}, +0x{:x})) no longer holds what was loaded: first at {}: "
+                         "loaded 0x{:02x}, now 0x{:02x}, {}; {}",
+                         region, s.what, s.mem, s.memsz, at, want, ram[i], who, segment_digests(s, ram));
     }
     ++region;
   }
@@ -53,7 +80,7 @@ void analyse_handoff(Machine& m, RunResult& r) {
                                        PhysRange{plan.purgatory}, pc - plan.purgatory.base.value()));
   }
   if (r.purgatory == "digest-mismatch" || !r.analysis.empty())
-    if (auto changed = first_changed_region(m, plan)) r.analysis.push_back(*changed);
+    if (auto changed = first_changed_region(m, r, plan)) r.analysis.push_back(*changed);
 }
 
 }  // namespace kdsim

@@ -191,6 +191,7 @@ llvm::Error corrupt_segment(const KexecStepContext& ctx, const Step& step, std::
     if (!p) return make_error("{}: {}: {} is not RAM", ctx.scenario.file.string(), step.label, at);
     uint8_t before = *p;
     *p = static_cast<uint8_t>(~before);
+    ctx.result.host_writes.push_back({at, step.label});
     detail = fmt::format("flipped the byte at {} ({} +0x{:x}): 0x{:02x} -> 0x{:02x}", at, s.what, step.offset, before, *p);
     return llvm::Error::success();
   }

@@ -42,6 +42,12 @@ struct RunResult {
   std::optional<std::string> kexec_load;    // "0" or the errno name kexec_load returned
   std::string purgatory;                    // digest-ok | digest-mismatch | not-reached
   std::vector<std::string> analysis;        // host findings after the run (where it stopped, why)
+  // Guest RAM the host itself changed after loading (fault injection), for the digest forensics.
+  struct HostWrite {
+    PhysAddr at;
+    std::string step;  // the step's label
+  };
+  std::vector<HostWrite> host_writes;
   std::string kernel_path;
   uint64_t kernel_entry = 0;
 };
