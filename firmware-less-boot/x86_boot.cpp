@@ -30,11 +30,12 @@ llvm::Error check_cmdline(const std::string& cmdline) {
 }
 
 // boot.rst: the identity map must cover the kernel, the zero page and the command line; kdsim
-// maps the first 4 GiB (MMIO included) and every RAM range, like kexec's identity map.
+// maps the first 4 GiB (MMIO included) and every RAM range, like kexec's identity map, but
+// nothing at or above the CPU's MAXPHYADDR (the kernel ignores that RAM, see head_64.S).
 uint64_t identity_map_end(std::span<const PhysRange> ram) {
   uint64_t end = k4GiB;
   for (const PhysRange& r : ram) end = std::max(end, r.last() + 1);
-  return end;
+  return std::min<uint64_t>(end, 1ull << x86::kMaxPhysAddrBits);
 }
 
 llvm::Error check_boot_area(const X86BootConfig& c, PhysRange area) {

@@ -16,9 +16,9 @@ constexpr uint64_t k2MiB = 2ull << 20;
 // x86 kexec-tools keeps the core header segment at least this big (crashdump-x86.c).
 constexpr uint64_t kX86ElfcorehdrMin = 16 << 10;
 // Default linear-map bases when the VMCOREINFO text does not say (crashdump-x86.h;
-// arm64: VA_BITS 39, the toy kernel's configuration).
+// arm64: VA_BITS 48, Linux's default and the toy kernel's configuration).
 constexpr uint64_t kX86PageOffset = 0xffff888000000000ull;
-constexpr unsigned kArm64DefaultVaBits = 39;
+constexpr unsigned kArm64DefaultVaBits = 48;
 
 uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }

@@ -2,7 +2,9 @@
 // whose first program header is the one merged PT_NOTE — one CORE/NT_PRSTATUS note per CPU,
 // then VMCOREINFO — followed by PT_LOADs that leave the crash region out; and, given a RAM
 // snapshot taken at the hand-off (kdsim run --ram-snapshot), that every byte of every PT_LOAD
-// equals guest RAM at that moment.
+// equals guest RAM at that moment. Only the extents that hold data in either file are compared
+// (SEEK_DATA/SEEK_HOLE; holes read as zeros in both), so a 1 TiB machine's sparse vmcore costs
+// what was touched, not its size.
 //
 //   vmcore_check VMCORE ARCH CPUS [SNAPSHOT CRASH_START CRASH_SIZE]
 #include <llvm/Object/ELF.h>
@@ -10,8 +12,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <fcntl.h>
 #include <string>
+#include <utility>
+#include <vector>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,6 +35,7 @@ void check(bool ok, const std::string& what) {
 struct Snapshot {
   const uint8_t* data = nullptr;
   uint64_t size = 0;
+  int fd = -1;  // kept open for SEEK_DATA
 };
 
 Snapshot map_snapshot(const char* path) {
@@ -37,8 +43,33 @@ Snapshot map_snapshot(const char* path) {
   struct stat st {};
   if (fd < 0 || ::fstat(fd, &st) != 0) return {};
   void* p = ::mmap(nullptr, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-  ::close(fd);
-  return p == MAP_FAILED ? Snapshot{} : Snapshot{static_cast<const uint8_t*>(p), uint64_t(st.st_size)};
+  return p == MAP_FAILED ? Snapshot{} : Snapshot{static_cast<const uint8_t*>(p), uint64_t(st.st_size), fd};
+}
+
+// The parts of [lo, lo + len) of `fd` that hold data, relative to lo (SEEK_DATA/SEEK_HOLE).
+using Extents = std::vector<std::pair<uint64_t, uint64_t>>;  // [begin, end)
+void add_data_extents(int fd, uint64_t lo, uint64_t len, Extents& out) {
+  off_t pos = static_cast<off_t>(lo);
+  const off_t end = static_cast<off_t>(lo + len);
+  while (pos < end) {
+    off_t data = ::lseek(fd, pos, SEEK_DATA);
+    if (data < 0 || data >= end) break;  // ENXIO: no more data
+    off_t hole = ::lseek(fd, data, SEEK_HOLE);
+    if (hole < 0 || hole > end) hole = end;
+    out.push_back({uint64_t(data) - lo, uint64_t(hole) - lo});
+    pos = hole;
+  }
+}
+
+// Union of the extents, widened to 4 KiB pages and clipped to len.
+Extents merge_pages(Extents e, uint64_t len) {
+  for (auto& [b, x] : e) b &= ~0xfffull, x = std::min<uint64_t>(len, (x + 0xfff) & ~0xfffull);
+  std::sort(e.begin(), e.end());
+  Extents out;
+  for (const auto& r : e)
+    if (!out.empty() && r.first <= out.back().second) out.back().second = std::max(out.back().second, r.second);
+    else out.push_back(r);
+  return out;
 }
 
 void check_notes(const object::ELFFile<ELFT>& elf, const ELFT::Phdr& note, unsigned cpus) {
@@ -90,6 +121,8 @@ int main(int argc, char** argv) {
   check(snap.data != nullptr, std::string("RAM snapshot ") + argv[4] + " readable");
   uint64_t crash_start = std::strtoull(argv[5], nullptr, 0), crash_size = std::strtoull(argv[6], nullptr, 0);
   const uint8_t* core = reinterpret_cast<const uint8_t*>((*buf)->getBufferStart());
+  const int core_fd = ::open(argv[1], O_RDONLY);
+  check(core_fd >= 0, std::string(argv[1]) + " opens for SEEK_DATA");
   uint64_t compared = 0;
   for (const auto& ph : *phdrs) {
     if (ph.p_type != ELF::PT_LOAD) continue;
@@ -101,9 +134,14 @@ int main(int argc, char** argv) {
     bool in_file = ph.p_offset + ph.p_filesz <= (*buf)->getBufferSize();
     bool in_snap = snap.data && ph.p_paddr + ph.p_filesz <= snap.size;
     uint64_t first_diff = ~0ull;
-    if (in_file && in_snap)
-      for (uint64_t i = 0; i < ph.p_filesz && first_diff == ~0ull; i += 4096) {
-        uint64_t n = std::min<uint64_t>(4096, ph.p_filesz - i);
+    Extents data;
+    if (in_file && in_snap) {
+      add_data_extents(core_fd, ph.p_offset, ph.p_filesz, data);
+      add_data_extents(snap.fd, ph.p_paddr, ph.p_filesz, data);
+    }
+    for (const auto& [begin, end] : merge_pages(std::move(data), ph.p_filesz))
+      for (uint64_t i = begin; i < end && first_diff == ~0ull; i += 4096) {
+        uint64_t n = std::min<uint64_t>(4096, end - i);
         if (std::memcmp(core + ph.p_offset + i, snap.data + ph.p_paddr + i, n) != 0)
           for (uint64_t j = 0; j < n; ++j)
             if (core[ph.p_offset + i + j] != snap.data[ph.p_paddr + i + j]) { first_diff = ph.p_paddr + i + j; break; }

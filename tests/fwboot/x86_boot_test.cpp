@@ -1,5 +1,6 @@
 #include "firmware-less-boot/kernel_image.h"
 #include "firmware-less-boot/x86_boot.h"
+#include "firmware-less-boot/x86_page_tables.h"
 #include "machine/ram.h"
 #include "tests/fwboot/elf_builder.h"
 #include <doctest/doctest.h>
@@ -48,7 +49,7 @@ uint64_t rd(const Ram& ram, uint64_t pa, unsigned size) {
   return v;  // host is little-endian, like the guest
 }
 
-// 4-level walk with 2 MiB pages, as the CPU does it (Intel SDM Vol. 3A 4.5). Checks that no
+// 4-level walk with 1 GiB pages, as the CPU does it (Intel SDM Vol. 3A 4.5). Checks that no
 // entry on the way sets NX (bit 63), which Unicorn would fault on.
 std::optional<uint64_t> walk(const Ram& ram, uint64_t cr3, uint64_t va) {
   constexpr uint64_t kAddr = 0x000ffffffffff000ull;
@@ -56,12 +57,10 @@ std::optional<uint64_t> walk(const Ram& ram, uint64_t cr3, uint64_t va) {
   if (!(pml4e & 1)) return std::nullopt;
   uint64_t pdpte = rd(ram, (pml4e & kAddr) + ((va >> 30) & 511) * 8, 8);
   if (!(pdpte & 1)) return std::nullopt;
-  uint64_t pde = rd(ram, (pdpte & kAddr) + ((va >> 21) & 511) * 8, 8);
-  if (!(pde & 1)) return std::nullopt;
-  CHECK((pde & (1ull << 7)) != 0);  // PS: a 2 MiB page
-  CHECK((pml4e & pdpte & pde & 2) != 0);  // writable all the way
-  CHECK(((pml4e | pdpte | pde) >> 63) == 0);
-  return (pde & kAddr & ~((2ull << 20) - 1)) | (va & ((2ull << 20) - 1));
+  CHECK((pdpte & (1ull << 7)) != 0);  // PS: a 1 GiB page
+  CHECK((pml4e & pdpte & 2) != 0);    // writable all the way
+  CHECK(((pml4e | pdpte) >> 63) == 0);
+  return (pdpte & kAddr & ~(kGiB - 1)) | (va & (kGiB - 1));
 }
 
 struct E820 {
@@ -194,21 +193,54 @@ TEST_CASE("x86 boot: bad configurations are refused with exact messages") {
   X86BootConfig low = config(kGiB);
   low.kernel_footprint = {{PhysAddr(0x8000), 0x1000}};
   CHECK(error(low) ==
-        "x86: kernel at [P0x8000, P0x9000) overlaps the boot area [P0x6000, P0xf000) (GDT, boot_params, command "
+        "x86: kernel at [P0x8000, P0x9000) overlaps the boot area [P0x6000, P0xb000) (GDT, boot_params, command "
         "line, page tables)");
   X86BootConfig high_ram = config(kGiB);
   high_ram.ram = {{PhysAddr(0x100000), kGiB}};
   CHECK(error(high_ram) ==
-        "x86: boot area [P0x6000, P0xf000) is not inside RAM (RAM: [P0x100000, P0x40100000))");
-  CHECK(error(config(200 * kGiB)) == "x86: boot area [P0x6000, P0xd4000) runs past the usable low memory end P0x9fc00");
-  CHECK(error(config(600 * kGiB)) ==
-        "x86: identity map of [P0x0, P0x9640000000) needs more than one PDPT (0x8000000000 bytes at most)");
+        "x86: boot area [P0x6000, P0xb000) is not inside RAM (RAM: [P0x100000, P0x40100000))");
+  // 1 GiB pages: the tables of the board's largest machine still fit below 0x9fc00.
+  CHECK(error(config(600 * kGiB)) == "(built)");
+  CHECK(error(config(1024 * kGiB)) == "(built)");
+}
+
+TEST_CASE("x86 identity tables: 1 GiB pages, one PDPT per 512 GiB, the lower half at most") {
+  auto t = x86::build_identity_page_tables(PhysAddr(0x9000), 600 * kGiB + 1);
+  REQUIRE(bool(t));
+  CHECK(fmt::format("{}", t->area) == "[P0x9000, P0xc000)");  // PML4 + 2 PDPTs
+  CHECK(t->mapped.size == 601 * kGiB);
+  uint64_t pdpte = 0;
+  std::memcpy(&pdpte, t->bytes.data() + 0x2000 + 88 * 8, 8);  // GiB 600 = PDPT 1, entry 88
+  CHECK(pdpte == (600 * kGiB | 0x83));                         // present, writable, PS
+  auto huge = x86::build_identity_page_tables(PhysAddr(0x9000), (128ull << 40) + kGiB);
+  REQUIRE_FALSE(bool(huge));
+  CHECK(llvm::toString(huge.takeError()) ==
+        "x86: identity map of [P0x0, P0x800040000000) does not fit the lower half of a 4-level VA space "
+        "(0x800000000000 bytes at most)");
+}
+
+TEST_CASE("x86 boot: a 1 TiB machine is identity-mapped up to MAXPHYADDR by a PML4 and two PDPTs") {
+  auto proto = X86BootProtocol::create(config(1024 * kGiB));
+  REQUIRE(bool(proto));
+  // RAM ends at 1 TiB + 1 GiB (3 GiB low, the rest from 4 GiB); the CPU's 40 physical address
+  // bits stop the map at 1 TiB: two PDPTs.
+  CHECK(fmt::format("{}", proto->boot_area()) == "[P0x6000, P0xc000)");
+  CHECK(proto->identity_mapped().size == 1024 * kGiB);
+  auto ram = Ram::create(pc_ram(1024 * kGiB));
+  REQUIRE(bool(ram));
+  auto state = proto->install(**ram);
+  REQUIRE(bool(state));
+  for (uint64_t va : {0x0ull, 0xfeb00010ull, 0x8000000000ull, 0xffffffffffull})
+    CHECK(walk(**ram, state->cr3, va) == va);
+  CHECK(walk(**ram, state->cr3, 0x10000000000ull) == std::nullopt);
+  // Only the boot area was written: the tables do not grow with RAM.
+  CHECK((*ram)->resident_bytes() <= 0x100000);
 }
 
 TEST_CASE("x86 boot: the boot area is a reserved range for the kernel loader") {
   auto proto = X86BootProtocol::create(config(kGiB));
   REQUIRE(bool(proto));
-  CHECK(fmt::format("{}", proto->boot_area()) == "[P0x6000, P0xf000)");
+  CHECK(fmt::format("{}", proto->boot_area()) == "[P0x6000, P0xb000)");
   test::TestElf e;
   e.machine = test::kEmX86_64;
   e.entry = 0x8000;
@@ -218,5 +250,5 @@ TEST_CASE("x86 boot: the boot area is a reserved range for the kernel loader") {
   auto ram = Ram::create(pc_ram(kGiB));
   REQUIRE(bool(ram));
   CHECK(llvm::toString(image->load(**ram, {.reserved = {proto->reserved()}})) ==
-        "k.elf: segment 0 [P0x8000, P0x8100) overlaps the x86 boot area [P0x6000, P0xf000)");
+        "k.elf: segment 0 [P0x8000, P0x8100) overlaps the x86 boot area [P0x6000, P0xb000)");
 }

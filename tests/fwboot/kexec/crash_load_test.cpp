@@ -100,6 +100,35 @@ TEST_CASE("kexec crash load (arm64): the DTB tells the capture kernel its core h
   CHECK(std::string(static_cast<const char*>(fdt_getprop(dtb.buf.data(), chosen, "bootargs", &len))) == "console=ttyAMA0");
 }
 
+// p_vaddr of the core header's first System RAM PT_LOAD (the one at paddr 0x40000000).
+uint64_t ram_load_vaddr(const CrashLoadPlan& plan) {
+  const KexecSegment& hdr = find(plan, "elfcorehdr");
+  const uint64_t phoff = read_u64(hdr.buf, 0x20);
+  const uint16_t phnum = static_cast<uint16_t>(hdr.buf[0x38] | hdr.buf[0x39] << 8);
+  for (uint16_t i = 0; i < phnum; ++i) {
+    const size_t ph = phoff + 56ull * i;
+    if (hdr.buf[ph] == 1 && read_u64(hdr.buf, ph + 24) == 0x40000000) return read_u64(hdr.buf, ph + 16);
+  }
+  FAIL("no PT_LOAD at paddr 0x40000000");
+  return 0;
+}
+
+TEST_CASE("kexec crash load (arm64): the linear map base follows VMCOREINFO's VA_BITS, else 48") {
+  Fixture f;
+  CrashLoadConfig c = f.config();
+  auto plan39 = plan_crash_load(c);
+  REQUIRE(bool(plan39));
+  CHECK(ram_load_vaddr(*plan39) == 0xffffff8000000000);  // PAGE_OFFSET = -(1 << 39)
+  c.vmcoreinfo_text = "OSRELEASE=0.1.0-kdsim\nNUMBER(VA_BITS)=48\nNUMBER(PHYS_OFFSET)=0x40000000\n";
+  auto plan48 = plan_crash_load(c);
+  REQUIRE(bool(plan48));
+  CHECK(ram_load_vaddr(*plan48) == 0xffff000000000000);
+  c.vmcoreinfo_text = "OSRELEASE=0.1.0-kdsim\n";  // no VA_BITS: the toy kernel's (and Linux's) default
+  auto plan_default = plan_crash_load(c);
+  REQUIRE(bool(plan_default));
+  CHECK(ram_load_vaddr(*plan_default) == 0xffff000000000000);
+}
+
 TEST_CASE("kexec crash load (arm64): purgatory symbols and a digest over every other segment") {
   Fixture f;
   auto plan = plan_crash_load(f.config());

@@ -63,7 +63,7 @@ static void mem_abort_decode(unsigned long esr)
 		data_abort_decode(esr);
 }
 
-/* Mirrors show_pte() (first level only: the toy tables are at most three levels deep). */
+/* Mirrors show_pte() (the first two levels; 4-level tables: pgd -> pud, no p4d). */
 static void show_pte(unsigned long addr)
 {
 	bool user = addr < TASK_SIZE;
@@ -75,9 +75,15 @@ static void show_pte(unsigned long addr)
 	if (user && !pgd) {
 		return;
 	}
-	u64 pud = pgd[(addr >> PUD_SHIFT) & TABLE_INDEX_MASK];
+	u64 pgd_val = pgd[(addr >> PGDIR_SHIFT) & TABLE_INDEX_MASK];
+	u64 pud_val = 0;
+	if ((pgd_val & PTE_TYPE_TABLE) == PTE_TYPE_TABLE) {
+		const u64 *pud = phys_to_virt(pgd_val & PTE_ADDR_MASK);
+		pud_val = pud[(addr >> PUD_SHIFT) & TABLE_INDEX_MASK];
+	}
+	/* CONFIG_PGTABLE_LEVELS = 4: the p4d level is folded into the pgd. */
 	pr_alert("[%016lx] pgd=%016llx, p4d=%016llx, pud=%016llx\n", addr,
-	         (unsigned long long)pud, (unsigned long long)pud, (unsigned long long)pud);
+	         (unsigned long long)pgd_val, (unsigned long long)pgd_val, (unsigned long long)pud_val);
 }
 
 static void __noreturn die_kernel_fault(const char *msg, unsigned long addr, unsigned long esr,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * Address translation helpers and user page tables (mirrors arch/arm64/mm/mmu.c,
- * include/asm/memory.h and pgtable.h, reduced to 3-level 4 KiB tables, VA_BITS = 39).
+ * include/asm/memory.h and pgtable.h, reduced to 4-level 4 KiB tables, VA_BITS = 48).
  */
 #include <kernel/arch.h>
 #include <kernel/memblock.h>
@@ -15,7 +15,7 @@
 #include <asm/sysreg.h>
 #include <asm-generic/errno-base.h>
 
-#define LINEAR_MAP_END (PAGE_OFFSET + (UL(1) << (VA_BITS - 1)))
+#define LINEAR_MAP_END PAGE_END
 
 extern u64 reserved_pg_dir[];
 
@@ -104,7 +104,10 @@ int arch_map_user_range(struct mm_struct *mm, unsigned long va, phys_addr_t pa, 
 	u64 attrs = user_pte_prot(prot);
 	for (size_t off = 0; off < size; off += PAGE_SIZE) {
 		unsigned long addr = va + off;
-		u64 *pmd = table_at(&pgd[(addr >> PUD_SHIFT) & TABLE_INDEX_MASK]);
+		u64 *pud = table_at(&pgd[(addr >> PGDIR_SHIFT) & TABLE_INDEX_MASK]);
+		if (!pud)
+			return -ENOMEM;
+		u64 *pmd = table_at(&pud[(addr >> PUD_SHIFT) & TABLE_INDEX_MASK]);
 		if (!pmd)
 			return -ENOMEM;
 		u64 *pte = table_at(&pmd[(addr >> PMD_SHIFT) & TABLE_INDEX_MASK]);

@@ -12,12 +12,14 @@
  *
  * Page tables built here (all in .pgdir, NOBITS after .bss, cleared before use):
  *   init_top_pgt      PML4 of the kernel: [511] -> level3_kernel_pgt -> level2_kernel_pgt
- *                     (KIMAGE_VADDR -> load PA, 2 MiB pages), [273] -> level3_direct_pgt
- *                     -> level2_direct_pgt[] (PAGE_OFFSET + PA -> PA for PA in
- *                     [0, max(4 GiB, end of e820 RAM)), 2 MiB pages).
- *   early_top_pgt     the same plus [0] -> level3_direct_pgt: the identity map of the same
- *                     range, live during the switch and kept for the kexec work
- *                     (machine_kexec needs an identity map of RAM).
+ *                     (KIMAGE_VADDR -> load PA, 2 MiB pages), [273 + n] -> page n of
+ *                     level3_direct_pgt (PAGE_OFFSET + PA -> PA for PA in
+ *                     [0, max(4 GiB, end of e820 RAM)), 1 GiB pages: Linux's direct map
+ *                     uses gbpages when the CPU has them, see phys_pud_init() in
+ *                     arch/x86/mm/init_64.c). One descriptor per GiB: a 1 TiB machine costs
+ *                     1 KiB of stores, not 4 MiB of page directories.
+ *   early_top_pgt     the same plus [n] -> page n of level3_direct_pgt: the identity map of
+ *                     the same range, live during the switch.
  *
  * Register use until x86_64_start_kernel: r15 = boot_params PA, rbp = physical load address,
  * r14 = direct map size in GiB.
@@ -84,35 +86,46 @@ startup_64:
 	jmp	2b
 3:	addq	$(PUD_SIZE - 1), %r14
 	shrq	$PUD_SHIFT, %r14
-	cmpq	$DIRECT_MAP_MAX_GB, %r14
+	/*
+	 * Nothing at or above the CPU's MAXPHYADDR can be mapped: its bits are reserved in a PTE
+	 * (#PF with RSVD). Mirrors get_cpu_address_sizes() in arch/x86/kernel/cpu/common.c
+	 * (CPUID 0x80000008 EAX[7:0], 36 without that leaf). Unicorn 2.0.1's CPU reports 40 bits
+	 * (QEMU's TCG_PHYS_ADDR_BITS), so on a 1 TiB PC the RAM above 1 TiB stays unused.
+	 */
+	movl	$0x80000000, %eax
+	cpuid
+	movl	$36, %ecx
+	cmpl	$0x80000008, %eax
+	jb	10f
+	movl	$0x80000008, %eax
+	cpuid
+	movzbl	%al, %ecx
+10:	movb	%cl, x86_phys_bits(%rip)
+	subl	$PUD_SHIFT, %ecx
+	movl	$1, %eax
+	shlq	%cl, %rax			/* MAXPHYADDR in GiB */
+	cmpq	%rax, %r14
+	jbe	11f
+	movq	%rax, %r14
+11:	cmpq	$DIRECT_MAP_MAX_GB, %r14
 	jbe	5f
 	movq	$DIRECT_MAP_MAX_GB, %r14
 5:
-	/* Clear the five fixed tables (the PDs below are written in full). */
+	/* Clear the fixed tables (early/init PML4, kernel PUD and PMD, the direct-map PUDs). */
 	leaq	early_top_pgt(%rip), %rdi
-	movl	$(5 * 512), %ecx
+	movl	$((4 + DIRECT_MAP_PUD_PAGES) * 512), %ecx
 	xorl	%eax, %eax
 	rep stosq
 
-	/* level2_direct_pgt[g][i] = (g GiB + i * 2 MiB) | large page, for g < r14. */
-	leaq	level2_direct_pgt(%rip), %rdi
+	/* level3_direct_pgt[g] = g GiB | large page, for g < r14. */
+	leaq	level3_direct_pgt(%rip), %rdi
 	movq	%r14, %rcx
-	shlq	$9, %rcx
 	movl	$__PAGE_KERNEL_LARGE_EXEC, %eax
 6:	movq	%rax, (%rdi)
 	addq	$8, %rdi
-	addq	$PMD_SIZE, %rax
+	addq	$PUD_SIZE, %rax
 	decq	%rcx
 	jnz	6b
-	/* level3_direct_pgt[g] -> level2_direct_pgt[g]. */
-	leaq	level3_direct_pgt(%rip), %rdi
-	leaq	(level2_direct_pgt + _KERNPG_TABLE)(%rip), %rax
-	movq	%r14, %rcx
-7:	movq	%rax, (%rdi)
-	addq	$8, %rdi
-	addq	$4096, %rax
-	decq	%rcx
-	jnz	7b
 
 	/* level2_kernel_pgt: KIMAGE_VADDR + n * 2 MiB -> load PA + n * 2 MiB over the image. */
 	leaq	_end(%rip), %rcx
@@ -133,10 +146,18 @@ startup_64:
 	leaq	(level3_kernel_pgt + _KERNPG_TABLE)(%rip), %rax
 	movq	%rax, (init_top_pgt + 8 * PGD_INDEX(KIMAGE_VADDR))(%rip)
 	movq	%rax, (early_top_pgt + 8 * PGD_INDEX(KIMAGE_VADDR))(%rip)
+	/* Every direct-map PUD page, mapped or not yet (x86_direct_map_extend fills them). */
 	leaq	(level3_direct_pgt + _KERNPG_TABLE)(%rip), %rax
-	movq	%rax, (init_top_pgt + 8 * PGD_INDEX(PAGE_OFFSET))(%rip)
-	movq	%rax, (early_top_pgt + 8 * PGD_INDEX(PAGE_OFFSET))(%rip)
-	movq	%rax, early_top_pgt(%rip)	/* [0]: identity */
+	leaq	init_top_pgt(%rip), %rsi
+	leaq	early_top_pgt(%rip), %rdi
+	xorl	%edx, %edx
+7:	movq	%rax, (8 * PGD_INDEX(PAGE_OFFSET))(%rsi, %rdx, 8)
+	movq	%rax, (8 * PGD_INDEX(PAGE_OFFSET))(%rdi, %rdx, 8)
+	movq	%rax, (%rdi, %rdx, 8)		/* [n]: identity */
+	addq	$4096, %rax
+	incq	%rdx
+	cmpq	$DIRECT_MAP_PUD_PAGES, %rdx
+	jb	7b
 
 	leaq	early_top_pgt(%rip), %rax
 	movq	%rax, %cr3
@@ -197,6 +218,9 @@ early_gdt_descr:
 	.globl	direct_map_size
 direct_map_size:
 	.quad	0
+	.globl	x86_phys_bits
+x86_phys_bits:					/* Linux's boot_cpu_data.x86_phys_bits */
+	.byte	0
 
 /*
  * Memory the loader does not have to provide (NOBITS after .bss, outside __bss_start..stop):
@@ -221,10 +245,7 @@ level2_kernel_pgt:
 	.space	4096
 	.globl	level3_direct_pgt
 level3_direct_pgt:
-	.space	4096
-	.globl	level2_direct_pgt
-level2_direct_pgt:
-	.space	DIRECT_MAP_MAX_GB * 4096
+	.space	DIRECT_MAP_PUD_PAGES * 4096
 
 	.section ".init.stack", "aw", @nobits
 	.balign	16

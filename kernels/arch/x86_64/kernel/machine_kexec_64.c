@@ -7,7 +7,9 @@
  * The identity page table is built at load time from control pages (alloc_pgt_page(): for a
  * crash image they come from the crashkernel= region, so the hand-off never depends on
  * memory the crashed kernel may have scribbled on):
- *   - every RAM range memblock knows (Linux: pfn_mapped[]), 2 MiB pages;
+ *   - every RAM range memblock knows (Linux: pfn_mapped[]), 1 GiB pages (init_pgtable() sets
+ *     info.direct_gbpages when the direct map uses them): a handful of control pages for any
+ *     RAM size;
  *   - every segment [mem, mem + memsz);
  *   - the kdsim MMIO window (Linux: map_mmio_serial() maps the debug UART the same way): the
  *     purgatory and relocate_kernel write stages through it at its physical address;
@@ -55,20 +57,23 @@ static u64 *ident_next_table(struct kimage *image, u64 *entry)
 	return next;
 }
 
-/* Map [va, va + size) -> [pa, ...) with 2 MiB pages (both rounded out to 2 MiB). */
+/*
+ * Map [va, va + size) -> [pa, ...) with 1 GiB pages, both rounded out to 1 GiB (va - pa must be
+ * a multiple of 1 GiB: true of the identity map and of the direct map). Mirrors ident_pud_init()
+ * with info->direct_gbpages: a GiB already mapped by an earlier range is left alone.
+ */
 static int map_large(struct kimage *image, u64 *pgd, unsigned long va, phys_addr_t pa,
                      unsigned long size)
 {
-	unsigned long end = ALIGN(va + size, PMD_SIZE);
-	pa = ALIGN_DOWN(pa, PMD_SIZE);
-	for (va = ALIGN_DOWN(va, PMD_SIZE); va < end; va += PMD_SIZE, pa += PMD_SIZE) {
+	unsigned long end = ALIGN(va + size, PUD_SIZE);
+	pa = ALIGN_DOWN(pa, PUD_SIZE);
+	for (va = ALIGN_DOWN(va, PUD_SIZE); va < end; va += PUD_SIZE, pa += PUD_SIZE) {
 		u64 *pud = ident_next_table(image, &pgd[(va >> PGDIR_SHIFT) & (PTRS_PER_TABLE - 1)]);
 		if (!pud)
 			return -ENOMEM;
-		u64 *pmd = ident_next_table(image, &pud[(va >> PUD_SHIFT) & (PTRS_PER_TABLE - 1)]);
-		if (!pmd)
-			return -ENOMEM;
-		pmd[(va >> PMD_SHIFT) & (PTRS_PER_TABLE - 1)] = pa | __PAGE_KERNEL_LARGE_EXEC;
+		u64 *entry = &pud[(va >> PUD_SHIFT) & (PTRS_PER_TABLE - 1)];
+		if (!(*entry & _PAGE_PRESENT))
+			*entry = pa | __PAGE_KERNEL_LARGE_EXEC;
 	}
 	return 0;
 }
@@ -153,7 +158,7 @@ int machine_kexec_prepare(struct kimage *image)
 
 	/* The relocation code and its data go into the control page (the rest is its stack). */
 	memcpy(control_page, relocate_kernel, relocate_kernel_size);
-	/* set_memory_rox(): the direct map uses 2 MiB pages here; the copy stays writable. */
+	/* set_memory_rox(): the direct map uses 1 GiB pages here; the copy stays writable. */
 	return 0;
 }
 

@@ -98,11 +98,18 @@ static void e820_setup(const u8 *bp)
 	for (unsigned int i = 0; i < n; i++) {
 		if (table[i].type != E820_TYPE_RAM)
 			continue;
-		/* Whole pages the direct map covers (it always covers every e820 RAM range). */
+		/*
+		 * Whole pages the direct map covers: every e820 RAM range below the CPU's MAXPHYADDR
+		 * (head_64.S). kdsim-only message: Linux assumes firmware reports no RAM above it.
+		 */
 		u64 start = ALIGN(table[i].addr, PAGE_SIZE);
 		u64 end = ALIGN_DOWN(table[i].addr + table[i].size, PAGE_SIZE);
-		if (end > direct_map_size)
+		if (end > direct_map_size) {
+			pr_info("e820: ignoring [mem 0x%016llx-0x%016llx] above MAXPHYADDR (%u bits)\n",
+			        (unsigned long long)max(start, direct_map_size),
+			        (unsigned long long)(end - 1), (unsigned int)x86_phys_bits);
 			end = direct_map_size;
+		}
 		if (end > start)
 			memblock_add(start, end - start);
 	}

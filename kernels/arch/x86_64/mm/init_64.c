@@ -44,26 +44,22 @@ void __iomem *ioremap(phys_addr_t pa, size_t size)
 /*
  * Grow the direct map so that it covers [0, end) (whole GiB, at most DIRECT_MAP_MAX_GB): the
  * capture kernel's stand-in for ioremap_cache() of old memory above what head_64.S mapped (its
- * e820 holds only the crash region, so the boot direct map stops at 4 GiB). The new PD pages
- * come from head_64.S's level2_direct_pgt pool; level3_direct_pgt is shared by init_top_pgt
- * and every user PML4, so the mapping is visible everywhere at once. Returns false when end
- * lies beyond the pool.
+ * e820 holds only the crash region, so the boot direct map stops at 4 GiB). The new 1 GiB
+ * entries go into head_64.S's level3_direct_pgt pages, which init_top_pgt and every user PML4
+ * share, so the mapping is visible everywhere at once. Returns false beyond the PUD pages or
+ * the CPU's MAXPHYADDR.
  */
-extern u64 level3_direct_pgt[], level2_direct_pgt[];
+extern u64 level3_direct_pgt[];
 
 bool x86_direct_map_extend(phys_addr_t end)
 {
 	if (end <= direct_map_size)
 		return true;
 	u64 gb_end = ALIGN(end, PUD_SIZE) >> PUD_SHIFT;
-	if (gb_end > DIRECT_MAP_MAX_GB)
-		return false;
-	for (u64 g = direct_map_size >> PUD_SHIFT; g < gb_end; g++) {
-		u64 *pmd = level2_direct_pgt + g * PTRS_PER_TABLE;
-		for (u64 i = 0; i < PTRS_PER_TABLE; i++)
-			pmd[i] = (g << PUD_SHIFT) + (i << PMD_SHIFT) + __PAGE_KERNEL_LARGE_EXEC;
-		level3_direct_pgt[g] = virt_to_phys(pmd) | _KERNPG_TABLE;
-	}
+	if (gb_end > DIRECT_MAP_MAX_GB || gb_end > (UL(1) << (x86_phys_bits - PUD_SHIFT)))
+		return false; /* beyond the PUD pages, or at/above MAXPHYADDR (reserved PTE bits) */
+	for (u64 g = direct_map_size >> PUD_SHIFT; g < gb_end; g++)
+		level3_direct_pgt[g] = (g << PUD_SHIFT) | __PAGE_KERNEL_LARGE_EXEC;
 	direct_map_size = gb_end << PUD_SHIFT;
 	write_cr3(__read_cr3()); /* __flush_tlb_all() */
 	return true;

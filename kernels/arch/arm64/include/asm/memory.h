@@ -1,26 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * arm64 virtual memory layout (mirrors arch/arm64/include/asm/memory.h for VA_BITS = 39,
- * 4 KiB pages). Usable from assembly and linker-script preprocessing.
+ * arm64 virtual memory layout (mirrors arch/arm64/include/asm/memory.h for VA_BITS = 48,
+ * Linux's default with 4 KiB pages: 4-level tables, a 128 TiB linear map), 4 KiB pages. Usable
+ * from assembly and linker-script preprocessing.
  *
- *   0x0000_0000_0000_0000 .. 0x0000_007f_ffff_ffff  user (TTBR0), init at USER_TEXT_BASE
- *   0xffff_ff80_0000_0000 .. 0xffff_ffbf_ffff_ffff  linear map of RAM (PAGE_OFFSET)
- *   0xffff_ffc0_0800_0000 ..                        kernel image (KIMAGE_VADDR)
+ *   0x0000_0000_0000_0000 .. 0x0000_ffff_ffff_ffff  user (TTBR0), init at USER_TEXT_BASE
+ *   0xffff_0000_0000_0000 .. 0xffff_7fff_ffff_ffff  linear map of RAM (PAGE_OFFSET .. PAGE_END)
+ *   0xffff_8000_0800_0000 ..                        kernel image (KIMAGE_VADDR = MODULES_END,
+ *                                                   as in Linux 5.4 .. 6.0)
  *   0xffff_ffff_0000_0000 .. 0xffff_ffff_3fff_ffff  device window: PA [0, 1 GiB) at a fixed
  *                                                   offset (only the used 2 MiB blocks)
+ *
+ * With VA_BITS = 39 the linear map would end at 256 GiB and collide with the image; Linux's
+ * arm64 defconfig uses 48 bits, and so does this kernel (machines up to 1 TiB and beyond).
  */
 #ifndef ASM_MEMORY_H
 #define ASM_MEMORY_H
 
 #include <kernel/const.h>
 
-#define VA_BITS 39
+#define VA_BITS 48
 #define PAGE_SHIFT 12
 #define PAGE_SIZE (UL(1) << PAGE_SHIFT)
 #define PAGE_MASK (~(PAGE_SIZE - 1))
 
-#define PAGE_OFFSET UL(0xffffff8000000000)
-#define KIMAGE_VADDR UL(0xffffffc008000000)
+/* _PAGE_OFFSET(VA_BITS) = -(1 << VA_BITS) and _PAGE_END(VA_BITS) = -(1 << (VA_BITS - 1)). */
+#define PAGE_OFFSET UL(0xffff000000000000)
+#define PAGE_END UL(0xffff800000000000)
+/* MODULES_VADDR = PAGE_END, MODULES_VSIZE = 128 MiB, KIMAGE_VADDR = MODULES_END. */
+#define KIMAGE_VADDR UL(0xffff800008000000)
 #define DEVICE_VIRT_BASE UL(0xffffffff00000000)
 #define DEVICE_VIRT_SIZE UL(0x40000000)
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VMSAv8-64 translation-table descriptor bits, 4 KiB granule, 39-bit VA (3 levels: L1 1 GiB,
- * L2 2 MiB, L3 4 KiB). Names follow arch/arm64/include/asm/pgtable-hwdef.h. Also MAIR/TCR/SCTLR.
+ * VMSAv8-64 translation-table descriptor bits, 4 KiB granule, 48-bit VA (4 levels: L0 512 GiB,
+ * L1 1 GiB, L2 2 MiB, L3 4 KiB; Linux's pgd/pud/pmd/pte). Names follow arch/arm64/include/asm/pgtable-hwdef.h. Also MAIR/TCR/SCTLR.
  */
 #ifndef ASM_PGTABLE_HWDEF_H
 #define ASM_PGTABLE_HWDEF_H
@@ -9,10 +9,12 @@
 #include <kernel/const.h>
 
 #define PTRS_PER_TABLE 512
+#define PGDIR_SHIFT 39 /* level-0 entry: 512 GiB (CONFIG_PGTABLE_LEVELS = 4) */
 #define PUD_SHIFT 30 /* level-1 entry: 1 GiB */
 #define PMD_SHIFT 21 /* level-2 entry: 2 MiB */
 #define PUD_SIZE (UL(1) << PUD_SHIFT)
 #define PMD_SIZE (UL(1) << PMD_SHIFT)
+#define PGDIR_SIZE (UL(1) << PGDIR_SHIFT)
 #define TABLE_INDEX_MASK UL(0x1ff)
 
 #define PTE_VALID (UL(1) << 0)

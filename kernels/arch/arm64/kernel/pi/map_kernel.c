@@ -29,7 +29,7 @@ u64 kimage_voffset = KIMAGE_VADDR - KERNEL_LOAD_PHYS;
 #define EARLY_MAX_RAM_RANGES 8
 #define EARLY_POOL_PAGES 16
 
-/* Pool of L2 tables (after .bss in the image, not zeroed by the loader we trust). */
+/* Pool of pud/pmd tables (after .bss in the image, not zeroed by the loader we trust). */
 extern u64 early_pgtable_pool[EARLY_POOL_PAGES][PTRS_PER_TABLE];
 
 struct early_ranges {
@@ -64,30 +64,39 @@ static u64 *early_alloc_table(struct early_pool *pool)
 	return t;
 }
 
-/* Map [va, va + size) -> pa with block descriptors (prot includes the block type bits). */
-static void map_blocks(u64 *l1, struct early_pool *pool, u64 va, u64 pa, u64 size, u64 prot)
+/* The next-level table behind *entry, taken from the pool when the entry is empty. */
+static u64 *early_next_table(u64 *entry, struct early_pool *pool)
+{
+	if (*entry == 0) {
+		u64 *t = early_alloc_table(pool);
+		/* MMU off: the table's address is its physical address. */
+		*entry = (u64)(uintptr_t)t | PTE_TYPE_TABLE;
+		return t;
+	}
+	if ((*entry & PTE_TYPE_TABLE) != PTE_TYPE_TABLE)
+		early_halt(); /* a block is in the way: a layout bug */
+	return (u64 *)(uintptr_t)(*entry & PTE_ADDR_MASK);
+}
+
+/*
+ * Map [va, va + size) -> pa with block descriptors (prot includes the block type bits) under
+ * a level-0 table (pgd): 1 GiB pud blocks where aligned, else 2 MiB pmd blocks. Like Linux's
+ * map_range() it never writes level-3 pages, so the cost is one descriptor per GiB of RAM.
+ */
+static void map_blocks(u64 *pgd, struct early_pool *pool, u64 va, u64 pa, u64 size, u64 prot)
 {
 	while (size) {
-		u64 *l1e = &l1[(va >> PUD_SHIFT) & TABLE_INDEX_MASK];
-		if (IS_ALIGNED(va | pa, PUD_SIZE) && size >= PUD_SIZE && *l1e == 0) {
-			*l1e = pa | prot;
+		u64 *pud = early_next_table(&pgd[(va >> PGDIR_SHIFT) & TABLE_INDEX_MASK], pool);
+		u64 *pude = &pud[(va >> PUD_SHIFT) & TABLE_INDEX_MASK];
+		if (IS_ALIGNED(va | pa, PUD_SIZE) && size >= PUD_SIZE && *pude == 0) {
+			*pude = pa | prot;
 			va += PUD_SIZE;
 			pa += PUD_SIZE;
 			size -= PUD_SIZE;
 			continue;
 		}
-		u64 *l2;
-		if (*l1e == 0) {
-			l2 = early_alloc_table(pool);
-			/* MMU off: the table's address is its physical address. */
-			*l1e = (u64)(uintptr_t)l2 | PTE_TYPE_TABLE;
-		} else if ((*l1e & PTE_TYPE_TABLE) == PTE_TYPE_TABLE) {
-			l2 = (u64 *)(uintptr_t)(*l1e & PTE_ADDR_MASK);
-		} else {
-			early_halt(); /* overlaps a 1 GiB block: a layout bug */
-			return;
-		}
-		l2[(va >> PMD_SHIFT) & TABLE_INDEX_MASK] = pa | prot;
+		u64 *pmd = early_next_table(pude, pool);
+		pmd[(va >> PMD_SHIFT) & TABLE_INDEX_MASK] = pa | prot;
 		va += PMD_SIZE;
 		pa += PMD_SIZE;
 		size = size > PMD_SIZE ? size - PMD_SIZE : 0;

@@ -8,7 +8,7 @@
  *                                                   (above 64 GiB: the simulator maps RAM at
  *                                                   VA == PA, user VAs must not collide)
  *   0xffff_8880_0000_0000 ..                        direct map of PA [0, max(4 GiB, RAM end))
- *                                                   (PAGE_OFFSET, 2 MiB pages; includes the
+ *                                                   (PAGE_OFFSET, 1 GiB pages; includes the
  *                                                   MMIO hole, so ioremap() is __va())
  *   0xffff_ffff_8000_0000 ..                        kernel text mapping (__START_KERNEL_map);
  *                                                   the image at KIMAGE_VADDR = +16 MiB is
@@ -38,8 +38,13 @@
 #define MIN_KERNEL_ALIGN UL(0x200000)
 /* The direct map always covers the 32-bit physical space (devices at 0xfeb00000). */
 #define DIRECT_MAP_MIN_SIZE UL(0x100000000)
-/* Page-directory pool for the direct map (one 4 KiB PD per GiB). */
-#define DIRECT_MAP_MAX_GB 64
+/*
+ * The direct map uses 1 GiB pages (gbpages): one 4 KiB PUD page per 512 GiB, statically
+ * allocated in head_64.S, so it reaches 2 TiB of physical address space (the kdsim PC's RAM
+ * ends at 1 TiB + 1 GiB at most).
+ */
+#define DIRECT_MAP_PUD_PAGES 4
+#define DIRECT_MAP_MAX_GB (DIRECT_MAP_PUD_PAGES * PTRS_PER_TABLE)
 
 /* User address space (Linux's TASK_SIZE_MAX with 4-level paging). */
 #define TASK_SIZE UL(0x00007ffffffff000)

@@ -20,7 +20,7 @@
 /* Intermediate tables: present, writable, user (the leaf decides), accessed. */
 #define _KERNPG_TABLE (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY)
 #define _PAGE_TABLE (_KERNPG_TABLE | _PAGE_USER)
-/* 2 MiB kernel leaves (Linux's __PAGE_KERNEL_LARGE_EXEC without _PAGE_GLOBAL). */
+/* 2 MiB / 1 GiB kernel leaves (Linux's __PAGE_KERNEL_LARGE_EXEC without _PAGE_GLOBAL). */
 #define __PAGE_KERNEL_LARGE_EXEC (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_PSE)
 
 #endif /* ASM_PGTABLE_TYPES_H */

@@ -14,6 +14,7 @@ extern char _text[], _etext[], _end[], __bss_start[], __bss_stop[];
 extern char init_stack[], init_stack_top[];
 extern u64 early_top_pgt[];  /* identity + kernel + direct map: the switch, kept for kexec */
 extern u64 init_top_pgt[];   /* kernel + direct map only: swapper's page table */
+extern u8 x86_phys_bits;     /* MAXPHYADDR from CPUID 0x80000008 (head_64.S) */
 extern u64 direct_map_size;  /* bytes of PA covered by the direct map (head_64.S) */
 /* Grow the direct map to cover [0, end) (mm/init_64.c); false beyond DIRECT_MAP_MAX_GB. */
 bool x86_direct_map_extend(phys_addr_t end);
