@@ -10,6 +10,7 @@
 #include "machine/devices/dump_disk.h"
 #include "machine/ram.h"
 #include "sim/guest_ram.h"
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -63,35 +64,45 @@ double dump_seconds(Ram& ram, const fs::path& file, std::string& error) {
 }
 }  // namespace
 
+// Each side runs kRounds times, interleaved, and its fastest round counts: on a shared host the
+// least disturbed round is the one that measures the work, for both sides alike.
+constexpr int kRounds = 3;
+
 int main(int argc, char** argv) {
   const uint64_t mib = argc > 1 ? std::strtoull(argv[1], nullptr, 0) : 1024;
   const fs::path dir = fs::path(argc > 2 ? argv[2] : "/tmp") / fmt::format("kdsim-host-work-{}", ::getpid());
   const uint64_t bytes = mib << 20;
   fs::create_directories(dir);
 
-  auto ram = Ram::create({{PhysAddr(kRamBase), kRamSize}});
-  if (!ram) {
-    fmt::print(stderr, "host_work: {}\n", llvm::toString(ram.takeError()));
-    return 1;
-  }
-  const double memset_s = fresh_memset_seconds(bytes);
-  auto t0 = Clock::now();
-  if (auto err = touch_memory(**ram, PhysAddr(kRamBase), 1ull << 20, bytes)) {
-    fmt::print(stderr, "host_work: touch: {}\n", llvm::toString(std::move(err)));
-    return 1;
-  }
-  const double touch_s = seconds_since(t0);
+  double memset_s = 1e30, touch_s = 1e30, dump_s = 1e30, cp_s = 1e30;
+  for (int round = 0; round < kRounds; ++round) {
+    auto ram = Ram::create({{PhysAddr(kRamBase), kRamSize}});  // fresh: touch pays its page faults
+    if (!ram) {
+      fmt::print(stderr, "host_work: {}\n", llvm::toString(ram.takeError()));
+      return 1;
+    }
+    memset_s = std::min(memset_s, fresh_memset_seconds(bytes));
+    auto t0 = Clock::now();
+    if (auto err = touch_memory(**ram, PhysAddr(kRamBase), 1ull << 20, bytes)) {
+      fmt::print(stderr, "host_work: touch: {}\n", llvm::toString(std::move(err)));
+      return 1;
+    }
+    touch_s = std::min(touch_s, seconds_since(t0));
 
-  std::string error;
-  const double dump_s = dump_seconds(**ram, dir / "dump", error);
-  if (!error.empty()) {
-    fmt::print(stderr, "host_work: dump disk: {}\n", error);
-    return 1;
+    std::string error;
+    dump_s = std::min(dump_s, dump_seconds(**ram, dir / "dump", error));
+    if (!error.empty()) {
+      fmt::print(stderr, "host_work: dump disk: {}\n", error);
+      return 1;
+    }
+    t0 = Clock::now();
+    const std::string cp =
+        fmt::format("cp --sparse=always '{}' '{}'", (dir / "dump").string(), (dir / "copy").string());
+    if (std::system(cp.c_str()) != 0) return 1;
+    cp_s = std::min(cp_s, seconds_since(t0));
+    fs::remove(dir / "dump");
+    fs::remove(dir / "copy");
   }
-  t0 = Clock::now();
-  const std::string cp = fmt::format("cp --sparse=always '{}' '{}'", (dir / "dump").string(), (dir / "copy").string());
-  if (std::system(cp.c_str()) != 0) return 1;
-  const double cp_s = seconds_since(t0);
   fs::remove_all(dir);
 
   const double gib = double(bytes) / kGiB;
@@ -100,6 +111,7 @@ int main(int argc, char** argv) {
   fmt::print("dump disk  {:5} MiB of data in a 16 GiB RAM: {:6.2f} GiB/s | cp --sparse=always {:6.2f} GiB/s | "
              "dump time / cp time {:5.2f}\n",
              mib, gib / dump_s, gib / cp_s, dump_s / cp_s);
+  fmt::print("(fastest of {} interleaved rounds each)\n", kRounds);
   // Machine-readable line for bench/run and the CI check.
   fmt::print("RESULT touch_gibps={:.3f} touch_vs_memset={:.3f} dump_gibps={:.3f} dump_vs_cp={:.3f}\n", gib / touch_s,
              memset_s / touch_s, gib / dump_s, dump_s / cp_s);
