@@ -6,11 +6,13 @@
 #  - readelf -n / -l, as a user would look at it;
 #  - gdb (x86_64) / gdb-multiarch (arm64): `bt` on the first kernel's ELF + the vmcore shows the
 #    crashing function and its callers up the sysrq path.
-#   kdump_check.sh KDSIM VMCORE_CHECK SCENARIO KERNEL_ELF ARCH CPUS WORKDIR
+#   kdump_check.sh KDSIM VMCORE_CHECK SCENARIO KERNEL_ELF ARCH CPUS WORKDIR [KDSIM RUN OPTIONS...]
 set -euo pipefail
 kdsim=$1 checker=$2 scenario=$3 kernel=$4 arch=$5 cpus=$6 work=$7
+shift 7
 rm -rf "$work" && mkdir -p "$work"
-"$kdsim" run "$scenario" -o "$work/out" --quiet --ram-snapshot "$work/ram.snapshot" >"$work/run.log"
+"$kdsim" run "$scenario" -o "$work/out" --quiet --ram-snapshot "$work/ram.snapshot" "$@" >"$work/run.log"
+[ -f "$work/ram.snapshot" ] || { echo "--ram-snapshot wrote nothing"; exit 1; }
 vmcore=$work/out/vmcore
 [ -f "$vmcore" ] || { echo "no vmcore saved"; tail -30 "$work/run.log"; exit 1; }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A wild guest is a result, never a crash: kernels whose code is deterministic garbage (and a
-# few classic mistakes) must end with a reported outcome (guest-fault, instruction-limit, hang)
+# few classic mistakes) must end with a reported outcome (guest-fault, instruction-limit, hang, spin)
 # and kdsim's normal exit codes, never a signal or an internal error.
 #   wild_guest.sh KDSIM WORKDIR
 set -euo pipefail
@@ -41,7 +41,7 @@ YAML
   detail=$(grep -m1 -A1 '^outcome:' "$work/out-$name/transcript.txt" 2>/dev/null | tail -1 || true)
   echo "$name: exit $rc, outcome ${outcome:-none}: $detail"
   case "$rc:$outcome" in
-    0:guest-fault|0:instruction-limit|0:hang|0:power-off|0:reset) ;;
+    0:guest-fault|0:instruction-limit|0:hang|0:power-off|0:reset|0:spin) ;;
     *) echo "wild guest $name: kdsim did not report a result (exit $rc)"; cat "$work/$name.log"; exit 1 ;;
   esac
 }
@@ -61,3 +61,13 @@ make_elf "$work/x86-ud2.elf" 62 0x1000000 "0f0b"                            # ud
 run_case x86_64-ud2-without-idt x86_64 "$work/x86-ud2.elf"
 make_elf "$work/x86-pf.elf" 62 0x1000000 "48c7042500000040010000"           # store to 0x40000000 (no RAM)
 run_case x86_64-store-outside-ram x86_64 "$work/x86-pf.elf"
+# A kernel stuck in `b .` / `jmp .`: the machine sees the spin long before the instruction limit.
+expect_spin() {  # expect_spin NAME
+  grep -q '"outcome": "spin"' "$work/out-$1/summary.json" || { echo "$1: expected outcome spin"; exit 1; }
+}
+make_elf "$work/a64-spin.elf" 183 0x40200000 "00000014"                     # b .
+run_case arm64-branch-to-self arm64 "$work/a64-spin.elf"
+expect_spin arm64-branch-to-self
+make_elf "$work/x86-spin.elf" 62 0x1000000 "ebfe"                           # jmp .
+run_case x86_64-jump-to-self x86_64 "$work/x86-spin.elf"
+expect_spin x86_64-jump-to-self
