@@ -2,6 +2,7 @@
 // next kernel's entry, through bounded block watches) and spins (repeated registers with no
 // store and no device access in between), for guest code that reports nothing.
 #include "machine/machine.h"
+#include "tests/unit/null_observer.h"
 #include <doctest/doctest.h>
 #include <vector>
 
@@ -9,16 +10,9 @@ using namespace kdsim;
 
 namespace {
 
-struct Recorder final : MachineObserver {
+struct Recorder final : test::NullObserver {
   std::vector<StageRecord> stages;
-  void console_output(std::string_view) override {}
   void stage_recorded(const StageRecord& r) override { stages.push_back(r); }
-  void agent_hello() override {}
-  void agent_output(std::string_view) override {}
-  void agent_done(int32_t) override {}
-  void agent_error(std::string_view) override {}
-  void dump_complete(uint64_t) override {}
-  void dump_error(std::string_view) override {}
 };
 
 constexpr uint64_t kRam = 0x40000000;

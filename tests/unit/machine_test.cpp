@@ -2,6 +2,7 @@
 // PSCI CPU_ON through a real `hvc` from the guest.
 #include "machine/cpu/arm64/arm64_cpu.h"
 #include "machine/machine.h"
+#include "tests/unit/null_observer.h"
 #include <doctest/doctest.h>
 #include <cstring>
 
@@ -9,16 +10,7 @@ using namespace kdsim;
 
 namespace {
 
-struct Quiet final : MachineObserver {
-  void console_output(std::string_view) override {}
-  void stage_recorded(const StageRecord&) override {}
-  void agent_hello() override {}
-  void agent_output(std::string_view) override {}
-  void agent_done(int32_t) override {}
-  void agent_error(std::string_view) override {}
-  void dump_complete(uint64_t) override {}
-  void dump_error(std::string_view) override {}
-};
+using Quiet = test::NullObserver;
 
 constexpr uint64_t kCpu0Code = 0x40000000, kCpu1Code = 0x40001000, kMailbox = 0x40001800;
 
