@@ -110,3 +110,15 @@ TEST_CASE("kexec watch: a purgatory that spins with checks on is a digest mismat
   CHECK(g.machine->handoff().in_purgatory(g.machine->cpu(0).pc()));
   CHECK(g.observed() == std::vector<std::string>{"purgatory_entry", "digest_mismatch"});
 }
+
+TEST_CASE("kexec watch: a purgatory that faults stops the machine while the hand-off says it is inside") {
+  constexpr uint64_t kStart = kRam + 0x1000, kPurgatory = kRam + 0x100000, kEntry = kRam + 0x200000;
+  Guest g(Arch::Arm64);
+  g.put(kStart, {branch(kPurgatory - kStart)});
+  g.put(kPurgatory, {0xd2800001, 0xf9400020});  // mov x1, #0; ldr x0, [x1]: no RAM at 0, MMU off
+  g.machine->watch_kexec({.purgatory = {PhysAddr(kPurgatory), 0x1000}, .next_entry = PhysAddr(kEntry)});
+  RunStop stop = g.run_from(kStart, 1'000'000'000);
+  CHECK(stop.cause == StopCause::GuestFault);  // the runner names it purgatory-fault
+  CHECK(g.machine->handoff().in_purgatory(g.machine->cpu(0).pc()));
+  CHECK(g.observed() == std::vector<std::string>{"purgatory_entry"});
+}
