@@ -255,7 +255,9 @@ llvm::Error set_purgatory_symbols(const CrashLoadConfig& c, PlacedPurgatory& p, 
 
 llvm::Error place_purgatory(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan) {
   const PurgatoryImage& img = *c.purgatory;
-  auto at = alloc.low(img.memsz(), std::max<uint64_t>(img.alignment(), kPage));
+  // kexec-tools places the purgatory in the highest hole that fits (locate_hole, highest first:
+  // kexec/arch/*/kexec-elf-*.c and elf_rel_build_load), in the crash region or in RAM.
+  auto at = alloc.high(img.memsz(), std::max<uint64_t>(img.alignment(), kPage));
   if (!at) return no_room(plan, "purgatory", img.memsz());
   auto placed = img.place(*at);
   if (!placed) return placed.takeError();
