@@ -21,12 +21,14 @@ struct SgEntry {
 };
 
 bool all_zero(const uint8_t* p, uint64_t len) {
-  // Word-wise compare; pages are 8-byte aligned in the host mapping.
-  uint64_t words = len / 8;
-  const uint64_t* w = reinterpret_cast<const uint64_t*>(p);
-  for (uint64_t i = 0; i < words; ++i)
-    if (w[i]) return false;
-  for (uint64_t i = words * 8; i < len; ++i)
+  // Word-wise compare through memcpy: an SG entry may start anywhere inside a page.
+  uint64_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    if (w) return false;
+  }
+  for (; i < len; ++i)
     if (p[i]) return false;
   return true;
 }
