@@ -107,13 +107,11 @@ public:
     return m_watches->watch_blocks(first_pc, last_pc, tag);
   }
   void unwatch_blocks(unsigned tag) { m_watches->unwatch_blocks(tag); }
-  // Counts the stores outside [allowed_first, allowed_last] (addresses as the CPU issues them)
-  // until stop_store_watch(): armed only while a suspected spin is verified.
-  bool start_store_watch(uint64_t allowed_first, uint64_t allowed_last) {
-    return m_watches->start_store_watch(allowed_first, allowed_last);
-  }
+  // Counts the CPU's stores until stop_store_watch(): armed only while a suspected spin is
+  // verified.
+  bool start_store_watch() { return m_watches->start_store_watch(); }
   void stop_store_watch() { m_watches->stop_store_watch(); }
-  uint64_t stores_outside() const { return m_watches->stores_outside(); }
+  uint64_t stores() const { return m_watches->stores(); }
   // A hash of the architectural registers (general-purpose, SP, PC, flags). Equal values at two
   // points with no store outside the stack and no device access in between: the CPU goes round
   // a loop that cannot end by itself.

@@ -153,7 +153,7 @@ void Machine::check_spin(unsigned index) {
   if (st.verifying) {
     // The window since the suspicion: no store, no device access, and the same registers
     // again. Nothing the CPU does can change anything it reads: a spin.
-    const bool quiet = cpu.stores_outside() == 0 && device_accesses() == st.devices_at_start;
+    const bool quiet = cpu.stores() == 0 && device_accesses() == st.devices_at_start;
     cpu.stop_store_watch();
     st.verifying = false;
     st.spinning = quiet && repeated;
@@ -166,7 +166,7 @@ void Machine::check_spin(unsigned index) {
   // in memory (x86 SHA-256 rounds with everything spilled matched 6 samples apart). A loop
   // that stores nothing, touches no device and comes back to the same registers can never
   // leave. Spins that keep storing are left to the instruction limit.
-  st.verifying = cpu.start_store_watch(1, 0);  // an empty allowed range: every store counts
+  st.verifying = cpu.start_store_watch();
   st.devices_at_start = device_accesses();
 }
 

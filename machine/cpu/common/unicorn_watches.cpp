@@ -37,16 +37,13 @@ void UnicornWatches::unwatch_blocks(unsigned tag) {
   }
 }
 
-void UnicornWatches::store_hook(uc_struct*, int, uint64_t address, int, int64_t, void* user) {
-  auto* self = static_cast<UnicornWatches*>(user);
-  if (address < self->m_allowed_first || address > self->m_allowed_last) ++self->m_stores_outside;
+void UnicornWatches::store_hook(uc_struct*, int, uint64_t, int, int64_t, void* user) {
+  ++static_cast<UnicornWatches*>(user)->m_stores;
 }
 
-bool UnicornWatches::start_store_watch(uint64_t allowed_first, uint64_t allowed_last) {
+bool UnicornWatches::start_store_watch() {
   stop_store_watch();
-  m_allowed_first = allowed_first;
-  m_allowed_last = allowed_last;
-  m_stores_outside = 0;
+  m_stores = 0;
   uc_hook h = 0;
   if (uc_hook_add(m_uc, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&store_hook), this, 1, 0) != UC_ERR_OK)
     return false;

@@ -1,7 +1,7 @@
 // What both CPU classes watch the same way through Unicorn, without a per-instruction hook:
 // - block watches: a UC_HOOK_BLOCK bounded to a PC range. Unicorn decides at translation time
 //   whether a block gets the call, so code outside every watched range pays nothing;
-// - a store watch: a UC_HOOK_MEM_WRITE that counts stores outside one address range, armed
+// - a store watch: a UC_HOOK_MEM_WRITE that counts stores, armed
 //   only for the short window in which a suspected spin is verified.
 // Part of the CPU classes (the only code that calls uc_*); the machine reaches it through Cpu.
 #pragma once
@@ -30,10 +30,10 @@ public:
   // Removes the watches with this tag; callable from inside their own callback.
   void unwatch_blocks(unsigned tag);
 
-  // Counts stores whose address is outside [allowed_first, allowed_last] until stop_store_watch().
-  bool start_store_watch(uint64_t allowed_first, uint64_t allowed_last);
+  // Counts every store until stop_store_watch().
+  bool start_store_watch();
   void stop_store_watch();
-  uint64_t stores_outside() const { return m_stores_outside; }
+  uint64_t stores() const { return m_stores; }
 
 private:
   struct BlockWatch {
@@ -51,7 +51,7 @@ private:
   std::vector<std::unique_ptr<BlockWatch>> m_retired;
   size_t m_store_hook = 0;
   bool m_store_watch_on = false;
-  uint64_t m_allowed_first = 0, m_allowed_last = 0, m_stores_outside = 0;
+  uint64_t m_stores = 0;
 };
 
 }  // namespace kdsim
