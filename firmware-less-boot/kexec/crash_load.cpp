@@ -106,9 +106,38 @@ llvm::Error place_kernel(const CrashLoadConfig& c, RegionAllocator& alloc, Crash
   return llvm::Error::success();
 }
 
-llvm::Expected<ElfCoreHeaderInput> core_header_input(const CrashLoadConfig& c, const Iomem& iomem) {
+// crashdump-x86.c get_backup_area: the first System RAM range that ends at or below 640 KiB
+// (its end is inclusive in /proc/iomem), else BACKUP_SRC_START..BACKUP_SRC_END = [0, 0xa0000).
+PhysRange x86_backup_source(const Iomem& iomem) {
+  constexpr uint64_t kBackupSrcEnd = 0xa0000;
+  for (const PhysRange& r : iomem.system_ram())
+    if (r.size != 0 && r.last() <= kBackupSrcEnd) return r;
+  return {PhysAddr(0), kBackupSrcEnd};
+}
+
+// crashdump-x86.c load_crashdump_segments: a zero-filled segment as big as the first RAM range
+// below 640 KiB (rounded to 1 KiB), at the top of the crash region. The purgatory copies that
+// range into it after the digest check (purgatory/arch/i386/crashdump_backup.c), and the core
+// header's PT_LOAD for the range points at the copy: the capture kernel may then use low memory
+// (the e820 map gives it the range) without losing the first kernel's bytes.
+llvm::Error place_x86_backup(const Iomem& iomem, RegionAllocator& alloc, CrashLoadPlan& plan) {
+  constexpr uint64_t kBackupAlign = 1024;
+  const PhysRange source = x86_backup_source(iomem);
+  const uint64_t bufsz = align_up(source.size, kBackupAlign);
+  const uint64_t memsz = align_up(bufsz, kPage);
+  auto at = alloc.high(memsz, kPage);
+  if (!at) return no_room(plan, "640 KiB backup segment", memsz);
+  plan.backup = CrashBackupRegion{source, *at};
+  plan.log.push_back(fmt::format("backup segment at {}: the purgatory copies {} there", *at, source));
+  plan.segments.push_back({std::vector<uint8_t>(bufsz, 0), *at, memsz, "backup"});
+  return llvm::Error::success();
+}
+
+llvm::Expected<ElfCoreHeaderInput> core_header_input(const CrashLoadConfig& c, const Iomem& iomem,
+                                                     const CrashLoadPlan& plan) {
   ElfCoreHeaderInput in;
   in.arch = c.arch;
+  in.backup = plan.backup;
   in.cpu_notes = c.cpu_notes;
   in.vmcoreinfo = c.vmcoreinfo;
   in.system_ram = iomem.system_ram(c.arch == Arch::X86_64 ? IomemNameMatch::Contains : IomemNameMatch::Exact);
@@ -141,7 +170,7 @@ llvm::Expected<ElfCoreHeaderInput> core_header_input(const CrashLoadConfig& c, c
 
 llvm::Error place_elfcorehdr(const CrashLoadConfig& c, const Iomem& iomem, RegionAllocator& alloc,
                              CrashLoadPlan& plan) {
-  auto input = core_header_input(c, iomem);
+  auto input = core_header_input(c, iomem, plan);
   if (!input) return input.takeError();
   auto hdr = build_elfcorehdr(*input);
   if (!hdr) return hdr.takeError();
@@ -174,8 +203,20 @@ llvm::Error place_arm64_dtb(const CrashLoadConfig& c, RegionAllocator& alloc, Cr
 }
 
 // boot_params and the command line in one segment (kexec-bzImage64.c: "setup" segment). The
-// e820 map gives the capture kernel the crash region only, without the core header
-// (crashdump-x86.c: the region "minus the elfcorehdr segment").
+// e820 map gives the capture kernel what crashdump-x86.c's memmap holds: the backed-up low RAM
+// range and the crash region, minus the backup and core header segments.
+std::vector<x86::E820Entry> x86_kdump_e820(const CrashLoadPlan& plan) {
+  std::vector<PhysRange> holes{{plan.elfcorehdr.base, plan.elfcorehdr_memsz}};
+  std::vector<x86::E820Entry> e820;
+  if (plan.backup) {
+    e820.push_back({plan.backup->source, x86::E820Type::Ram});
+    holes.push_back({plan.backup->backup_start, align_up(plan.backup->source.size, kPage)});
+  }
+  for (const PhysRange& r : subtract_ranges({*plan.crash_region}, holes))
+    if (r.size != 0) e820.push_back({r, x86::E820Type::Ram});
+  return e820;
+}
+
 llvm::Error place_x86_boot_params(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan,
                                   bool kdump = true) {
   auto at = alloc.low(2 * kPage, kPage);
@@ -184,14 +225,8 @@ llvm::Error place_x86_boot_params(const CrashLoadConfig& c, RegionAllocator& all
   if (cmdline.size() + 1 > X86BootProtocol::kCommandLineSize)
     return make_error("kexec: the next kernel's command line is {} bytes; at most {}", cmdline.size(),
                       X86BootProtocol::kCommandLineSize - 1);
-  std::vector<x86::E820Entry> e820;
-  if (kdump) {
-    // crashdump-x86.c removes the whole elfcorehdr segment (its memsz) from the map.
-    for (const PhysRange& r : subtract_ranges({*plan.crash_region}, {{plan.elfcorehdr.base, plan.elfcorehdr_memsz}}))
-      e820.push_back({r, x86::E820Type::Ram});
-  } else {
-    e820 = x86::build_e820(c.board_ram);  // the machine's map, as the first boot had it
-  }
+  // kexec -l: the machine's map, as the first boot had it.
+  std::vector<x86::E820Entry> e820 = kdump ? x86_kdump_e820(plan) : x86::build_e820(c.board_ram);
   std::vector<uint8_t> buf = x86::build_boot_params(e820, at->offset(kPage));
   buf.resize(kPage + cmdline.size() + 1, 0);
   std::memcpy(buf.data() + kPage, cmdline.data(), cmdline.size());
@@ -213,8 +248,8 @@ llvm::Error set_if_present(PlacedPurgatory& p, std::string_view name, uint64_t v
 
 // kexec-x86_64.c arch_update_purgatory, with kexec-tools' defaults (arch_options: no VGA reset,
 // serial at 0x3f8 without a baud divisor, both consoles off) unless the scenario wants the
-// purgatory's output on the UART. kdsim makes no 640 KiB backup segment (crashdump-x86.c
-// load_crashdump_segments does): backup_src_size 0 tells crashdump_backup_memory to copy nothing.
+// purgatory's output on the UART. backup_* describe the 640 KiB backup segment of a crash load;
+// a normal load leaves them 0 (backup_src_size 0: crashdump_backup_memory copies nothing).
 llvm::Error set_x86_console_and_backup(const CrashLoadConfig& c, PlacedPurgatory& p, const CrashLoadPlan& plan) {
   constexpr uint16_t kDefaultSerialBase = 0x3f8;
   const uint16_t serial_base = c.purgatory_uart ? static_cast<uint16_t>(c.purgatory_uart) : kDefaultSerialBase;
@@ -223,10 +258,11 @@ llvm::Error set_x86_console_and_backup(const CrashLoadConfig& c, PlacedPurgatory
   if (auto err = p.set_symbol_value<uint32_t>("serial_baud", 0)) return err;
   if (auto err = p.set_symbol_value<uint8_t>("console_vga", 0)) return err;
   if (auto err = p.set_symbol_value<uint8_t>("console_serial", c.purgatory_uart ? 1 : 0)) return err;
-  if (auto err = p.set_symbol_value<uint64_t>("backup_src_start", 0)) return err;
-  if (auto err = p.set_symbol_value<uint64_t>("backup_src_size", 0)) return err;
+  const CrashBackupRegion backup = plan.backup.value_or(CrashBackupRegion{});
+  if (auto err = p.set_symbol_value<uint64_t>("backup_src_start", backup.source.base.value())) return err;
+  if (auto err = p.set_symbol_value<uint64_t>("backup_src_size", backup.source.size)) return err;
   if (plan.crash_region)
-    if (auto err = p.set_symbol_value<uint64_t>("backup_start", 0)) return err;
+    if (auto err = p.set_symbol_value<uint64_t>("backup_start", backup.backup_start.value())) return err;
   return p.set_symbol_value<uint8_t>("panic_kernel", plan.crash_region ? 1 : 0);
 }
 
@@ -305,6 +341,10 @@ llvm::Expected<CrashLoadPlan> plan_crash_load(const CrashLoadConfig& c) {
   }
   RegionAllocator alloc(*plan.crash_region);
   if (auto err = place_kernel(c, alloc, plan)) return err;
+  // kexec-bzImage64.c: load_crashdump_segments adds the backup segment, then the core header,
+  // each at the top of what is left.
+  if (c.arch == Arch::X86_64)
+    if (auto err = place_x86_backup(*iomem, alloc, plan)) return err;
   if (auto err = place_elfcorehdr(c, *iomem, alloc, plan)) return err;
   auto boot = c.arch == Arch::Arm64 ? place_arm64_dtb(c, alloc, plan) : place_x86_boot_params(c, alloc, plan);
   if (boot) return boot;

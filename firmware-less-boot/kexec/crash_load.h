@@ -56,6 +56,7 @@ struct CrashLoadPlan {
   PhysRange elfcorehdr;                 // the header's bytes
   uint64_t elfcorehdr_memsz = 0;        // its segment (x86: at least 16 KiB)
   PhysRange purgatory;
+  std::optional<CrashBackupRegion> backup;  // x86_64 crash loads: the 640 KiB backup segment
   std::vector<std::string> log;         // what was decided, one line each (kexec -d style)
 };
 

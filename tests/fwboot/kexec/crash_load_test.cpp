@@ -1,7 +1,9 @@
 // plan_crash_load (kexec -p) with the real arm64 kernel and purgatory of this build tree.
 #include "firmware-less-boot/kexec/crash_load.h"
 #include "firmware-less-boot/kexec/sha256_regions.h"
+#include "firmware-less-boot/x86_e820.h"
 #include <doctest/doctest.h>
+#include <algorithm>
 #include <cstring>
 
 extern "C" {
@@ -194,41 +196,121 @@ TEST_CASE("kexec-load blob: header, segment table and data in the documented lay
   CHECK(blob[88] == 1);
 }
 
-TEST_CASE("kexec crash load (x86_64): boot_params give the capture kernel the region minus the core header") {
+namespace {
+
+struct X86Fixture {
   KernelImage kernel = std::move(*KernelImage::create(KDSIM_KERNEL_X86_64, Arch::X86_64));
   PurgatoryImage purgatory = std::move(*PurgatoryImage::create(KDSIM_PURGATORY_X86_64, Arch::X86_64));
-  CrashLoadConfig c{.arch = Arch::X86_64,
-                    .running_kernel = &kernel,
-                    .capture_kernel = &kernel,
-                    .purgatory = &purgatory,
-                    .board_ram = {{PhysAddr(0), 1ull << 30}},
-                    .cmdline = "console=ttyS0",
-                    .iomem_text = "00000000-0009fbff : System RAM\n00100000-3fffffff : System RAM\n"
-                                  "  01000000-0101ffff : Kernel code\n  30000000-3fffffff : Crash kernel\n",
-                    .cpu_notes = {{PhysAddr(0x1030000), 368}},
-                    .purgatory_uart = 0x3f8,
-                    .stage_port = 0xfeb00200};
-  auto plan = plan_crash_load(c);
+  CrashLoadConfig config() const {
+    return {.arch = Arch::X86_64,
+            .running_kernel = &kernel,
+            .capture_kernel = &kernel,
+            .purgatory = &purgatory,
+            .board_ram = {{PhysAddr(0), 1ull << 30}},
+            .cmdline = "console=ttyS0",
+            .iomem_text = "00000000-0009fbff : System RAM\n0009fc00-000fffff : Reserved\n"
+                          "00100000-3fffffff : System RAM\n  01000000-0101ffff : Kernel code\n"
+                          "  30000000-3fffffff : Crash kernel\n",
+            .cpu_notes = {{PhysAddr(0x1030000), 368}},
+            .purgatory_uart = 0x3f8,
+            .stage_port = 0xfeb00200};
+  }
+};
+
+std::vector<x86::E820Entry> e820_of(const KexecSegment& boot_params) {
+  // boot_params: e820_entries (u8 @0x1e8), e820_table (20-byte entries @0x2d0).
+  std::vector<x86::E820Entry> out;
+  for (unsigned i = 0; i < boot_params.buf[0x1e8]; ++i) {
+    uint64_t addr, size;
+    uint32_t type;
+    std::memcpy(&addr, boot_params.buf.data() + 0x2d0 + 20 * i, 8);
+    std::memcpy(&size, boot_params.buf.data() + 0x2d0 + 20 * i + 8, 8);
+    std::memcpy(&type, boot_params.buf.data() + 0x2d0 + 20 * i + 16, 4);
+    out.push_back({{PhysAddr(addr), size}, static_cast<x86::E820Type>(type)});
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("kexec crash load (x86_64): boot_params give the capture kernel low RAM and the region minus "
+          "the backup and core header segments") {
+  X86Fixture f;
+  auto plan = plan_crash_load(f.config());
   REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
   CHECK(plan->flags == (kKexecOnCrash | kKexecArchX86_64));
   const KexecSegment& hdr = find(*plan, "elfcorehdr");
+  const KexecSegment& backup = find(*plan, "backup");
   CHECK(hdr.memsz >= 16 * 1024);  // crashdump-x86.c keeps it at least 16 KiB
   const KexecSegment& bp = find(*plan, "boot_params");
-  // boot_params: e820_entries (u8 @0x1e8), e820_table (20-byte entries @0x2d0), cmdline at +4 KiB.
-  unsigned entries = bp.buf[0x1e8];
-  REQUIRE(entries >= 1);
-  for (unsigned i = 0; i < entries; ++i) {
-    uint64_t addr, size;
-    uint32_t type;
-    std::memcpy(&addr, bp.buf.data() + 0x2d0 + 20 * i, 8);
-    std::memcpy(&size, bp.buf.data() + 0x2d0 + 20 * i + 8, 8);
-    std::memcpy(&type, bp.buf.data() + 0x2d0 + 20 * i + 16, 4);
-    CAPTURE(i);
-    CHECK(type == 1);
-    CHECK(addr >= 0x30000000);
-    CHECK(addr + size <= 0x40000000);
-    CHECK((addr + size <= hdr.mem.value() || addr >= hdr.mem.value() + hdr.memsz));  // never the header
-  }
+  auto e820 = e820_of(bp);
+  REQUIRE(e820.size() == 2);
+  CHECK(e820[0].range.base.value() == 0);  // backed up, so the capture kernel may use it
+  CHECK(e820[0].range.size == 0x9fc00);
+  CHECK(e820[1].range.base.value() == 0x30000000);
+  CHECK(e820[1].range.size == hdr.mem.value() - 0x30000000);
+  for (const auto& e : e820) CHECK(e.type == x86::E820Type::Ram);
+  CHECK(hdr.mem.value() + hdr.memsz == backup.mem.value());  // backup at the top, then the header
   std::string cmdline(reinterpret_cast<const char*>(bp.buf.data() + 4096));
   CHECK(cmdline == fmt::format("console=ttyS0 elfcorehdr={}K", hdr.mem.value() >> 10));
+}
+
+TEST_CASE("kexec crash load (x86_64): the 640 KiB backup segment, its purgatory symbols and the core "
+          "header's PT_LOAD pointing at it") {
+  X86Fixture f;
+  auto plan = plan_crash_load(f.config());
+  REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
+  const KexecSegment& backup = find(*plan, "backup");
+  // crashdump-x86.c: the first System RAM range ending at or below 640 KiB, 1 KiB-rounded, zero
+  // filled (hashed while zero), at the top of the crash region.
+  CHECK(backup.bufsz() == 0x9fc00);
+  CHECK(backup.memsz == 0xa0000);
+  CHECK(backup.mem.value() == 0x40000000 - 0xa0000);
+  CHECK(std::all_of(backup.buf.begin(), backup.buf.end(), [](uint8_t b) { return b == 0; }));
+  REQUIRE(plan->backup);
+  CHECK(plan->backup->source.base.value() == 0);
+  CHECK(plan->backup->source.size == 0x9fc00);
+  CHECK(plan->backup->backup_start == backup.mem);
+
+  const KexecSegment& purg = find(*plan, "purgatory");
+  auto placed = f.purgatory.place(purg.mem);
+  REQUIRE(bool(placed));
+  auto symbol = [&](std::string_view name, size_t size) {
+    auto at = placed->symbol_address(name);
+    REQUIRE_MESSAGE(bool(at), toString(at.takeError()));
+    uint64_t v = 0;
+    std::memcpy(&v, purg.buf.data() + (at->value() - purg.mem.value()), size);
+    return v;
+  };
+  CHECK(symbol("backup_src_start", 8) == 0);
+  CHECK(symbol("backup_src_size", 8) == 0x9fc00);
+  CHECK(symbol("backup_start", 8) == backup.mem.value());
+  CHECK(symbol("panic_kernel", 1) == 1);
+
+  // The core header: the PT_LOAD for [0, 0x9fc00) reads the copy; the others read in place.
+  const KexecSegment& hdr = find(*plan, "elfcorehdr");
+  uint16_t phnum;
+  std::memcpy(&phnum, hdr.buf.data() + 56, 2);
+  bool seen_low = false;
+  for (unsigned i = 0; i < phnum; ++i) {
+    const uint8_t* ph = hdr.buf.data() + 64 + 56 * i;
+    uint32_t type;
+    uint64_t offset, paddr;
+    std::memcpy(&type, ph, 4);
+    std::memcpy(&offset, ph + 8, 8);
+    std::memcpy(&paddr, ph + 24, 8);
+    if (type != 1) continue;
+    CAPTURE(paddr);
+    if (paddr == 0) seen_low = true;
+    CHECK(offset == (paddr == 0 ? backup.mem.value() : paddr));
+  }
+  CHECK(seen_low);
+}
+
+TEST_CASE("kexec load (x86_64): a normal load has no backup segment and zero backup symbols") {
+  X86Fixture f;
+  auto plan = plan_kexec_load(f.config());
+  REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
+  CHECK_FALSE(plan->backup);
+  for (const KexecSegment& s : plan->segments) CHECK(s.what != "backup");
 }
