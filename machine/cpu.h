@@ -9,6 +9,8 @@
 #include "machine/cpu/common/unicorn_watches.h"
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <string>
 
 
@@ -54,6 +56,9 @@ public:
   virtual void firmware_call(class Cpu& cpu, FirmwareConduit conduit, uint16_t imm) = 0;
   // A translated block inside a range watched with Cpu::watch_blocks(.., tag) is entered.
   virtual void block_watched(class Cpu&, unsigned /*tag*/, uint64_t /*pc*/) {}
+  // A store into a range armed with Cpu::watch_stores_to, before it happens: its physical
+  // address, its size and the storing instruction's PC.
+  virtual void store_watched(class Cpu&, PhysAddr /*at*/, unsigned /*size*/, uint64_t /*pc*/) {}
 };
 
 struct CpuConfig {
@@ -112,6 +117,12 @@ public:
   bool start_store_watch() { return m_watches->start_store_watch(); }
   void stop_store_watch() { m_watches->stop_store_watch(); }
   uint64_t stores() const { return m_watches->stores(); }
+  // Reports every store of this CPU whose physical address (through the current translation)
+  // falls in `ranges` to CpuHost::store_watched until unwatch_stores_to(). Every store pays a
+  // hook call and a host page walk while armed: the machine arms it only from a crash load to
+  // the hand-off, over the loaded segments.
+  bool watch_stores_to(std::vector<PhysRange> ranges);
+  void unwatch_stores_to();
   // A hash of the architectural registers (general-purpose, SP, PC, flags). Equal values at two
   // points with no store outside the stack and no device access in between: the CPU goes round
   // a loop that cannot end by itself.
@@ -119,10 +130,14 @@ public:
 
 protected:
   explicit Cpu(unsigned index) : m_index(index) {}
+  // The physical address the CPU's current translation gives `va` (identity with the MMU or
+  // paging off; no permission checks); none when unmapped. Host-side: callable from hooks.
+  virtual std::optional<uint64_t> physical_address(uint64_t va) = 0;
   // Called once by the derived class when its engine exists.
   void init_watches(uc_struct* uc, CpuHost* host);
   uint64_t m_instructions = 0;
   std::unique_ptr<UnicornWatches> m_watches;
+  CpuHost* m_watch_host = nullptr;
 
 private:
   unsigned m_index;

@@ -199,8 +199,16 @@ void Machine::watch_kexec(const KexecWatch& watch) {
     cpu->unwatch_blocks(kNextKernelTag);
     cpu->watch_blocks(watch.purgatory.base.value(), watch.purgatory.last(), kPurgatoryTag);
     cpu->watch_blocks(watch.next_entry.value(), watch.next_entry.value(), kNextKernelTag);
+    cpu->unwatch_stores_to();
+    if (!watch.segments.empty()) cpu->watch_stores_to(watch.segments);
   }
   m_handoff = HandoffObservation{.watch = watch};
+}
+
+void Machine::store_watched(Cpu& cpu, PhysAddr at, unsigned size, uint64_t pc) {
+  ++m_handoff.segment_store_count;
+  if (m_handoff.segment_stores.size() < HandoffObservation::kMaxSegmentStores)
+    m_handoff.segment_stores.push_back({cpu.index(), at, size, pc, instructions()});
 }
 
 // The purgatory runs with the MMU off (arm64) or identity-mapped (x86_64), so its PCs are the
@@ -215,7 +223,10 @@ void Machine::block_watched(Cpu& cpu, unsigned tag, uint64_t pc) {
       m_handoff.purgatory_cpu = cpu.index();
       record_observed(StageCode::PurgatoryEntry, cpu, pc, 0);
     }
-    for (auto& c : m_cpus) c->unwatch_blocks(kPurgatoryTag);  // once is enough: no cost inside it
+    for (auto& c : m_cpus) {
+      c->unwatch_blocks(kPurgatoryTag);  // once is enough: no cost inside it
+      c->unwatch_stores_to();            // from here on the purgatory (x86: its backup copy) writes
+    }
     return;
   }
   if (tag != kNextKernelTag || m_handoff.next_kernel_entered) return;

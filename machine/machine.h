@@ -58,6 +58,19 @@ struct KexecWatch {
   PhysRange purgatory;       // the purgatory segment
   PhysAddr next_entry;       // the next kernel's entry the purgatory jumps to
   bool verify_digest = true; // false: kexec --no-checks (the purgatory skips its SHA-256 check)
+  // Crash loads: the loaded segments, in place since kexec_load. Guest stores into them are
+  // recorded until a CPU enters the purgatory (digest forensics names the writer). Empty for a
+  // normal load, whose destinations are the running kernel's own memory until kexec -e.
+  std::vector<PhysRange> segments;
+};
+
+// A guest store into a loaded segment between kexec_load and the hand-off.
+struct SegmentStore {
+  unsigned cpu = 0;
+  PhysAddr at;
+  unsigned size = 0;
+  uint64_t pc = 0;
+  uint64_t instructions = 0;  // machine time
 };
 
 // What the machine saw of the hand-off so far.
@@ -65,6 +78,9 @@ struct HandoffObservation {
   std::optional<KexecWatch> watch;
   std::optional<unsigned> purgatory_cpu;   // the CPU whose PC first entered the purgatory
   bool next_kernel_entered = false;
+  std::vector<SegmentStore> segment_stores;  // the first kMaxSegmentStores, in order
+  uint64_t segment_store_count = 0;          // all of them
+  static constexpr size_t kMaxSegmentStores = 256;
   bool in_purgatory(uint64_t pc) const {
     return watch && purgatory_cpu && !next_kernel_entered && watch->purgatory.contains(PhysAddr(pc));
   }
@@ -130,6 +146,7 @@ private:
   void dump_error(std::string_view what) override { m_observer.dump_error(what); }
   void firmware_call(Cpu& cpu, FirmwareConduit conduit, uint16_t imm) override;
   void block_watched(Cpu& cpu, unsigned tag, uint64_t pc) override;
+  void store_watched(Cpu& cpu, PhysAddr at, unsigned size, uint64_t pc) override;
 
   void emit_stage(StageRecord record);
   void record_observed(StageCode code, Cpu& cpu, uint64_t arg0, uint64_t arg1);

@@ -41,9 +41,42 @@ std::string segment_digests(const KexecSegment& loaded, const uint8_t* ram) {
   return fmt::format("sha256 as loaded {}, now {}", hex(want->digest), hex(have->digest));
 }
 
+// The step in effect at machine time `instructions`: the last one sent before it.
+std::string step_at(const RunResult& r, uint64_t instructions) {
+  const StepResult* in_effect = nullptr;
+  for (const StepResult& s : r.steps)
+    if (s.sent_at <= instructions) in_effect = &s;
+  return in_effect ? fmt::format("during step '{}'", in_effect->label) : "before the first step";
+}
+
+// Who stored into `segment` after kexec_load, as the machine watched it: the store covering `at`
+// if one was recorded, else the first store into the segment.
+std::string writer(const HandoffObservation& h, const RunResult& r, PhysAddr at, PhysRange segment) {
+  const SegmentStore* found = nullptr;
+  for (const SegmentStore& st : h.segment_stores)
+    if (PhysRange{st.at, st.size}.contains(at)) found = &st;
+  if (!found)
+    for (const SegmentStore& st : h.segment_stores)
+      if (segment.contains(st.at)) {
+        found = &st;
+        break;
+      }
+  if (!found) {
+    if (h.segment_store_count > h.segment_stores.size())
+      return fmt::format("written after kexec_load by guest code ({} guest stores into loaded segments, only the "
+                         "first {} recorded)",
+                         h.segment_store_count, h.segment_stores.size());
+    return "changed after kexec_load, by no guest store the machine saw (a device or the host)";
+  }
+  return fmt::format("written after kexec_load by a guest store of {} bytes at {} from cpu{} PC 0x{:x} at "
+                     "instruction {} ({}); {} guest stores into loaded segments in all",
+                     found->size, found->at, found->cpu, found->pc, found->instructions,
+                     step_at(r, found->instructions), h.segment_store_count);
+}
+
 // Digest forensics: the first loaded segment (not the purgatory, which changes itself) whose
 // bytes differ from what kexec_load was given, the first differing byte, both digests, and who
-// changed it when kdsim knows (its own fault injection).
+// changed it: kdsim's own fault injection, or the guest store the machine saw.
 std::optional<std::string> first_changed_region(Machine& m, const RunResult& r, const CrashLoadPlan& plan) {
   size_t region = 0;
   for (const KexecSegment& s : plan.segments) {
@@ -54,7 +87,7 @@ std::optional<std::string> first_changed_region(Machine& m, const RunResult& r, 
       uint8_t want = i < s.buf.size() ? s.buf[i] : 0;
       if (ram[i] == want) continue;
       const PhysAddr at = s.mem.offset(i);
-      std::string who = "written after kexec_load by guest code (guest stores to loaded segments are not watched)";
+      std::string who = writer(m.handoff(), r, at, {s.mem, s.memsz});
       for (const RunResult::HostWrite& w : r.host_writes)
         if (w.at == at) who = fmt::format("written after kexec_load by the host step '{}'", w.step);
       return fmt::format("sha256 region {} ({}, [{}, +0x{:x})) no longer holds what was loaded: first at {}: "

@@ -13,6 +13,15 @@ namespace kdsim {
 
 namespace {
 
+// A crash load's segments sit at their final addresses from kexec_load on (a normal load's are
+// staged elsewhere until kexec -e), so stores into them before the hand-off are worth naming.
+std::vector<PhysRange> loaded_in_place(const CrashLoadPlan& plan) {
+  std::vector<PhysRange> ranges;
+  if (!(plan.flags & kKexecOnCrash)) return ranges;
+  for (const KexecSegment& s : plan.segments) ranges.push_back({s.mem, s.memsz});
+  return ranges;
+}
+
 // What the `cat` commands of kexec -p brought back.
 struct Gathered {
   std::string iomem;
@@ -173,7 +182,8 @@ std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mod
             if (result->kexec_load == "0" && result->kexec_plan)
               machine->watch_kexec(KexecWatch{.purgatory = result->kexec_plan->purgatory,
                                               .next_entry = result->kexec_plan->kernel_entry,
-                                              .verify_digest = verify_digest});
+                                              .verify_digest = verify_digest,
+                                              .segments = loaded_in_place(*result->kexec_plan)});
           }});
   return actions;
 }

@@ -2,10 +2,19 @@
 /* The three libc functions a freestanding compiler may call on its own (struct copies, zeroing). */
 #include "purgatory.h"
 
+/*
+ * Eight bytes a store where both pointers allow it: under Unicorn 2.0.1 every guest store takes
+ * a slow path (~75 ns, shared/reference/unicorn-2.0.1.md), and the x86 crash backup copies
+ * 640 KiB through here.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(uint64_t *)d = *(const uint64_t *)s;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;

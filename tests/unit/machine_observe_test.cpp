@@ -122,3 +122,52 @@ TEST_CASE("kexec watch: a purgatory that faults stops the machine while the hand
   CHECK(g.machine->handoff().in_purgatory(g.machine->cpu(0).pc()));
   CHECK(g.observed() == std::vector<std::string>{"purgatory_entry"});
 }
+
+TEST_CASE("kexec watch: guest stores into a crash load's segments are recorded until the purgatory runs") {
+  constexpr uint64_t kStart = kRam + 0x1000, kPurgatory = kRam + 0x100000, kEntry = kRam + 0x200000;
+  const std::vector<PhysRange> segments{{PhysAddr(kRam), 0x1000}, {PhysAddr(kPurgatory), 0x1000}};
+  Guest a(Arch::Arm64);
+  // x2 = the first segment; store into it, enter the purgatory, store again there, spin.
+  a.put(kStart, {kMovX2Ram, kStoreXzrX2, branch(kPurgatory - (kStart + 8))});
+  a.put(kPurgatory, {kStoreXzrX2, kBranchSelf});
+  a.machine->watch_kexec({.purgatory = {PhysAddr(kPurgatory), 0x1000}, .next_entry = PhysAddr(kEntry),
+                          .segments = segments});
+  CHECK(a.run_from(kStart, 1'000'000'000).cause == StopCause::Spin);
+  const HandoffObservation& ha = a.machine->handoff();
+  REQUIRE(ha.segment_stores.size() == 1);  // the purgatory's own store is not the guest's doing
+  CHECK(ha.segment_store_count == 1);
+  CHECK(ha.segment_stores[0].at == PhysAddr(kRam));
+  CHECK(ha.segment_stores[0].size == 8);
+  CHECK(ha.segment_stores[0].pc == kStart + 4);
+  CHECK(ha.segment_stores[0].cpu == 0);
+
+  Guest x(Arch::X86_64);
+  constexpr uint64_t kXStart = 0x200000, kXSegment = 0x300000, kXPurgatory = 0x400000;
+  // mov qword [0x300000], 0; jmp kXPurgatory -- purgatory: the same store, then jmp .
+  const std::vector<uint8_t> store{0x48, 0xc7, 0x04, 0x25, 0x00, 0x00, 0x30, 0x00, 0x00, 0x00, 0x00, 0x00};
+  std::vector<uint8_t> code = store;
+  const uint32_t rel = static_cast<uint32_t>(kXPurgatory - (kXStart + store.size() + 5));
+  code.insert(code.end(), {0xe9, uint8_t(rel), uint8_t(rel >> 8), uint8_t(rel >> 16), uint8_t(rel >> 24)});
+  x.put_bytes(kXStart, code);
+  std::vector<uint8_t> purgatory = store;
+  purgatory.insert(purgatory.end(), {0xeb, 0xfe});
+  x.put_bytes(kXPurgatory, purgatory);
+  x.machine->watch_kexec({.purgatory = {PhysAddr(kXPurgatory), 0x1000}, .next_entry = PhysAddr(0x500000),
+                          .segments = {{PhysAddr(kXSegment), 0x1000}, {PhysAddr(kXPurgatory), 0x1000}}});
+  CHECK(x.run_from(kXStart, 1'000'000'000).cause == StopCause::Spin);
+  const HandoffObservation& hx = x.machine->handoff();
+  REQUIRE(hx.segment_stores.size() == 1);
+  CHECK(hx.segment_stores[0].at == PhysAddr(kXSegment));
+  CHECK(hx.segment_stores[0].size == 8);
+  CHECK(hx.segment_stores[0].pc == kXStart);
+}
+
+TEST_CASE("kexec watch: a normal load (no segments given) records no stores") {
+  constexpr uint64_t kStart = kRam + 0x1000, kPurgatory = kRam + 0x100000;
+  Guest a(Arch::Arm64);
+  a.put(kStart, {kMovX2Ram, kStoreXzrX2, branch(kPurgatory - (kStart + 8))});
+  a.put(kPurgatory, {kBranchSelf});
+  a.machine->watch_kexec({.purgatory = {PhysAddr(kPurgatory), 0x1000}, .next_entry = PhysAddr(kRam + 0x200000)});
+  CHECK(a.run_from(kStart, 1'000'000'000).cause == StopCause::Spin);
+  CHECK(a.machine->handoff().segment_store_count == 0);
+}

@@ -1,5 +1,6 @@
 // Arm64Cpu: engine setup, register access and the run loop.
 #include "machine/cpu/arm64/arm64_cpu.h"
+#include "machine/cpu/arm64/arm64_page_walk.h"
 #include "machine/assert.h"
 #include "machine/bus.h"
 #include "machine/cpu/arm64/arm64_context.h"
@@ -59,6 +60,14 @@ llvm::Expected<std::unique_ptr<Arm64Cpu>> Arm64Cpu::create(const CpuConfig& conf
   if (auto e = cpu->install_hooks()) return e;
   cpu->init_watches(cpu->m_uc.get(), config.host);
   return cpu;
+}
+
+std::optional<uint64_t> Arm64Cpu::physical_address(uint64_t va) {
+  return arm64::translate(*m_ram, {.sctlr = sysreg(Arm64SysReg::SCTLR_EL1),
+                                   .tcr = sysreg(Arm64SysReg::TCR_EL1),
+                                   .ttbr0 = sysreg(Arm64SysReg::TTBR0_EL1),
+                                   .ttbr1 = sysreg(Arm64SysReg::TTBR1_EL1)},
+                          va);
 }
 
 uint64_t Arm64Cpu::state_fingerprint() {

@@ -126,6 +126,7 @@ private:
   bool map_shadow(uint64_t address);
   void unmap_shadows();
 
+  std::optional<uint64_t> physical_address(uint64_t va) override;  // arm64_page_walk.h
   uint64_t read_cp(Arm64SysRegEncoding e);
   void write_cp(Arm64SysRegEncoding e, uint64_t value);
   uint64_t read_reg(int id);

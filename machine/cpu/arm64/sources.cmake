@@ -4,5 +4,6 @@ set(KDSIM_ARM64_CPU_SOURCES
   cpu/arm64/arm64_cpu.cpp
   cpu/arm64/arm64_exceptions.cpp
   cpu/arm64/arm64_hooks.cpp
+  cpu/arm64/arm64_page_walk.cpp
   cpu/arm64/arm64_sysregs.cpp
   cpu/arm64/arm64_timer.cpp)

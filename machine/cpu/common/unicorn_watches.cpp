@@ -58,12 +58,48 @@ void UnicornWatches::stop_store_watch() {
   m_store_watch_on = false;
 }
 
+void UnicornWatches::observe_hook(uc_struct*, int, uint64_t address, int size, int64_t, void* user) {
+  static_cast<UnicornWatches*>(user)->m_on_store(address, size);
+}
+
+bool UnicornWatches::observe_stores(StoreCallback on_store) {
+  unobserve_stores();
+  m_on_store = std::move(on_store);
+  uc_hook h = 0;
+  if (uc_hook_add(m_uc, &h, UC_HOOK_MEM_WRITE, reinterpret_cast<void*>(&observe_hook), this, 1, 0) != UC_ERR_OK)
+    return false;
+  m_observe_hook = h;
+  m_observing = true;
+  return true;
+}
+
+void UnicornWatches::unobserve_stores() {
+  if (!m_observing) return;
+  uc_hook_del(m_uc, m_observe_hook);
+  m_observing = false;
+}
+
 Cpu::~Cpu() = default;
 
 void Cpu::init_watches(uc_struct* uc, CpuHost* host) {
+  m_watch_host = host;
   m_watches = std::make_unique<UnicornWatches>(uc, [this, host](unsigned tag, uint64_t pc) {
     if (host) host->block_watched(*this, tag, pc);
   });
 }
+
+bool Cpu::watch_stores_to(std::vector<PhysRange> ranges) {
+  return m_watches->observe_stores([this, ranges = std::move(ranges)](uint64_t va, int size) {
+    auto pa = physical_address(va);
+    if (!pa || !m_watch_host) return;
+    for (const PhysRange& r : ranges)
+      if (r.overlaps({PhysAddr(*pa), static_cast<uint64_t>(size)})) {
+        m_watch_host->store_watched(*this, PhysAddr(*pa), static_cast<unsigned>(size), pc());
+        return;
+      }
+  });
+}
+
+void Cpu::unwatch_stores_to() { m_watches->unobserve_stores(); }
 
 }  // namespace kdsim

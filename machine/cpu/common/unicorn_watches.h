@@ -2,7 +2,10 @@
 // - block watches: a UC_HOOK_BLOCK bounded to a PC range. Unicorn decides at translation time
 //   whether a block gets the call, so code outside every watched range pays nothing;
 // - a store watch: a UC_HOOK_MEM_WRITE that counts stores, armed
-//   only for the short window in which a suspected spin is verified.
+//   only for the short window in which a suspected spin is verified;
+// - a store observer: a UC_HOOK_MEM_WRITE that hands each store's virtual address to a
+//   callback (the CPU filters by physical range), armed only between a crash load and the
+//   hand-off, to name the guest code that changes a loaded segment.
 // Part of the CPU classes (the only code that calls uc_*); the machine reaches it through Cpu.
 #pragma once
 #include <cstdint>
@@ -35,6 +38,11 @@ public:
   void stop_store_watch();
   uint64_t stores() const { return m_stores; }
 
+  // Calls `on_store(virtual address, size)` before every store until unobserve_stores().
+  using StoreCallback = std::function<void(uint64_t address, int size)>;
+  bool observe_stores(StoreCallback on_store);
+  void unobserve_stores();
+
 private:
   struct BlockWatch {
     UnicornWatches* owner;
@@ -43,6 +51,7 @@ private:
   };
   static void block_hook(uc_struct*, uint64_t address, uint32_t size, void* user);
   static void store_hook(uc_struct*, int type, uint64_t address, int size, int64_t value, void* user);
+  static void observe_hook(uc_struct*, int type, uint64_t address, int size, int64_t value, void* user);
 
   uc_struct* m_uc;
   BlockCallback m_on_block;
@@ -52,6 +61,9 @@ private:
   size_t m_store_hook = 0;
   bool m_store_watch_on = false;
   uint64_t m_stores = 0;
+  StoreCallback m_on_store;
+  size_t m_observe_hook = 0;
+  bool m_observing = false;
 };
 
 }  // namespace kdsim

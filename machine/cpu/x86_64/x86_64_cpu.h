@@ -186,6 +186,7 @@ private:
   // Stops the slice with a GuestFault. Safe from any hook (does not write RIP).
   void fault_from_hook(std::string detail);
 
+  std::optional<uint64_t> physical_address(uint64_t va) override;  // the guest's page tables
   // Linear aliases (x86_linear_aliases.cpp).
   bool map_linear_for(uint64_t va);
   void drop_fault_shadow(uint64_t va);

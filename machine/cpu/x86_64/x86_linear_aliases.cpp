@@ -117,14 +117,16 @@ void X86_64Cpu::forget_linear_aliases() {
   forget_blocks();
 }
 
+std::optional<uint64_t> X86_64Cpu::physical_address(uint64_t va) {
+  if (!(reg(X86Reg::Cr0) & x86::kCr0Pg)) return va;
+  auto leaf = x86::walk_page_tables(*m_ram, reg(X86Reg::Cr3), va);
+  if (!leaf) return std::nullopt;
+  return leaf->translate(va);
+}
+
 uint8_t* X86_64Cpu::linear_host_ptr(uint64_t va, uint64_t len) {
-  uint64_t pa = va;
-  if (reg(X86Reg::Cr0) & x86::kCr0Pg) {
-    auto leaf = x86::walk_page_tables(*m_ram, reg(X86Reg::Cr3), va);
-    if (!leaf) return nullptr;
-    pa = leaf->translate(va);
-  }
-  return m_ram->host_ptr(PhysAddr(pa), len);
+  auto pa = physical_address(va);
+  return pa ? m_ram->host_ptr(PhysAddr(*pa), len) : nullptr;
 }
 
 bool X86_64Cpu::read_linear(uint64_t va, void* out, uint64_t len) {
