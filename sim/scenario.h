@@ -54,7 +54,7 @@ struct KexecOptions {
   std::optional<std::string> next_cmdline;           // the next kernel's (capture or kexec -l) command
                                                         // line; none: the first kernel's (kexec -p: without crashkernel=)
   bool verify_digest = true;                            // false: kexec --no-checks (skip_checks)
-  bool purgatory_console = true;                        // purgatory prints to the UART
+  bool purgatory_console = false;  // purgatory prints to the UART (kexec-tools: off unless asked)
 };
 
 struct Expectations {

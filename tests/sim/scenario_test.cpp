@@ -23,6 +23,9 @@ TEST_CASE("scenario: a minimal scenario gets defaults") {
   CHECK(s->cpus == 1);
   CHECK(!s->kernel);
   CHECK(s->steps.empty());
+  // kexec-tools' defaults: digests checked, purgatory console off unless asked.
+  CHECK(s->kexec.verify_digest);
+  CHECK_FALSE(s->kexec.purgatory_console);
 }
 
 TEST_CASE("scenario: steps, kernel path relative to the scenario file, expectations") {
