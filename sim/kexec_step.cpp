@@ -113,7 +113,12 @@ llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& 
   c.checks = ctx.scenario.kexec.verify_digest ? PurgatoryChecks::Verify : PurgatoryChecks::Skip;
   c.purgatory_uart = ctx.scenario.kexec.purgatory_console ? ctx.machine.board().uart.value() : 0;
   c.stage_port = ctx.machine.board().stage_port.value();
-  return mode == KexecMode::Crash ? plan_crash_load(c) : plan_kexec_load(c);
+  auto planned = mode == KexecMode::Crash ? plan_crash_load(c) : plan_kexec_load(c);
+  if (planned) {
+    ctx.result.next_kernel = other ? std::make_shared<const KernelImage>(std::move(*other)) : nullptr;
+    ctx.result.purgatory_image = std::make_shared<const PurgatoryImage>(std::move(*purgatory));
+  }
+  return planned;
 }
 
 Action cat(std::string path, std::function<void(const StepResult&)> on_done) {

@@ -24,8 +24,8 @@ std::string stage_json(const TimelineEvent& e, Arch arch) {
   std::string s = fmt::format("{{\"seq\":{},\"insn\":{},\"cpu\":{},\"source\":\"{}\",\"stage\":{}", r.sequence,
                               r.instructions, r.cpu, source_name(e.source), json_string(e.name));
   if (e.source != TimelineEvent::Source::Host) {
-    s += fmt::format(",\"code\":{},\"pc\":{},\"{}\":{},\"mmu\":{},\"{}\":{},\"sp\":{},\"arg0\":{},\"arg1\":{}", r.code,
-                     json_hex(r.state.pc), privilege_key(arch), r.state.privilege, r.state.mmu_on ? "true" : "false",
+    s += fmt::format(",\"code\":{},\"pc\":{},\"symbol\":{},\"{}\":{},\"mmu\":{},\"{}\":{},\"sp\":{},\"arg0\":{},\"arg1\":{}",
+                     r.code, json_hex(r.state.pc), e.symbol.empty() ? "null" : json_string(e.symbol), privilege_key(arch), r.state.privilege, r.state.mmu_on ? "true" : "false",
                      arch == Arch::Arm64 ? "ttbr1" : "cr3", json_hex(r.state.translation_root),
                      json_hex(r.state.sp), json_hex(r.arg0), json_hex(r.arg1));
   } else {
@@ -39,9 +39,24 @@ std::string timeline_line(const TimelineEvent& e, Arch arch) {
   std::string when = fmt::format("{:>14}", r.instructions);
   if (e.source == TimelineEvent::Source::Host)
     return fmt::format("  {} insn  cpu{}  host   {:<22} {}\n", when, r.cpu, e.name, e.detail);
-  return fmt::format("  {} insn  cpu{}  {:<7}{}{} {:<4} {:<22} pc 0x{:x}  args 0x{:x} 0x{:x}\n", when, r.cpu,
+  return fmt::format("  {} insn  cpu{}  {:<7}{}{} {:<4} {:<22} pc 0x{:x}{}  args 0x{:x} 0x{:x}\n", when, r.cpu,
                      e.source == TimelineEvent::Source::Machine ? "seen" : "guest", arch == Arch::Arm64 ? "EL" : "CPL",
-                     r.state.privilege, r.state.mmu_on ? "MMU" : "phys", e.name, r.state.pc, r.arg0, r.arg1);
+                     r.state.privilege, r.state.mmu_on ? "MMU" : "phys", e.name, r.state.pc,
+                     e.symbol.empty() ? "" : " " + e.symbol, r.arg0, r.arg1);
+}
+
+// A command's output as the user would see it on a terminal, each line behind "    | ".
+std::string indented_output(std::string_view output) {
+  std::string out;
+  while (!output.empty()) {
+    const size_t end = output.find('\n');
+    std::string_view line = output.substr(0, end);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    out += fmt::format("    | {}\n", line);
+    if (end == std::string_view::npos) break;
+    output.remove_prefix(end + 1);
+  }
+  return out;
 }
 
 llvm::Error write_file(const std::filesystem::path& path, std::string_view content) {
@@ -72,7 +87,7 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
   for (const StepResult& st : r.steps) {
     out += fmt::format("  {} -> {}\n", st.label,
                        st.exit_status ? fmt::format("exit status {}", *st.exit_status) : std::string("did not complete"));
-    if (!st.output.empty()) out += fmt::format("    output: {}\n", json_string(st.output));
+    out += indented_output(st.output);
   }
   out += fmt::format("\noutcome: {} after {} instructions\n", r.outcome, r.instructions);
   if (!r.stop.detail.empty()) out += fmt::format("  cpu{}: {}\n", r.stop.cpu, r.stop.detail);

@@ -2,7 +2,10 @@
 #pragma once
 #include "machine/machine.h"
 #include "firmware-less-boot/kexec/crash_load.h"
+#include "firmware-less-boot/kernel_image.h"
+#include "firmware-less-boot/kexec/purgatory_image.h"
 #include "machine/stage.h"
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +21,7 @@ struct TimelineEvent {
   std::string name;          // "kernel_entry", "agent_hello", "step", "power_off", ...
   StageRecord record;        // guest stages: everything; host events: sequence, instructions, cpu
   std::string detail;        // host events: free text (command line, exit status, fault)
+  std::string symbol;        // guest/machine events: the code at the PC ("machine_kexec+0x40/0x90")
 };
 
 struct StepResult {
@@ -50,6 +54,9 @@ struct RunResult {
   std::vector<HostWrite> host_writes;
   std::string kernel_path;
   uint64_t kernel_entry = 0;
+  // The images of the last kexec_load, to name PCs after the run (sim/symbolizer.h).
+  std::shared_ptr<const KernelImage> next_kernel;  // null: the running kernel's own image
+  std::shared_ptr<const PurgatoryImage> purgatory_image;
 };
 
 }  // namespace kdsim

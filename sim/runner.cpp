@@ -4,6 +4,7 @@
 #include "sim/boot.h"
 #include "sim/driver.h"
 #include "sim/handoff_analysis.h"
+#include "sim/symbolizer.h"
 #include "firmware-less-boot/kernel_image.h"
 
 namespace kdsim {
@@ -36,6 +37,29 @@ std::optional<std::string> find_panic_message(const std::string& console) {
   return console.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+// Names the code at every guest and machine record's PC: the first kernel until the machine saw
+// the jump to the next kernel, the purgatory in its segment, the next kernel afterwards.
+void symbolize_timeline(RunResult& r, std::shared_ptr<const KernelImage> first) {
+  Symbolizer symbols({first, 0});
+  if (r.kexec_plan && r.purgatory_image) {
+    auto placed = r.purgatory_image->place(r.kexec_plan->purgatory.base);
+    if (placed) symbols.set_purgatory(std::move(*placed));
+    else llvm::consumeError(placed.takeError());  // it was placed there once already
+  }
+  if (r.kexec_plan) {
+    std::shared_ptr<const KernelImage> next = r.next_kernel;
+    if (!next) next = first;  // kexec -p / -l of the running kernel's own image
+    const int64_t offset = static_cast<int64_t>(r.kexec_plan->kernel_entry.value() - next->entry_physical().value());
+    symbols.set_next_kernel({next, offset});
+  }
+  bool after_handoff = false;
+  for (TimelineEvent& e : r.timeline) {
+    if (e.source == TimelineEvent::Source::Host) continue;
+    if (e.source == TimelineEvent::Source::Machine && e.name == "next_kernel_entry") after_handoff = true;
+    e.symbol = symbols.symbolize(e.record.state.pc, after_handoff).value_or("");
+  }
+}
+
 }  // namespace
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -48,6 +72,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   };
   auto image = KernelImage::create(kernel.string(), scenario.arch);
   if (!image) return fail(image.takeError());
+  auto first_image = std::make_shared<const KernelImage>(*image);
 
   RunResult result;
   ScenarioDriver driver(scenario, options, result, *image);
@@ -77,6 +102,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   driver.host_event(result.outcome, result.stop.detail, result.stop.cpu);
   result.panic_message = find_panic_message(result.console);
   analyse_handoff(m, result);
+  symbolize_timeline(result, first_image);
   if (!options.timing_path.empty()) {
     std::string out;
     const auto& secs = driver.event_seconds();

@@ -397,6 +397,38 @@ llvm::Expected<PhysAddr> PlacedPurgatory::symbol_address(std::string_view name) 
   return m_base.offset(*s.image_offset + sym->value);
 }
 
+namespace {
+
+// ELF mapping symbols ($x, $d, ...) and unnamed ones name no code.
+bool names_code(const PurgatorySymbol& sym) {
+  if (sym.name.empty() || sym.name.starts_with('$')) return false;
+  return sym.type == ELF::STT_FUNC || sym.type == ELF::STT_NOTYPE;
+}
+
+}  // namespace
+
+std::optional<std::string> PlacedPurgatory::symbolize(PhysAddr pc) const {
+  const PurgatorySymbol* best = nullptr;
+  uint64_t best_at = 0;
+  for (const auto& table : m_parsed->symtabs)
+    for (const PurgatorySymbol& sym : table) {
+      if (!names_code(sym) || sym.shndx >= m_parsed->sections.size()) continue;
+      const PurgatorySection& sec = m_parsed->sections[sym.shndx];
+      if (!(sec.flags & ELF::SHF_EXECINSTR)) continue;
+      auto base = section_address(sym.shndx);
+      if (!base) continue;
+      const uint64_t at = base->value() + sym.value;
+      if (at > pc.value() || (best && at < best_at)) continue;
+      if (best && at == best_at && (best->size != 0 || sym.size == 0)) continue;  // prefer a sized one
+      best = &sym, best_at = at;
+    }
+  if (!best) return std::nullopt;
+  const uint64_t off = pc.value() - best_at;
+  if (best->size == 0) return fmt::format("{}+0x{:x}", best->name, off);
+  if (off >= best->size) return std::nullopt;
+  return fmt::format("{}+0x{:x}/0x{:x}", best->name, off, best->size);
+}
+
 KexecSegment PlacedPurgatory::segment(std::string what) const {
   return KexecSegment{.buf = m_buf, .mem = m_base, .memsz = m_parsed->memsz, .what = std::move(what)};
 }

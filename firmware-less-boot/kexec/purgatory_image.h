@@ -138,6 +138,10 @@ public:
     return value;
   }
 
+  // The code symbol holding `pc`, as Linux's %pS prints it: "name+0xoff/0xsize", or
+  // "name+0xoff" for an assembler label without a size (kexec-tools' entry code has those).
+  std::optional<std::string> symbolize(PhysAddr pc) const;
+
   // The segment kexec_load gets: buf (bufsz bytes), mem = base, memsz.
   KexecSegment segment(std::string what = "purgatory") const;
 

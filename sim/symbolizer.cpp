@@ -1,0 +1,22 @@
+#include "sim/symbolizer.h"
+
+namespace kdsim {
+
+std::optional<std::string> Symbolizer::in_kernel(const LiveKernel& k, uint64_t pc) {
+  if (!k.image) return std::nullopt;
+  if (auto sym = k.image->symbolize(VirtAddr(pc))) return sym;
+  for (const KernelSegment& s : k.image->segments()) {
+    const uint64_t runs_at = s.paddr.value() + static_cast<uint64_t>(k.phys_offset);
+    if (pc >= runs_at && pc - runs_at < s.memsz) return k.image->symbolize(VirtAddr(s.vaddr.value() + (pc - runs_at)));
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> Symbolizer::symbolize(uint64_t pc, bool after_handoff) const {
+  if (m_purgatory && PhysRange{m_purgatory->base(), m_purgatory->memsz()}.contains(PhysAddr(pc)))
+    if (auto sym = m_purgatory->symbolize(PhysAddr(pc))) return "purgatory:" + *sym;
+  if (after_handoff && m_next) return in_kernel(*m_next, pc);
+  return in_kernel(m_first, pc);
+}
+
+}  // namespace kdsim
