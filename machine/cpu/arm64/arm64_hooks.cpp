@@ -142,11 +142,14 @@ void Arm64Cpu::unmap_shadows() {
 bool Arm64Cpu::on_sys(Arm64SysRegEncoding e) {
   if (e.op0 != 1 || m_peers.empty()) return false;
   bool tlbi_broadcast = e.crn == arm64_enc::kSysTlbiCrn && e.crm == arm64_enc::kSysTlbiInnerShareableCrm;
-  // IC IALLUIS (op1 0, CRm 1), IC IALLU (op1 0, CRm 5, op2 0), IC IVAU (op1 3, CRm 5, op2 1):
-  // all make a peer's stale translations of code written through this CPU go away.
+  // IC IALLUIS (op1 0, CRm 1) and IC IVAU (op1 3, CRm 5, op2 1) reach every PE of the inner
+  // shareable domain: a peer's stale translations of code written through this CPU go away.
+  // IC IALLU (op1 0, CRm 5, op2 0) is local to the PE (Arm ARM D7.4.5), and this engine already
+  // sees its own stores to code (QEMU's page tracking), so it needs nothing: broadcasting it made
+  // every CPU's boot (`ic iallu` after the MMU goes on) flush every peer, and a Unicorn 2.0.1
+  // flush clears its whole 1 GiB code buffer (1 GiB of RSS and ~2 s of boot per extra CPU).
   bool ic = e.crn == arm64_enc::kSysCacheCrn &&
-            ((e.op1 == 0 && e.crm == 1 && e.op2 == 0) || (e.op1 == 0 && e.crm == 5 && e.op2 == 0) ||
-             (e.op1 == 3 && e.crm == 5 && e.op2 == 1));
+            ((e.op1 == 0 && e.crm == 1 && e.op2 == 0) || (e.op1 == 3 && e.crm == 5 && e.op2 == 1));
   for (Arm64Cpu* peer : m_peers) {
     if (tlbi_broadcast) peer->write_cp(arm64_enc::TLBI_VMALLE1, 0);
     if (ic) peer->m_tb_flush_pending = true;  // dropping TBs is only safe between slices
