@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
+#include <span>
 #include <vector>
 #include <string>
 
@@ -59,6 +61,8 @@ public:
   // A store into a range armed with Cpu::watch_stores_to, before it happens: its physical
   // address, its size and the storing instruction's PC.
   virtual void store_watched(class Cpu&, PhysAddr /*at*/, unsigned /*size*/, uint64_t /*pc*/) {}
+  // A CPU with the debugger hook stopped before `pc` (a breakpoint, or the end of a step).
+  virtual void debug_stopped(class Cpu&, uint64_t /*pc*/) {}
 };
 
 struct CpuConfig {
@@ -123,6 +127,23 @@ public:
   // the hand-off, over the loaded segments.
   bool watch_stores_to(std::vector<PhysRange> ranges);
   void unwatch_stores_to();
+  // ---- Debugger support (kdsim run --gdb) ----
+  // Installs the per-instruction debugger hook; call before the CPU first runs.
+  bool enable_debug();
+  void set_breakpoints(const std::set<uint64_t>* pcs) { m_watches->set_breakpoints(pcs); }
+  void debug_resume(bool step) { m_watches->resume(pc(), step); }
+  // The architectural registers in the arch's usual order (arm64: x0-x30, sp, pc, cpsr;
+  // x86_64: rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp, r8-r15, rip, eflags, cs, ss, ds, es, fs, gs).
+  struct Register {
+    const char* name;
+    unsigned bits;
+    uint64_t value;
+  };
+  virtual std::vector<Register> registers() = 0;
+  // Reads guest memory through the CPU's current translation (RAM only); false when any byte is
+  // unmapped or not RAM.
+  bool read_virtual(uint64_t va, std::span<uint8_t> out);
+
   // A hash of the architectural registers (general-purpose, SP, PC, flags). Equal values at two
   // points with no store outside the stack and no device access in between: the CPU goes round
   // a loop that cannot end by itself.
@@ -133,11 +154,15 @@ protected:
   // The physical address the CPU's current translation gives `va` (identity with the MMU or
   // paging off; no permission checks); none when unmapped. Host-side: callable from hooks.
   virtual std::optional<uint64_t> physical_address(uint64_t va) = 0;
+  // Ends the current run before the next instruction (called from the debugger hook).
+  virtual void stop_for_debugger() = 0;
+
   // Called once by the derived class when its engine exists.
-  void init_watches(uc_struct* uc, CpuHost* host);
+  void init_watches(uc_struct* uc, CpuHost* host, Ram* ram);
   uint64_t m_instructions = 0;
   std::unique_ptr<UnicornWatches> m_watches;
   CpuHost* m_watch_host = nullptr;
+  Ram* m_watch_ram = nullptr;  // read_virtual's memory
 
 private:
   unsigned m_index;

@@ -78,6 +78,10 @@ llvm::Error Machine::create_cpus() {
         .index = i, .ram = m_ram.get(), .mmio = &m_mmio, .ports = &m_ports, .host = this, .machine_clock = &m_clock};
     auto cpu = create_cpu(m_config.arch, cc);
     if (!cpu) return cpu.takeError();
+    if (m_config.debug) {
+      if (!(*cpu)->enable_debug()) return make_error("CPU {}: cannot install the debugger hook", i);
+      (*cpu)->set_breakpoints(&m_breakpoints);
+    }
     m_cpus.push_back(std::move(*cpu));
     m_run_state.push_back(CpuRunState::Off);
     m_new_kernel_entered.push_back(false);
@@ -91,6 +95,10 @@ uint64_t Machine::instructions() const {
   uint64_t total = 0;
   for (const auto& c : m_cpus) total += c->instructions();
   return total;
+}
+
+void Machine::debug_resume(std::optional<unsigned> step_cpu) {
+  for (auto& cpu : m_cpus) cpu->debug_resume(step_cpu == cpu->index());
 }
 
 void Machine::start_cpu(unsigned index) { m_run_state.at(index) = CpuRunState::Running; }
@@ -265,6 +273,11 @@ std::optional<RunStop> Machine::run_one_slice(unsigned index, uint64_t budget) {
   if (m_new_kernel_entered[index]) {
     m_new_kernel_entered[index] = false;
     new_kernel_entered(*m_cpus[index]);
+  }
+  if (m_debug_stop) {
+    const unsigned cpu = *m_debug_stop;
+    m_debug_stop.reset();
+    return RunStop{StopCause::Debug, cpu, {}};
   }
   if (m_power_request) {
     PowerRequest req = *m_power_request;

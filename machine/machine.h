@@ -16,6 +16,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <set>
 #include <vector>
 
 namespace kdsim {
@@ -25,6 +26,10 @@ struct MachineConfig {
   uint64_t ram_size = 0;
   unsigned cpus = 1;
   uint64_t quantum = 100'000;  // instructions per CPU per round
+  // A debugger drives the machine (kdsim run --gdb): every CPU gets the per-instruction hook
+  // for breakpoints and single steps. Instruction counts may then run ahead by the rest of a
+  // block at each stop; a normal run has no such hook.
+  bool debug = false;
 };
 
 // What the machine reports while it runs. Called synchronously from the run loop.
@@ -49,6 +54,7 @@ enum class StopCause {
   InstructionLimit,  // the run's instruction budget is used up
   GuestFault,        // a CPU did something the machine cannot continue from
   Spin,              // a CPU loops without progress and nothing else can change that
+  Debug,             // a breakpoint or a single step (MachineConfig::debug); `cpu` stopped first
 };
 
 // What a successful kexec_load put where, as the kexec-tools role planned it. The machine
@@ -113,6 +119,12 @@ public:
   // Runs until something stops the machine or `instruction_limit` total instructions ran.
   RunStop run(uint64_t instruction_limit);
 
+  // Debugger: the PCs to stop before (any translation regime: a kernel VA or, with the MMU off,
+  // a physical address), and how the next run() resumes: every CPU continues, `step_cpu` (if
+  // any) stops again after one instruction. Only with MachineConfig::debug.
+  void set_breakpoints(std::set<uint64_t> pcs) { m_breakpoints = std::move(pcs); }
+  void debug_resume(std::optional<unsigned> step_cpu);
+
   // Arms the hand-off watches on every CPU (replacing earlier ones, as a new kexec_load
   // replaces the old image). Call between runs.
   void watch_kexec(const KexecWatch& watch);
@@ -147,6 +159,7 @@ private:
   void firmware_call(Cpu& cpu, FirmwareConduit conduit, uint16_t imm) override;
   void block_watched(Cpu& cpu, unsigned tag, uint64_t pc) override;
   void store_watched(Cpu& cpu, PhysAddr at, unsigned size, uint64_t pc) override;
+  void debug_stopped(Cpu& cpu, uint64_t) override { m_debug_stop = cpu.index(); }
 
   void emit_stage(StageRecord record);
   void record_observed(StageCode code, Cpu& cpu, uint64_t arg0, uint64_t arg1);
@@ -175,6 +188,8 @@ private:
   std::unique_ptr<GicState> m_gic;  // arm64 only
   std::vector<bool> m_new_kernel_entered;  // per CPU: a kernel_entry stage during the slice
   std::vector<std::unique_ptr<Cpu>> m_cpus;
+  std::set<uint64_t> m_breakpoints;
+  std::optional<unsigned> m_debug_stop;
   std::vector<CpuRunState> m_run_state;
   unsigned m_current_cpu = 0;
   uint64_t m_clock = 0;  // machine time at the start of the current slice (CpuConfig::machine_clock)

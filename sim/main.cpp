@@ -1,4 +1,5 @@
 // kdsim: a full-system crash simulator for the Linux kexec/kdump path.
+#include <optional>
 #include "machine/error.h"
 #include "sim/exit_codes.h"
 #include "sim/expectations.h"
@@ -20,6 +21,7 @@ struct RunArgs {
   std::string kernel_dir;
   std::string ram_snapshot;
   std::string timing;
+  std::optional<uint16_t> gdb_port;
   std::string purgatory;             // overrides kexec.purgatory (a purgatory.ro)
   std::string purgatory_from_kexec;  // overrides kexec.purgatory (a kexec binary holding one)
   bool quiet = false;
@@ -56,6 +58,7 @@ int run_command(const RunArgs& args) {
   options.vmcore_path = out / "vmcore";
   options.ram_snapshot_path = args.ram_snapshot;
   options.timing_path = args.timing;
+  options.gdb_port = args.gdb_port;
   auto result = run_scenario(*scenario, options);
   if (!result) return input_error(result.takeError());
   auto checks = check_expectations(scenario->expect, *result);
@@ -99,6 +102,9 @@ int main(int argc, char** argv) {
   run->add_option("--purgatory-from-kexec", run_args.purgatory_from_kexec,
                   "Use the purgatory embedded in this kexec binary (e.g. /usr/sbin/kexec) instead of the scenario's")
       ->excludes(purgatory_opt);
+  run->add_option("--gdb", run_args.gdb_port,
+                  "Wait for gdb on 127.0.0.1:PORT before the first instruction (GDB remote protocol; "
+                  "each CPU a thread, breakpoints across the kexec hand-off); 0 picks a free port");
   run->add_option("--timing", run_args.timing,
                   "Benchmarks: write host wall time per timeline event to this file (reads the host clock)");
   run->footer(kExitCodeHelp);

@@ -4,6 +4,7 @@
 #include "sim/boot.h"
 #include "sim/driver.h"
 #include "sim/handoff_analysis.h"
+#include "sim/gdb_server.h"
 #include "sim/symbolizer.h"
 #include "firmware-less-boot/kernel_image.h"
 
@@ -25,6 +26,7 @@ std::string outcome_of(Machine& m, const RunStop& stop) {
   case StopCause::InstructionLimit: return "instruction-limit";
   case StopCause::GuestFault: return in_purgatory ? "purgatory-fault" : "guest-fault";
   case StopCause::Spin: return in_purgatory ? "purgatory-spin" : "spin";
+  case StopCause::Debug: return "debugger-kill";  // gdb's `kill` ended the run
   }
   return "?";
 }
@@ -60,6 +62,38 @@ void symbolize_timeline(RunResult& r, std::shared_ptr<const KernelImage> first) 
   }
 }
 
+// What gdb needs to know as images become live: the purgatory (placed at its segment) and the
+// next kernel (moved to its load address), printed once each, on stderr.
+class GdbImages {
+public:
+  explicit GdbImages(const RunResult& r) : m_result(r) {}
+  void announce(const Machine& m) {
+    const HandoffObservation& h = m.handoff();
+    const RunResult& r = m_result;
+    if (!m_purgatory && r.kexec_load == "0" && r.kexec_plan && r.purgatory_image) {
+      m_purgatory = true;
+      auto placed = r.purgatory_image->place(r.kexec_plan->purgatory.base);
+      if (!placed) return llvm::consumeError(placed.takeError());
+      std::string sections;
+      for (const PurgatorySection& sec : r.purgatory_image->sections())
+        if (auto at = placed->section_address(sec.index); at && !sec.name.empty())
+          sections += fmt::format(" -s {} 0x{:x}", sec.name, at->value());
+      fmt::print(stderr, "kdsim: the purgatory is loaded: add-symbol-file {}{}\n", r.purgatory_image->name(), sections);
+    }
+    if (h.next_kernel_entered && !m_next && r.kexec_plan) {
+      m_next = true;
+      const std::string path = r.next_kernel ? r.next_kernel->name() : r.kernel_path;
+      fmt::print(stderr, "kdsim: the next kernel is live from {} (physical entry); its symbols: add-symbol-file {} "
+                         "(same virtual addresses once its MMU is on)\n",
+                 r.kexec_plan->kernel_entry, path);
+    }
+  }
+
+private:
+  const RunResult& m_result;
+  bool m_purgatory = false, m_next = false;
+};
+
 }  // namespace
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -76,7 +110,8 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
 
   RunResult result;
   ScenarioDriver driver(scenario, options, result, *image);
-  MachineConfig mc{.arch = scenario.arch, .ram_size = scenario.memory, .cpus = scenario.cpus};
+  MachineConfig mc{
+      .arch = scenario.arch, .ram_size = scenario.memory, .cpus = scenario.cpus, .debug = options.gdb_port.has_value()};
   auto machine = Machine::create(mc, driver);
   if (!machine) return make_error("{}: {}", scenario.file.string(), error_text(machine.takeError()));
   Machine& m = **machine;
@@ -89,14 +124,35 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   result.kernel_entry = boot->entry.value();
   driver.host_event("boot", fmt::format("{} entered at {} ({})", kernel.filename().string(), boot->entry, boot->summary));
 
+  std::unique_ptr<GdbServer> gdb;
+  GdbImages images(result);
+  if (options.gdb_port) {
+    auto server = GdbServer::listen(*options.gdb_port);
+    if (!server) return server.takeError();
+    gdb = std::move(*server);
+    fmt::print(stderr, "kdsim: waiting for gdb on 127.0.0.1:{} before the first instruction: {} -ex 'file {}' -ex "
+                       "'target remote :{}'\n",
+               gdb->port(), scenario.arch == Arch::Arm64 ? "gdb-multiarch" : "gdb", kernel.string(), gdb->port());
+    std::fflush(stderr);
+    if (auto err = gdb->accept()) return err;
+    if (gdb->serve(m, 0) == GdbServer::Resume::Detach) gdb.reset();
+  }
   for (;;) {
     result.stop = m.run(scenario.instruction_limit);
+    if (gdb) images.announce(m);
+    if (result.stop.cause == StopCause::Debug && gdb) {
+      const GdbServer::Resume how = gdb->serve(m, result.stop.cpu);
+      if (how == GdbServer::Resume::Kill) break;
+      if (how == GdbServer::Resume::Detach) gdb.reset();
+      continue;
+    }
     if (result.stop.cause == StopCause::AllIdle && driver.feed()) {
       m.wake_idle_cpus();
       continue;
     }
     break;
   }
+  if (gdb) gdb->report_exit(result.stop.cause == StopCause::PowerOff ? 0 : 1);
   result.outcome = outcome_of(m, result.stop);
   result.instructions = m.instructions();
   driver.host_event(result.outcome, result.stop.detail, result.stop.cpu);

@@ -5,6 +5,7 @@
 #include "sim/scenario.h"
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 namespace kdsim {
 
@@ -18,6 +19,8 @@ struct RunOptions {
   // Benchmarks only: host wall time of every timeline event, as JSON lines. The host clock is
   // read only when this is set, and nothing else in the outputs depends on it.
   std::filesystem::path timing_path;
+  // kdsim run --gdb: serve the GDB remote protocol on 127.0.0.1:port (sim/gdb_server.h).
+  std::optional<uint16_t> gdb_port;
 };
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options);

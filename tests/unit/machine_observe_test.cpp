@@ -171,3 +171,62 @@ TEST_CASE("kexec watch: a normal load (no segments given) records no stores") {
   CHECK(a.run_from(kStart, 1'000'000'000).cause == StopCause::Spin);
   CHECK(a.machine->handoff().segment_store_count == 0);
 }
+
+namespace {
+std::unique_ptr<Machine> debug_machine(Arch arch, Recorder& recorder) {
+  auto m = Machine::create({.arch = arch, .ram_size = 64ull << 20, .cpus = 1, .debug = true}, recorder);
+  REQUIRE(bool(m));
+  return std::move(*m);
+}
+}  // namespace
+
+TEST_CASE("debugger: a breakpoint stops before its instruction, a step runs exactly one, registers read") {
+  Recorder recorder;
+  auto m = debug_machine(Arch::Arm64, recorder);
+  // mov x2, #0x4000 lsl 16; str xzr, [x2]; b .-4 (a loop that stores)
+  const uint32_t code[] = {kMovX2Ram, kStoreXzrX2, kBranchBack1};
+  REQUIRE(!m->ram().write(PhysAddr(kRam + 0x1000), {reinterpret_cast<const uint8_t*>(code), sizeof code}));
+  m->cpu(0).set_pc(kRam + 0x1000);
+  m->start_cpu(0);
+  m->set_breakpoints({kRam + 0x1008});
+  m->debug_resume(std::nullopt);
+  RunStop stop = m->run(1'000'000);
+  CHECK(stop.cause == StopCause::Debug);
+  CHECK(m->cpu(0).pc() == kRam + 0x1008);
+  // Resuming from the breakpoint runs it; a step then stops one instruction later.
+  m->debug_resume(0u);
+  stop = m->run(1'000'000);
+  CHECK(stop.cause == StopCause::Debug);
+  CHECK(m->cpu(0).pc() == kRam + 0x1004);  // the branch went back to the store
+  m->debug_resume(0u);
+  CHECK(m->run(1'000'000).cause == StopCause::Debug);
+  CHECK(m->cpu(0).pc() == kRam + 0x1008);
+  auto regs = m->cpu(0).registers();
+  REQUIRE(regs.size() == 34);
+  CHECK(std::string(regs[2].name) == "x2");
+  CHECK(regs[2].value == kRam);
+  CHECK(std::string(regs[32].name) == "pc");
+  CHECK(regs[32].value == kRam + 0x1008);
+  uint32_t word = 0;
+  REQUIRE(m->cpu(0).read_virtual(kRam + 0x1004, {reinterpret_cast<uint8_t*>(&word), 4}));
+  CHECK(word == kStoreXzrX2);
+  uint8_t byte;
+  CHECK_FALSE(m->cpu(0).read_virtual(0x1000, {&byte, 1}));  // no RAM there
+
+  Recorder xr;
+  auto x = debug_machine(Arch::X86_64, xr);
+  const std::vector<uint8_t> nops{0x90, 0x90, 0x90, 0xeb, 0xfb};  // nop x3; jmp back to the first
+  REQUIRE(!x->ram().write(PhysAddr(0x200000), nops));
+  x->cpu(0).set_pc(0x200000);
+  x->start_cpu(0);
+  x->set_breakpoints({0x200002});
+  x->debug_resume(std::nullopt);
+  CHECK(x->run(1'000'000).cause == StopCause::Debug);
+  CHECK(x->cpu(0).pc() == 0x200002);
+  x->debug_resume(0u);
+  CHECK(x->run(1'000'000).cause == StopCause::Debug);
+  CHECK(x->cpu(0).pc() == 0x200003);
+  auto xregs = x->cpu(0).registers();
+  CHECK(std::string(xregs[16].name) == "rip");
+  CHECK(xregs[16].value == 0x200003);
+}

@@ -58,7 +58,7 @@ llvm::Expected<std::unique_ptr<Arm64Cpu>> Arm64Cpu::create(const CpuConfig& conf
   if (auto e = cpu->init_engine()) return e;
   if (auto e = cpu->map_memory()) return e;
   if (auto e = cpu->install_hooks()) return e;
-  cpu->init_watches(cpu->m_uc.get(), config.host);
+  cpu->init_watches(cpu->m_uc.get(), config.host, config.ram);
   return cpu;
 }
 
@@ -68,6 +68,25 @@ std::optional<uint64_t> Arm64Cpu::physical_address(uint64_t va) {
                                    .ttbr0 = sysreg(Arm64SysReg::TTBR0_EL1),
                                    .ttbr1 = sysreg(Arm64SysReg::TTBR1_EL1)},
                           va);
+}
+
+std::vector<Cpu::Register> Arm64Cpu::registers() {
+  static constexpr const char* kNames[31] = {"x0",  "x1",  "x2",  "x3",  "x4",  "x5",  "x6",  "x7",  "x8",  "x9",  "x10",
+                                             "x11", "x12", "x13", "x14", "x15", "x16", "x17", "x18", "x19", "x20", "x21",
+                                             "x22", "x23", "x24", "x25", "x26", "x27", "x28", "x29", "x30"};
+  std::vector<Register> out;
+  for (unsigned n = 0; n < 31; ++n) out.push_back({kNames[n], 64, x(n)});
+  out.push_back({"sp", 64, sp()});
+  out.push_back({"pc", 64, pc()});
+  out.push_back({"cpsr", 32, pstate() & 0xffffffffu});
+  return out;
+}
+
+// From the debugger hook: like fault(), a stop before the next instruction, without a fault.
+void Arm64Cpu::stop_for_debugger() {
+  m_stop_requested = true;
+  m_stop_at = 0;
+  uc_emu_stop(m_uc.get());
 }
 
 uint64_t Arm64Cpu::state_fingerprint() {

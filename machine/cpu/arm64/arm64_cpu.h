@@ -52,6 +52,7 @@ public:
   bool deliver_interrupt(uint8_t vector) override;
   void invalidate_code(PhysRange range) override;
   uint64_t state_fingerprint() override;
+  std::vector<Register> registers() override;
 
   uint64_t x(unsigned n);  // n = 0..30
   void set_x(unsigned n, uint64_t value);
@@ -127,6 +128,7 @@ private:
   void unmap_shadows();
 
   std::optional<uint64_t> physical_address(uint64_t va) override;  // arm64_page_walk.h
+  void stop_for_debugger() override;
   uint64_t read_cp(Arm64SysRegEncoding e);
   void write_cp(Arm64SysRegEncoding e, uint64_t value);
   uint64_t read_reg(int id);

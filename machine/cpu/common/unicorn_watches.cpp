@@ -1,5 +1,7 @@
 #include "machine/cpu/common/unicorn_watches.h"
 #include "machine/cpu.h"
+#include "machine/ram.h"
+#include <cstring>
 #include <unicorn/unicorn.h>
 #include <algorithm>
 
@@ -79,10 +81,29 @@ void UnicornWatches::unobserve_stores() {
   m_observing = false;
 }
 
+void UnicornWatches::debug_hook(uc_struct*, uint64_t address, uint32_t, void* user) {
+  auto* w = static_cast<UnicornWatches*>(user);
+  if (w->m_first_after_resume) {
+    w->m_first_after_resume = false;
+    if (address == w->m_resume_pc) return;  // the instruction the debugger resumes from
+  }
+  if (w->m_step || (w->m_breakpoints && w->m_breakpoints->contains(address))) {
+    w->m_step = false;
+    w->m_debug_stop(address);
+  }
+}
+
+bool UnicornWatches::enable_debug(DebugStop on_stop) {
+  m_debug_stop = std::move(on_stop);
+  uc_hook h = 0;
+  return uc_hook_add(m_uc, &h, UC_HOOK_CODE, reinterpret_cast<void*>(&debug_hook), this, 1, 0) == UC_ERR_OK;
+}
+
 Cpu::~Cpu() = default;
 
-void Cpu::init_watches(uc_struct* uc, CpuHost* host) {
+void Cpu::init_watches(uc_struct* uc, CpuHost* host, Ram* ram) {
   m_watch_host = host;
+  m_watch_ram = ram;
   m_watches = std::make_unique<UnicornWatches>(uc, [this, host](unsigned tag, uint64_t pc) {
     if (host) host->block_watched(*this, tag, pc);
   });
@@ -101,5 +122,27 @@ bool Cpu::watch_stores_to(std::vector<PhysRange> ranges) {
 }
 
 void Cpu::unwatch_stores_to() { m_watches->unobserve_stores(); }
+
+bool Cpu::read_virtual(uint64_t va, std::span<uint8_t> out) {
+  constexpr uint64_t kPage = 0x1000;
+  size_t done = 0;
+  while (done < out.size()) {
+    const uint64_t at = va + done;
+    const size_t chunk = std::min<uint64_t>(out.size() - done, kPage - (at & (kPage - 1)));
+    auto pa = physical_address(at);
+    const uint8_t* p = pa && m_watch_ram ? m_watch_ram->host_ptr(PhysAddr(*pa), chunk) : nullptr;
+    if (!p) return false;
+    std::memcpy(out.data() + done, p, chunk);
+    done += chunk;
+  }
+  return true;
+}
+
+bool Cpu::enable_debug() {
+  return m_watches->enable_debug([this](uint64_t pc) {
+    stop_for_debugger();
+    if (m_watch_host) m_watch_host->debug_stopped(*this, pc);
+  });
+}
 
 }  // namespace kdsim

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <set>
 #include <vector>
 
 struct uc_struct;
@@ -38,6 +39,17 @@ public:
   void stop_store_watch();
   uint64_t stores() const { return m_stores; }
 
+  // Debugger support (kdsim run --gdb): one unbounded UC_HOOK_CODE, installed before the first
+  // block is translated (a hook added later misses blocks already translated). It costs a call
+  // per instruction, so only a machine created for a debugger has it. `on_stop(pc)` is called,
+  // before the instruction runs, at a breakpoint PC or at the instruction after a single step.
+  using DebugStop = std::function<void(uint64_t pc)>;
+  bool enable_debug(DebugStop on_stop);
+  void set_breakpoints(const std::set<uint64_t>* pcs) { m_breakpoints = pcs; }
+  // The next run starts at `pc`: that instruction runs even if it is a breakpoint (the debugger
+  // resumes from it); with `step`, the one after it stops.
+  void resume(uint64_t pc, bool step) { m_resume_pc = pc, m_first_after_resume = true, m_step = step; }
+
   // Calls `on_store(virtual address, size)` before every store until unobserve_stores().
   using StoreCallback = std::function<void(uint64_t address, int size)>;
   bool observe_stores(StoreCallback on_store);
@@ -52,6 +64,7 @@ private:
   static void block_hook(uc_struct*, uint64_t address, uint32_t size, void* user);
   static void store_hook(uc_struct*, int type, uint64_t address, int size, int64_t value, void* user);
   static void observe_hook(uc_struct*, int type, uint64_t address, int size, int64_t value, void* user);
+  static void debug_hook(uc_struct*, uint64_t address, uint32_t size, void* user);
 
   uc_struct* m_uc;
   BlockCallback m_on_block;
@@ -62,6 +75,11 @@ private:
   bool m_store_watch_on = false;
   uint64_t m_stores = 0;
   StoreCallback m_on_store;
+  DebugStop m_debug_stop;
+  const std::set<uint64_t>* m_breakpoints = nullptr;
+  uint64_t m_resume_pc = 0;
+  bool m_first_after_resume = false;
+  bool m_step = false;
   size_t m_observe_hook = 0;
   bool m_observing = false;
 };

@@ -61,8 +61,30 @@ llvm::Expected<std::unique_ptr<X86_64Cpu>> X86_64Cpu::create(const CpuConfig& co
   if (auto e = cpu->map_mmio()) return e;
   if (auto e = cpu->install_hooks()) return e;
   if (auto e = cpu->enable_efer_bits()) return e;
-  cpu->init_watches(uc, config.host);
+  cpu->init_watches(uc, config.host, config.ram);
   return cpu;
+}
+
+std::vector<Cpu::Register> X86_64Cpu::registers() {
+  using R = X86Reg;
+  static constexpr std::pair<const char*, R> k64[] = {
+      {"rax", R::Rax}, {"rbx", R::Rbx}, {"rcx", R::Rcx}, {"rdx", R::Rdx}, {"rsi", R::Rsi}, {"rdi", R::Rdi},
+      {"rbp", R::Rbp}, {"rsp", R::Rsp}, {"r8", R::R8},   {"r9", R::R9},   {"r10", R::R10}, {"r11", R::R11},
+      {"r12", R::R12}, {"r13", R::R13}, {"r14", R::R14}, {"r15", R::R15}, {"rip", R::Rip}};
+  static constexpr std::pair<const char*, R> k32[] = {{"eflags", R::Rflags}, {"cs", R::Cs}, {"ss", R::Ss},
+                                                      {"ds", R::Ds},         {"es", R::Es}, {"fs", R::Fs},
+                                                      {"gs", R::Gs}};
+  std::vector<Register> out;
+  for (auto [name, r] : k64) out.push_back({name, 64, reg(r)});
+  for (auto [name, r] : k32) out.push_back({name, 32, reg(r) & 0xffffffffu});
+  return out;
+}
+
+// From the debugger hook: the run loop sees a stop request and returns before the instruction.
+void X86_64Cpu::stop_for_debugger() {
+  m_stop_requested = true;
+  m_stop_at = 0;
+  uc_emu_stop(m_uc);
 }
 
 uint64_t X86_64Cpu::state_fingerprint() {

@@ -101,6 +101,7 @@ public:
   bool deliver_interrupt(uint8_t vector) override;
   void invalidate_code(PhysRange range) override;
   uint64_t state_fingerprint() override;
+  std::vector<Register> registers() override;
 
   uint64_t reg(X86Reg r);
   // Segment selectors: CS/SS/DS/ES store the selector only (the descriptor cache is kept);
@@ -187,6 +188,7 @@ private:
   void fault_from_hook(std::string detail);
 
   std::optional<uint64_t> physical_address(uint64_t va) override;  // the guest's page tables
+  void stop_for_debugger() override;
   // Linear aliases (x86_linear_aliases.cpp).
   bool map_linear_for(uint64_t va);
   void drop_fault_shadow(uint64_t va);
