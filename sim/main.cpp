@@ -4,6 +4,7 @@
 #include "sim/exit_codes.h"
 #include "sim/expectations.h"
 #include "sim/inspect.h"
+#include "sim/lab_command.h"
 #include "sim/purgatory_command.h"
 #include "sim/reports.h"
 #include "sim/runner.h"
@@ -127,6 +128,15 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"arm64", "x86_64"}));
   extract->footer(kExitCodeHelp);
 
+  CLI::App* lab = app.add_subcommand("lab", "Teaching labs (labs/): grade a student's answers");
+  lab->require_subcommand(1);
+  std::string lab_dir, lab_answers, lab_kernel_dir;
+  CLI::App* lab_check = lab->add_subcommand("check", "Run the lab's scenario and grade ANSWERS (a YAML map) against it");
+  lab_check->add_option("lab", lab_dir, "The lab's directory (labs/NN-name)")->required();
+  lab_check->add_option("answers", lab_answers, "The answers: question key -> answer")->required();
+  lab_check->add_option("--kernel-dir", lab_kernel_dir, "Where <arch>/kernel.elf and purgatory.ro are");
+  lab_check->footer("Exit codes: 0 every answer right, 1 some wrong or missing, 3 unusable lab or answer file");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {  // CLI11 reports only by throwing
@@ -135,6 +145,7 @@ int main(int argc, char** argv) {
   }
   if (run->parsed()) return run_command(run_args);
   if (inspect->parsed()) return inspect_command(inspect_vmcore_path, inspect_kernel);
+  if (lab_check->parsed()) return lab_check_command(lab_dir, lab_answers, default_kernel_dir(lab_kernel_dir));
   if (extract->parsed()) {
     if (!extract_arch.empty()) extract_args.arch = extract_arch == "arm64" ? Arch::Arm64 : Arch::X86_64;
     return purgatory_extract_command(extract_args);
