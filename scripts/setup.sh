@@ -16,6 +16,8 @@ packages=(
   libcli11-dev libfdt-dev libssl-dev zlib1g-dev libzstd-dev
   # tests and tools: readelf, gdb for vmcores, QEMU for the arm64 cross-check
   binutils gdb gdb-multiarch qemu-system-arm ipxe-qemu
+  # a real browser for the HTML report test (headless)
+  chromium
   # kallsyms tables of the toy kernels (symbol names in oopses)
   python3
 )

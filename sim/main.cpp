@@ -3,6 +3,7 @@
 #include "machine/error.h"
 #include "sim/exit_codes.h"
 #include "sim/expectations.h"
+#include "sim/html_report.h"
 #include "sim/inspect.h"
 #include "sim/lab_command.h"
 #include "sim/purgatory_command.h"
@@ -11,6 +12,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 using namespace kdsim;
 
@@ -23,6 +25,7 @@ struct RunArgs {
   std::string ram_snapshot;
   std::string timing;
   std::optional<uint16_t> gdb_port;
+  bool report = false;
   std::string purgatory;             // overrides kexec.purgatory (a purgatory.ro)
   std::string purgatory_from_kexec;  // overrides kexec.purgatory (a kexec binary holding one)
   bool quiet = false;
@@ -37,6 +40,27 @@ std::filesystem::path default_kernel_dir(const std::string& from_cli) {
 int input_error(llvm::Error err) {
   fmt::print(stderr, "kdsim: error: {}\n", error_text(std::move(err)));
   return static_cast<int>(ExitCode::InputError);
+}
+
+// OUTDIR/report.html (sim/html_report.h), with the saved vmcore decoded when there is one.
+llvm::Error write_html_report(const std::filesystem::path& out, const Scenario& s, const RunResult& r,
+                              const std::vector<ExpectationCheck>& checks) {
+  std::optional<std::string> vmcore;
+  if (r.vmcore_size) {
+    auto text = inspect_vmcore(out / "vmcore", std::filesystem::path(r.kernel_path));
+    if (text) vmcore = std::move(*text);
+    else vmcore = "the vmcore could not be decoded: " + error_text(text.takeError());
+  }
+  const std::string html = render_report_html(s, r, checks, vmcore);
+  const std::filesystem::path tmp = out / ".kdsim-tmp-report.html", final_path = out / "report.html";
+  std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+  f.write(html.data(), static_cast<std::streamsize>(html.size()));
+  f.close();
+  std::error_code ec;
+  if (!f) return make_error("{}: cannot write the report", tmp.string());
+  std::filesystem::rename(tmp, final_path, ec);
+  if (ec) return make_error("{}: cannot rename into place: {}", final_path.string(), ec.message());
+  return llvm::Error::success();
 }
 
 int run_command(const RunArgs& args) {
@@ -64,6 +88,8 @@ int run_command(const RunArgs& args) {
   if (!result) return input_error(result.takeError());
   auto checks = check_expectations(scenario->expect, *result);
   if (auto err = write_reports(out, *scenario, *result, checks)) return input_error(std::move(err));
+  if (args.report)
+    if (auto err = write_html_report(out, *scenario, *result, checks)) return input_error(std::move(err));
   std::fflush(stdout);
   std::string transcript = render_transcript(*scenario, *result, checks);
   fmt::print("\n{}", transcript);
@@ -103,6 +129,8 @@ int main(int argc, char** argv) {
   run->add_option("--purgatory-from-kexec", run_args.purgatory_from_kexec,
                   "Use the purgatory embedded in this kexec binary (e.g. /usr/sbin/kexec) instead of the scenario's")
       ->excludes(purgatory_opt);
+  run->add_flag("--report", run_args.report,
+               "Also write OUTDIR/report.html: memory map, stage timeline, console, vmcore summary (self-contained)");
   run->add_option("--gdb", run_args.gdb_port,
                   "Wait for gdb on 127.0.0.1:PORT before the first instruction (GDB remote protocol; "
                   "each CPU a thread, breakpoints across the kexec hand-off); 0 picks a free port");
