@@ -18,6 +18,8 @@ packages=(
   binutils gdb gdb-multiarch qemu-system-arm ipxe-qemu
   # kallsyms tables of the toy kernels (symbol names in oopses)
   python3
+  # `kdsim test --junit` is read back by a real JUnit parser in the tests
+  python3-junitparser
 )
 
 missing=()
