@@ -59,8 +59,10 @@ llvm::Expected<std::vector<std::filesystem::path>> find_scenario_files(const std
     } else {
       return make_error("{}: no such scenario file or directory", p);
     }
-    for (auto& f : found)
-      if (seen.insert(std::filesystem::weakly_canonical(f, ec)).second) files.push_back(std::move(f));
+    for (auto& f : found) {
+      std::filesystem::path key = std::filesystem::weakly_canonical(f, ec);
+      if (seen.insert(ec ? f : key).second) files.push_back(std::move(f));
+    }
   }
   if (files.empty()) return make_error("no scenario (*.yaml) found under {}", fmt::join(paths, ", "));
   return files;
