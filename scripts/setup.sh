@@ -20,6 +20,8 @@ packages=(
   chromium
   # kallsyms tables of the toy kernels (symbol names in oopses)
   python3
+  # `kdsim test --junit` is read back by a real JUnit parser in the tests
+  python3-junitparser
 )
 
 missing=()

@@ -9,6 +9,7 @@
 #include "sim/purgatory_command.h"
 #include "sim/reports.h"
 #include "sim/runner.h"
+#include "sim/test_command.h"
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -164,6 +165,23 @@ int main(int argc, char** argv) {
   lab_check->add_option("answers", lab_answers, "The answers: question key -> answer")->required();
   lab_check->add_option("--kernel-dir", lab_kernel_dir, "Where <arch>/kernel.elf and purgatory.ro are");
   lab_check->footer("Exit codes: 0 every answer right, 1 some wrong or missing, 3 unusable lab or answer file");
+  TestArgs test_args;
+  CLI::App* test = app.add_subcommand(
+      "test", "Run scenarios as separate `kdsim run` processes, N at a time; a table on stdout, JUnit XML on request");
+  test->add_option("paths", test_args.paths, "Scenario files or directories (recursively, *.yaml; default: scenarios)");
+  test->add_option("-j,--jobs", test_args.jobs, "Scenarios run at the same time (default: 1)");
+  test->add_option("--junit", test_args.junit, "Write a JUnit XML report to this file");
+  test->add_option("--shard", test_args.shard,
+                   "K/N: run only shard K of N (1-based; scenario i of the sorted list goes to shard i mod N + 1)");
+  test->add_flag("--list", test_args.list, "Print the scenarios that would run (name, file) and exit");
+  test->add_option("--filter", test_args.filter, "Only scenarios whose name or path matches this glob (fnmatch)");
+  test->add_option("-o,--out", test_args.out_root, "Each scenario's outputs go to OUTROOT/<name> (default: out/test)");
+  test->add_option("--kernel-dir", test_args.kernel_dir, "Handed to every kdsim run");
+  test->footer("Exit codes:\n"
+               "  0  every scenario passed\n"
+               "  1  a scenario failed: an expectation not met, no expect: block, or kdsim run could not judge it\n"
+               "  2  usage error\n"
+               "  3  bad arguments (--shard, -j), no scenario found, or an unusable output\n");
 
   try {
     app.parse(argc, argv);
@@ -172,6 +190,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : static_cast<int>(ExitCode::Usage);
   }
   if (run->parsed()) return run_command(run_args);
+  if (test->parsed()) return test_command(test_args);
   if (inspect->parsed()) return inspect_command(inspect_vmcore_path, inspect_kernel);
   if (lab_check->parsed()) return lab_check_command(lab_dir, lab_answers, default_kernel_dir(lab_kernel_dir));
   if (extract->parsed()) {

@@ -2,6 +2,7 @@
 #include "machine/error.h"
 #include "sim/json.h"
 #include <fstream>
+#include <optional>
 
 namespace kdsim {
 
@@ -57,6 +58,13 @@ std::string indented_output(std::string_view output) {
     output.remove_prefix(end + 1);
   }
   return out;
+}
+
+// The last stage the machine saw or the guest reported (host events are kdsim's own steps).
+std::optional<std::string> last_stage(const RunResult& r) {
+  for (auto it = r.timeline.rbegin(); it != r.timeline.rend(); ++it)
+    if (it->source != TimelineEvent::Source::Host) return it->name;
+  return std::nullopt;
 }
 
 llvm::Error write_file(const std::filesystem::path& path, std::string_view content) {
@@ -130,7 +138,15 @@ std::string render_summary_json(const Scenario& s, const RunResult& r, const std
   std::string analysis;
   for (const std::string& a : r.analysis) analysis += (analysis.empty() ? "" : ", ") + json_string(a);
   out += fmt::format("  \"analysis\": [{}],\n", analysis);
-  out += fmt::format("  \"expectations\": {{\"met\": {}, \"failed\": {}}}\n}}\n", met, checks.size() - met);
+  std::optional<std::string> last = last_stage(r);
+  out += fmt::format("  \"last_stage\": {},\n", last ? json_string(*last) : "null");
+  out += fmt::format("  \"expectations\": {{\"met\": {}, \"failed\": {}}},\n", met, checks.size() - met);
+  // Each check as the transcript words it, so `kdsim test` can say what was not met.
+  std::string list;
+  for (const auto& c : checks)
+    list += fmt::format("{}\n    {{\"what\": {}, \"met\": {}, \"saw\": {}}}", list.empty() ? "" : ",",
+                        json_string(c.what), c.met ? "true" : "false", json_string(c.actual));
+  out += fmt::format("  \"checks\": [{}{}]\n}}\n", list, list.empty() ? "" : "\n  ");
   return out;
 }
 

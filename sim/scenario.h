@@ -65,6 +65,11 @@ struct Expectations {
   std::optional<std::string> kexec_load;  // "0" or an errno name, e.g. "EADDRNOTAVAIL"
   std::optional<std::string> purgatory;   // digest-ok | digest-mismatch | not-reached
   std::optional<std::string> vmcore;      // saved | none
+
+  // No `expect:` (or an empty one): a run has nothing to check.
+  bool empty() const {
+    return !outcome && !panic && console.empty() && stages.empty() && !kexec_load && !purgatory && !vmcore;
+  }
 };
 
 struct Scenario {

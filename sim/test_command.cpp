@@ -1,0 +1,157 @@
+#include "sim/test_command.h"
+#include "machine/error.h"
+#include "sim/exit_codes.h"
+#include "sim/test_children.h"
+#include "sim/test_plan.h"
+#include "sim/test_report.h"
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+namespace kdsim {
+
+namespace {
+
+int input_error(llvm::Error err) {
+  fmt::print(stderr, "kdsim: error: {}\n", error_text(std::move(err)));
+  return static_cast<int>(ExitCode::InputError);
+}
+
+llvm::Expected<std::vector<TestCase>> plan(const TestArgs& args) {
+  auto shard = args.shard.empty() ? llvm::Expected<Shard>(Shard{}) : parse_shard(args.shard);
+  if (!shard) return shard.takeError();
+  if (args.jobs < 1) return make_error("-j {}: at least 1 job", args.jobs);
+  auto files = find_scenario_files(args.paths.empty() ? std::vector<std::string>{"scenarios"} : args.paths);
+  if (!files) return files.takeError();
+  auto cases = describe_scenarios(*files);
+  if (!cases) return cases.takeError();
+  size_t found = cases->size();
+  std::vector<TestCase> kept = shard_cases(filter_cases(std::move(*cases), args.filter), *shard);
+  if (kept.empty())
+    return make_error("no scenario to run: {} found, none left after{}{}", found,
+                      args.filter.empty() ? "" : fmt::format(" --filter '{}'", args.filter),
+                      args.shard.empty() ? "" : fmt::format(" --shard {}", args.shard));
+  return kept;
+}
+
+// The live progress line: redrawn in place on a terminal, one plain line per event otherwise.
+class Progress {
+public:
+  explicit Progress(size_t total) : m_total(total), m_tty(isatty(STDERR_FILENO)) {}
+  void started(const std::string& name) {
+    m_running.push_back(name);
+    if (m_tty) redraw();
+  }
+  void finished(const TestResult& r) {
+    std::erase(m_running, r.name);
+    ++m_done;
+    if (m_tty) fmt::print(stderr, "\r\033[K");
+    fmt::print(stderr, "[{}/{}] {} {} ({:.2f} s)\n", m_done, m_total, verdict_name(r.verdict), r.name, r.seconds);
+    if (m_tty) redraw();
+  }
+  void clear() {
+    if (m_tty) fmt::print(stderr, "\r\033[K");
+  }
+
+private:
+  // Cut to the terminal's width: a line that wraps could not be redrawn by a carriage return.
+  void redraw() {
+    if (m_running.empty()) return;
+    std::string line = fmt::format("[{}/{}] running {} ...", m_done, m_total, fmt::join(m_running, ", "));
+    winsize ws{};
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 4 && line.size() >= ws.ws_col)
+      line = line.substr(0, ws.ws_col - 4) + "...";
+    fmt::print(stderr, "\r\033[K{}", line);
+    std::fflush(stderr);
+  }
+  size_t m_total, m_done = 0;
+  bool m_tty;
+  std::vector<std::string> m_running;
+};
+
+ChildSpec child_spec(const std::string& self, const TestArgs& args, const TestCase& test, const RunFiles& files) {
+  ChildSpec spec{.argv = {self, "run", test.file.string(), "-o", files.out_dir.string(), "--quiet"},
+                 .stdout_path = files.stdout_path, .stderr_path = files.stderr_path};
+  if (!args.kernel_dir.empty()) spec.argv.insert(spec.argv.end(), {"--kernel-dir", args.kernel_dir});
+  return spec;
+}
+
+// A fresh start for each run's directory: a summary.json left by an earlier run must not be
+// read as this run's.
+llvm::Error prepare(const RunFiles& files) {
+  std::error_code ec;
+  std::filesystem::create_directories(files.out_dir, ec);
+  if (!ec) std::filesystem::remove(files.out_dir / "summary.json", ec);
+  if (ec) return make_error("{}: cannot prepare the output directory: {}", files.out_dir.string(), ec.message());
+  return llvm::Error::success();
+}
+
+llvm::Error write_atomically(const std::filesystem::path& path, std::string_view content) {
+  std::filesystem::path tmp = path;
+  tmp.replace_filename(".kdsim-tmp-" + path.filename().string());
+  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  out.write(content.data(), static_cast<std::streamsize>(content.size()));
+  out.close();
+  std::error_code ec;
+  if (out) std::filesystem::rename(tmp, path, ec);
+  if (!out || ec) {
+    std::filesystem::remove(tmp, ec);
+    return make_error("{}: cannot write the file", path.string());
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std::vector<TestCase>& cases) {
+  auto self = self_executable();
+  if (!self) return self.takeError();
+  std::vector<TestResult> results(cases.size());
+  std::vector<ChildSpec> specs;
+  std::vector<size_t> spec_case;  // specs[i] runs cases[spec_case[i]]
+  for (size_t i = 0; i < cases.size(); ++i) {
+    if (cases[i].load_error.empty() && !cases[i].has_expectations) {
+      results[i] = refuse_without_expectations(cases[i]);
+      continue;
+    }
+    if (auto err = prepare(run_files(args.out_root, cases[i]))) return err;
+    specs.push_back(child_spec(*self, args, cases[i], run_files(args.out_root, cases[i])));
+    spec_case.push_back(i);
+  }
+  Progress progress(cases.size());
+  for (const TestResult& r : results)
+    if (!r.name.empty()) progress.finished(r);
+  run_children(specs, static_cast<unsigned>(args.jobs),
+               ChildEvents{.started = [&](size_t s) { progress.started(cases[spec_case[s]].name); },
+                           .finished = [&](size_t s, const ChildExit& exit) {
+                             const TestCase& test = cases[spec_case[s]];
+                             results[spec_case[s]] = judge_run(test, run_files(args.out_root, test), exit);
+                             progress.finished(results[spec_case[s]]);
+                           }});
+  progress.clear();
+  return results;
+}
+
+}  // namespace
+
+int test_command(const TestArgs& args) {
+  auto cases = plan(args);
+  if (!cases) return input_error(cases.takeError());
+  if (args.list) {
+    for (const TestCase& c : *cases) fmt::print("{}\t{}\n", c.name, c.file.string());
+    return static_cast<int>(ExitCode::Ok);
+  }
+  auto started = std::chrono::steady_clock::now();  // the report's wall time only
+  auto results = run_all(args, *cases);
+  if (!results) return input_error(results.takeError());
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  fmt::print("{}", render_table(*results, wall));
+  std::fflush(stdout);
+  if (!args.junit.empty())
+    if (auto err = write_atomically(args.junit, render_junit(*results, wall))) return input_error(std::move(err));
+  for (const TestResult& r : *results)
+    if (r.verdict != Verdict::Pass) return static_cast<int>(ExitCode::ExpectationsFailed);
+  return static_cast<int>(ExitCode::Ok);
+}
+
+}  // namespace kdsim
