@@ -3,7 +3,7 @@
 // the kernel, the crash region, every kexec segment, the core header, the CPU notes, what the
 // capture kernel may use, what the dump wrote), the stage timeline with instruction counts, CPU,
 // EL/CPL, MMU and symbolized PCs, the console with the kdump markers highlighted, the steps'
-// output, and the vmcore's summary (each CPU's saved registers, symbolized).
+// output, and the vmcore's summary (each CPU's saved registers and call trace, symbolized).
 #pragma once
 #include "sim/expectations.h"
 #include "sim/run_result.h"

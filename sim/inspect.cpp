@@ -34,7 +34,59 @@ std::string symbolized(uint64_t value, const KernelImage* kernel) {
   return sym ? fmt::format("{} (0x{:016x})", *sym, value) : fmt::format("0x{:016x}", value);
 }
 
-std::string prstatus(unsigned cpu, llvm::ArrayRef<uint8_t> desc, bool arm64, const KernelImage* kernel) {
+// The dumped memory by virtual address, through the PT_LOADs' p_vaddr (what gdb and crash do).
+class DumpedMemory {
+public:
+  DumpedMemory(llvm::StringRef file, llvm::ArrayRef<ELFT::Phdr> phdrs) : m_file(file) {
+    for (const auto& ph : phdrs)
+      if (ph.p_type == llvm::ELF::PT_LOAD && ph.p_offset <= file.size() && ph.p_filesz <= file.size() - ph.p_offset)
+        m_loads.push_back({ph.p_vaddr, ph.p_offset, ph.p_filesz});
+  }
+  std::optional<uint64_t> read_u64(uint64_t va) const {
+    for (const Load& l : m_loads)
+      if (va >= l.vaddr && va - l.vaddr <= l.size - 8 && l.size >= 8) {
+        uint64_t v;
+        std::memcpy(&v, m_file.data() + l.offset + (va - l.vaddr), 8);
+        return v;
+      }
+    return std::nullopt;
+  }
+
+private:
+  struct Load {
+    uint64_t vaddr, offset, size;
+  };
+  llvm::StringRef m_file;
+  std::vector<Load> m_loads;
+};
+
+// A frame-pointer walk from the saved registers, as Linux's unwinders do with frame records
+// (arm64: {x29, x30} pairs at x29; x86_64: {rbp, return address} at rbp): the PC, then every
+// return address, until a record is missing, out of the dump, or not further up the stack.
+std::string call_trace(uint64_t pc, uint64_t lr, uint64_t fp, const DumpedMemory& mem, const KernelImage* kernel,
+                       bool arm64) {
+  constexpr unsigned kMaxFrames = 16;
+  std::vector<uint64_t> frames{pc};
+  auto first_ret = mem.read_u64(fp + 8);
+  // A leaf function on arm64 need not have stored its own record: its caller is only in lr.
+  if (arm64 && lr && (!first_ret || *first_ret != lr)) frames.push_back(lr);
+  while (frames.size() < kMaxFrames && fp) {
+    auto next = mem.read_u64(fp), ret = mem.read_u64(fp + 8);
+    if (!next || !ret || *ret == 0) break;
+    frames.push_back(*ret);
+    if (*next <= fp) break;  // records go up the stack
+    fp = *next;
+  }
+  std::string out = "  Call trace:\n";
+  for (uint64_t f : frames) {
+    auto sym = kernel ? kernel->symbolize(VirtAddr(f)) : std::nullopt;
+    out += sym ? fmt::format("   {}\n", *sym) : fmt::format("   0x{:016x}\n", f);
+  }
+  return out;
+}
+
+std::string prstatus(unsigned cpu, llvm::ArrayRef<uint8_t> desc, bool arm64, const KernelImage* kernel,
+                     const DumpedMemory& mem) {
   const size_t nregs = arm64 ? kArm64Regs.size() : kX86Regs.size();
   if (desc.size() < kPrReg + 8 * nregs) return fmt::format("CPU {}: NT_PRSTATUS too short ({} bytes)\n", cpu, desc.size());
   int32_t pid;
@@ -53,12 +105,14 @@ std::string prstatus(unsigned cpu, llvm::ArrayRef<uint8_t> desc, bool arm64, con
       for (int j = i; j > i - 3 && j >= 0; --j) out += fmt::format(" {:<3}: {:016x}", kArm64Regs[j], reg(j));
       out += "\n";
     }
+    out += call_trace(reg(32), reg(30), reg(29), mem, kernel, true);
   } else {  // arch/x86/kernel/process_64.c __show_regs order
     out += fmt::format("  RIP: {}\n  RSP: {:016x} EFLAGS: {:08x}\n", symbolized(reg(16), kernel), reg(19), reg(18));
     const size_t order[] = {10, 5, 11, 12, 13, 14, 4, 9, 8, 7, 6, 3, 2, 1, 0};  // RAX RBX RCX ... R15
     for (size_t k = 0; k < std::size(order); ++k)
       out += fmt::format("{}{:>3}: {:016x}{}", k % 3 == 0 ? "  " : " ", upper(kX86Regs[order[k]]), reg(order[k]),
                          k % 3 == 2 ? "\n" : "");
+    out += call_trace(reg(16), 0, reg(4), mem, kernel, false);  // rip, -, rbp
   }
   return out;
 }
@@ -102,13 +156,14 @@ llvm::Expected<std::string> inspect_vmcore(const std::filesystem::path& vmcore,
   for (const auto& ph : *phdrs)
     out += fmt::format("  {:<5} offset 0x{:08x}  vaddr 0x{:016x}  paddr 0x{:010x}  size 0x{:x}\n", phdr_type(ph.p_type),
                        uint64_t(ph.p_offset), uint64_t(ph.p_vaddr), uint64_t(ph.p_paddr), uint64_t(ph.p_filesz));
+  const DumpedMemory memory(bytes, *phdrs);
   unsigned cpu = 0;
   for (const auto& ph : *phdrs) {
     if (ph.p_type != llvm::ELF::PT_NOTE) continue;
     llvm::Error err = llvm::Error::success();
     for (const auto& note : elf->notes(ph, err)) {
       if (note.getName() == "CORE" && note.getType() == kNtPrstatus)
-        out += prstatus(cpu++, note.getDesc(), arm64, kernel ? &*kernel : nullptr);
+        out += prstatus(cpu++, note.getDesc(), arm64, kernel ? &*kernel : nullptr, memory);
       else if (note.getName() == "VMCOREINFO") {
         auto d = note.getDesc();
         out += "VMCOREINFO:\n";

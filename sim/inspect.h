@@ -1,6 +1,7 @@
 // `kdsim inspect VMCORE [--kernel ELF]`: what a saved dump holds, decoded the way crash(8) or
 // gdb would show its first screen — the program headers, each CPU's NT_PRSTATUS registers in
-// the arch's pr_reg layout (PC symbolized against the first kernel's ELF), and VMCOREINFO.
+// the arch's pr_reg layout (PC symbolized against the first kernel's ELF) with a frame-pointer
+// call trace walked through the dumped memory, and VMCOREINFO.
 #pragma once
 #include <llvm/Support/Error.h>
 #include <filesystem>

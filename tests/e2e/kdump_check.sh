@@ -42,6 +42,11 @@ blocks=$(grep -c '^CPU [0-9]* (NT_PRSTATUS' <<<"$inspect" || true)
 grep -A1 '^CPU 0 ' <<<"$inspect" | grep -qE '(pc :|RIP:) sysrq_handle_crash\+0x' ||
   { echo "kdsim inspect: CPU 0's PC is not in sysrq_handle_crash"; echo "$inspect" | head -20; exit 1; }
 grep -q '^  OSRELEASE=' <<<"$inspect" || { echo "kdsim inspect: no VMCOREINFO text"; exit 1; }
+# CPU 0's call trace, walked through the frame records in the dumped memory: the crash, then its
+# caller up the sysrq path.
+trace=$(sed -n '/^CPU 0 /,/^CPU 1 \|^VMCOREINFO/p' <<<"$inspect" | sed -n '/Call trace:/,$p')
+grep -qE '^   sysrq_handle_crash\+0x' <<<"$trace" && grep -qE '^   write_sysrq_trigger\+0x' <<<"$trace" ||
+  { echo "kdsim inspect: CPU 0's call trace does not go sysrq_handle_crash <- write_sysrq_trigger"; echo "$trace"; exit 1; }
 # ... and an input error is exit code 3 with the file named.
 set +e
 err=$("$kdsim" inspect "$scenario" 2>&1 >/dev/null); rc=$?

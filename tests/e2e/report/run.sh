@@ -83,6 +83,7 @@ assert any("purgatory_entry" in r and "seen" in r and "purgatory:purgatory_start
 assert p.marks >= 4, f"{p.marks} marked console lines"
 assert "Starting crashdump kernel" in p.text["console"]
 assert "NT_PRSTATUS" in p.text["vmcore"] and "sysrq_handle_crash+0x" in p.text["vmcore"], "vmcore summary"
+assert "Call trace:" in p.text["vmcore"] and "write_sysrq_trigger+0x" in p.text["vmcore"], "no backtrace in the vmcore summary"
 print(f"report: {w}x{h} screenshot, {len(p.rows)} timeline rows, {p.rects['memory-map']} memory bands, {p.marks} marked console lines")
 PY
 echo "report.html in headless Chromium: OK"
