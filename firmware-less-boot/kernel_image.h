@@ -76,6 +76,10 @@ public:
   std::optional<VirtAddr> symbol(std::string_view name) const;
   // The function holding `va`, as Linux's %pS prints it: "name+0xoff/0xsize".
   std::optional<std::string> symbolize(VirtAddr va) const;
+  // "kernels/arch/arm64/kernel/cpu-reset.S:52" for `va`, from the image's DWARF line table
+  // (read on first use); the path from its last "kernels/" on, so it does not depend on where
+  // the tree was built. none without debug information there.
+  std::optional<std::string> source_line(VirtAddr va) const;
 
   // Copies every PT_LOAD to p_paddr + phys_offset and zeroes its bss. Checks every segment
   // first (inside one RAM region, clear of every reserved range), so RAM is untouched on error.
@@ -97,6 +101,8 @@ private:
     std::string name;
   };
   std::vector<Function> m_functions;  // STT_FUNC symbols with a size, sorted by address
+  struct LineTable;                   // kernel_image.cpp: the DWARF context over m_file
+  mutable std::shared_ptr<LineTable> m_lines;
 };
 
 }  // namespace kdsim

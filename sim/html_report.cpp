@@ -1,4 +1,5 @@
 #include "sim/html_report.h"
+#include "sim/stage_linux.h"
 #include <algorithm>
 
 namespace kdsim {
@@ -113,21 +114,22 @@ std::string memory_map_svg(const std::vector<Band>& bands, std::string_view id) 
 std::string timeline_table(const Scenario& s, const RunResult& r) {
   std::string out = "<table id=\"timeline\"><thead><tr><th>instructions</th><th>CPU</th><th>source</th><th>" +
                     std::string(s.arch == Arch::Arm64 ? "EL" : "CPL") +
-                    "</th><th>MMU</th><th>stage</th><th>PC</th><th>code</th></tr></thead><tbody>\n";
+                    "</th><th>MMU</th><th>stage</th><th>PC</th><th>code</th><th>mirrors</th></tr></thead><tbody>\n";
   for (const TimelineEvent& e : r.timeline) {
     if (e.source == TimelineEvent::Source::Host) {
       if (e.name == "step" || e.name == "kexec" || e.name == "boot" || e.name == r.outcome)
         out += fmt::format("<tr class=\"host\"><td>{}</td><td>{}</td><td>host</td><td></td><td></td><td>{}</td>"
-                           "<td colspan=\"2\">{}</td></tr>\n",
+                           "<td colspan=\"3\">{}</td></tr>\n",
                            e.record.instructions, e.record.cpu, esc(e.name), esc(e.detail));
       continue;
     }
     const StageRecord& rec = e.record;
     out += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-                       "<td><code>0x{:x}</code></td><td><code>{}</code></td></tr>\n",
+                       "<td><code>0x{:x}</code></td><td><code>{}</code></td><td>{}</td></tr>\n",
                        e.source == TimelineEvent::Source::Machine ? "seen" : "guest", rec.instructions, rec.cpu,
                        e.source == TimelineEvent::Source::Machine ? "seen" : "guest", rec.state.privilege,
-                       rec.state.mmu_on ? "on" : "off", esc(e.name), rec.state.pc, esc(e.symbol));
+                       rec.state.mmu_on ? "on" : "off", esc(e.name), rec.state.pc, esc(e.symbol),
+                       esc(stage_linux_code(e.name, s.arch).value_or("")));
   }
   return out + "</tbody></table>\n";
 }

@@ -1,6 +1,8 @@
 #include "sim/reports.h"
 #include "machine/error.h"
 #include "sim/json.h"
+#include "sim/stage_linux.h"
+#include <algorithm>
 #include <fstream>
 #include <optional>
 
@@ -44,6 +46,18 @@ std::string timeline_line(const TimelineEvent& e, Arch arch) {
                      e.source == TimelineEvent::Source::Machine ? "seen" : "guest", arch == Arch::Arm64 ? "EL" : "CPL",
                      r.state.privilege, r.state.mmu_on ? "MMU" : "phys", e.name, r.state.pc,
                      e.symbol.empty() ? "" : " " + e.symbol, r.arg0, r.arg1);
+}
+
+// Each stage the timeline shows, once, with the Linux (or purgatory) code it mirrors.
+std::string stage_legend(Arch arch, const RunResult& r) {
+  std::vector<std::string_view> seen;
+  std::string out;
+  for (const TimelineEvent& e : r.timeline) {
+    if (e.source == TimelineEvent::Source::Host || std::find(seen.begin(), seen.end(), e.name) != seen.end()) continue;
+    seen.push_back(e.name);
+    if (auto code = stage_linux_code(e.name, arch)) out += fmt::format("  {:<22} {}\n", e.name, *code);
+  }
+  return out.empty() ? out : "\nstages and the code they mirror:\n" + out;
 }
 
 // A command's output as the user would see it on a terminal, each line behind "    | ".
@@ -91,6 +105,7 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
                      "observed by the machine, guest = reported by guest code, host = kdsim's own steps):\n",
                      std::filesystem::path(r.kernel_path).filename().string(), s.cmdline.empty() ? "(empty)" : s.cmdline);
   for (const TimelineEvent& e : r.timeline) out += timeline_line(e, s.arch);
+  out += stage_legend(s.arch, r);
   if (!r.steps.empty()) out += "\nsteps:\n";
   for (const StepResult& st : r.steps) {
     out += fmt::format("  {} -> {}\n", st.label,

@@ -2,12 +2,20 @@
 
 namespace kdsim {
 
+// "function+0xoff/0xsize (file:line)" at a kernel VA, the line when the image has DWARF.
+std::optional<std::string> Symbolizer::at_kernel_va(const KernelImage& k, uint64_t va) {
+  auto sym = k.symbolize(VirtAddr(va));
+  if (!sym) return std::nullopt;
+  if (auto line = k.source_line(VirtAddr(va))) return fmt::format("{} ({})", *sym, *line);
+  return sym;
+}
+
 std::optional<std::string> Symbolizer::in_kernel(const LiveKernel& k, uint64_t pc) {
   if (!k.image) return std::nullopt;
-  if (auto sym = k.image->symbolize(VirtAddr(pc))) return sym;
+  if (auto sym = at_kernel_va(*k.image, pc)) return sym;
   for (const KernelSegment& s : k.image->segments()) {
     const uint64_t runs_at = s.paddr.value() + static_cast<uint64_t>(k.phys_offset);
-    if (pc >= runs_at && pc - runs_at < s.memsz) return k.image->symbolize(VirtAddr(s.vaddr.value() + (pc - runs_at)));
+    if (pc >= runs_at && pc - runs_at < s.memsz) return at_kernel_va(*k.image, s.vaddr.value() + (pc - runs_at));
   }
   return std::nullopt;
 }

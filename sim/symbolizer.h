@@ -22,12 +22,14 @@ public:
   void set_next_kernel(LiveKernel next) { m_next = std::move(next); }
   void set_purgatory(std::optional<PlacedPurgatory> purgatory) { m_purgatory = std::move(purgatory); }
 
-  // "function+0xoff/0xsize" for `pc`, or none when no image has a symbol there.
+  // "function+0xoff/0xsize (file:line)" for `pc` (the line when the image has DWARF: the
+  // kernels do, the purgatory is built without), or none when no image has a symbol there.
   // `after_handoff`: the next kernel has been entered (its image, not the first, is live).
   std::optional<std::string> symbolize(uint64_t pc, bool after_handoff) const;
 
 private:
   static std::optional<std::string> in_kernel(const LiveKernel& k, uint64_t pc);
+  static std::optional<std::string> at_kernel_va(const KernelImage& k, uint64_t va);
   LiveKernel m_first;
   std::optional<LiveKernel> m_next;
   std::optional<PlacedPurgatory> m_purgatory;

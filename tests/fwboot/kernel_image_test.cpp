@@ -235,3 +235,18 @@ TEST_CASE("kernel image: symbolize names the function holding an address, as %pS
   CHECK(!image->symbolize(VirtAddr(kTextVa)));         // before any
   CHECK(!image->symbolize(VirtAddr(kTextVa + 0x90)));  // past helper's end
 }
+
+TEST_CASE("kernel image: source lines from the image's DWARF, the path from kernels/ on") {
+  for (auto [path, arch, file] : {std::tuple{KDSIM_KERNEL_ARM64, Arch::Arm64, "kernels/arch/arm64/kernel/machine_kexec.c:"},
+                                  std::tuple{KDSIM_KERNEL_X86_64, Arch::X86_64,
+                                             "kernels/arch/x86_64/kernel/machine_kexec_64.c:"}}) {
+    auto k = KernelImage::create(path, arch);
+    REQUIRE(bool(k));
+    auto at = k->symbol("machine_kexec");
+    REQUIRE(at);
+    auto line = k->source_line(*at);
+    REQUIRE(line);
+    CHECK(line->starts_with(file));
+    CHECK_FALSE(k->source_line(VirtAddr(0x10)));  // no code there
+  }
+}

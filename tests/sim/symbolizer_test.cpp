@@ -1,6 +1,7 @@
 // Symbolizer: PCs of a run named against whichever image was live, with the real kernels and
 // purgatories of this build tree.
 #include "sim/symbolizer.h"
+#include "sim/stage_linux.h"
 #include <doctest/doctest.h>
 
 using namespace kdsim;
@@ -47,4 +48,11 @@ TEST_CASE("symbolizer: x86_64 purgatory and kernel") {
   s.set_purgatory(std::move(*placed));
   CHECK(s.symbolize(0x3ff56000, false).value_or("").starts_with("purgatory:purgatory_start+0x0/"));
   CHECK(s.symbolize(k->entry_physical().value(), false).value_or("").starts_with("startup_64+0x0/"));
+}
+
+TEST_CASE("stage legend: each stage names the Linux code it mirrors, per arch") {
+  CHECK(stage_linux_code("mmu_off", Arch::Arm64).value_or("").find("cpu_soft_restart") != std::string_view::npos);
+  CHECK(stage_linux_code("mmu_off", Arch::X86_64).value_or("").find("relocate_kernel_64.S") != std::string_view::npos);
+  CHECK(stage_linux_code("crash_kexec", Arch::Arm64) == "__crash_kexec (kernel/kexec_core.c)");
+  CHECK_FALSE(stage_linux_code("power-off", Arch::Arm64));
 }

@@ -77,7 +77,9 @@ for need in ("summary", "memory-map", "crash-region-map", "timeline", "console",
 assert p.rects.get("memory-map", 0) >= 8, f"memory map: {p.rects.get('memory-map')} bands"
 assert p.rects.get("crash-region-map", 0) >= 5, f"crash region map: {p.rects.get('crash-region-map')} bands"
 assert "power-off" in p.text["outcome"], p.text["outcome"]
-assert any("mmu_off" in r and "cpu_soft_restart+0x" in r for r in p.rows), "no symbolized mmu_off row"
+assert any("mmu_off" in r and "cpu_soft_restart+0x" in r and "kernels/arch/arm64/kernel/cpu-reset.S:" in r
+           and "SCTLR_EL1.M = 0 (arch/arm64/kernel/cpu-reset.S)" in r for r in p.rows), \
+    "no mmu_off row with its function, source line and the Linux code it mirrors"
 assert any("purgatory_entry" in r and "seen" in r and "purgatory:purgatory_start" in r for r in p.rows), \
     "no observed purgatory_entry row"
 assert p.marks >= 4, f"{p.marks} marked console lines"
