@@ -131,7 +131,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
     if (!server) return server.takeError();
     gdb = std::move(*server);
     fmt::print(stderr, "kdsim: waiting for gdb on 127.0.0.1:{} before the first instruction: {} -ex 'file {}' -ex "
-                       "'target remote :{}'\n",
+                       "'target remote 127.0.0.1:{}'\n",
                gdb->port(), scenario.arch == Arch::Arm64 ? "gdb-multiarch" : "gdb", kernel.string(), gdb->port());
     std::fflush(stderr);
     if (auto err = gdb->accept()) return err;

@@ -22,7 +22,12 @@ done
 [ -n "$port" ] || { echo "kdsim never said where it waits for gdb"; cat "$work/kdsim.err"; exit 1; }
 sed "s/@PORT@/$port/; s/@ENTRY@/$entry/" "$here/session.gdb.in" >"$work/session.gdb"
 timeout 120 "$gdb" -batch -nx -ex "file $kernel" -x "$work/session.gdb" >"$work/gdb.out" 2>&1 || true
-wait $pid || { echo "kdsim run failed under gdb:"; tail -20 "$work/kdsim.out" "$work/kdsim.err"; exit 1; }
+# A gdb that never connected leaves kdsim waiting for it: give the run a minute, then fail.
+for _ in $(seq 600); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+if kill -0 $pid 2>/dev/null; then
+  echo "kdsim is still running after gdb ended; gdb said:"; cat "$work/gdb.out"; exit 1
+fi
+wait $pid || { echo "kdsim run failed under gdb:"; tail -20 "$work/kdsim.out" "$work/kdsim.err" "$work/gdb.out"; exit 1; }
 trap - EXIT
 cat "$work/gdb.out"
 expect() { grep -qE "$1" "$work/gdb.out" || { echo "gdb session: no line matching '$1'"; exit 1; }; }
