@@ -28,43 +28,14 @@ struct Band {
   std::string css;      // colour class
 };
 
-std::optional<std::pair<uint64_t, uint64_t>> parse_range(std::string_view text) {
-  const size_t dash = text.find('-');
-  if (dash == std::string_view::npos) return std::nullopt;
-  auto num = [](std::string_view s) -> std::optional<uint64_t> {
-    uint64_t v = 0;
-    if (s.empty()) return std::nullopt;
-    for (char c : s) {
-      int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      if (d < 0) return std::nullopt;
-      v = v * 16 + static_cast<uint64_t>(d);
-    }
-    return v;
-  };
-  auto a = num(text.substr(0, dash)), b = num(text.substr(dash + 1));
-  if (!a || !b || *b < *a) return std::nullopt;
-  return std::pair{*a, *b + 1};
-}
-
-// The first kernel's /proc/iomem, as its first `cat /proc/iomem` printed it.
+// The first kernel's /proc/iomem, every resource at any depth.
 void iomem_bands(const RunResult& r, std::vector<Band>& out) {
-  for (const StepResult& st : r.steps) {
-    if (st.command != "cat /proc/iomem") continue;
-    std::string_view text = st.output;
-    while (!text.empty()) {
-      std::string_view line = text.substr(0, text.find('\n'));
-      text.remove_prefix(std::min(text.size(), line.size() + 1));
-      const size_t colon = line.find(" : ");
-      if (colon == std::string_view::npos) continue;
-      std::string_view range = line.substr(0, colon);
-      while (!range.empty() && range.front() == ' ') range.remove_prefix(1);
-      auto rr = parse_range(range);
-      if (!rr) continue;
-      std::string name(line.substr(colon + 3));
-      std::string css = name == "System RAM" ? "ram" : name == "Crash kernel" ? "crash" : name.starts_with("Kernel") ? "kernel" : "other";
-      out.push_back({"first kernel: /proc/iomem", name, rr->first, rr->second, css});
-    }
-    return;
+  auto iomem = first_iomem(r);
+  if (!iomem) return;
+  for (const IomemResource& res : iomem->resources()) {
+    const std::string& name = res.name;
+    std::string css = name == "System RAM" ? "ram" : name == "Crash kernel" ? "crash" : name.starts_with("Kernel") ? "kernel" : "other";
+    out.push_back({"first kernel: /proc/iomem", name, res.start, res.end + 1, css});
   }
 }
 

@@ -31,18 +31,12 @@ std::optional<uint64_t> number(std::string_view s) {
 // "name+0x24/0x2c" -> "name"
 std::string function_of(std::string_view symbol) { return std::string(symbol.substr(0, symbol.find('+'))); }
 
+// "start-end" as /proc/iomem prints it, for the first resource of that name.
 std::optional<std::string> iomem_range(const RunResult& r, std::string_view name) {
-  for (const StepResult& st : r.steps) {
-    if (st.command != "cat /proc/iomem") continue;
-    std::string_view out = st.output;
-    while (!out.empty()) {
-      std::string_view line = out.substr(0, out.find('\n'));
-      out.remove_prefix(std::min(out.size(), line.size() + 1));
-      const size_t colon = line.find(" : ");
-      if (colon == std::string_view::npos || line.substr(colon + 3) != name) continue;
-      return lower_trimmed(line.substr(0, colon));
-    }
-  }
+  auto iomem = first_iomem(r);
+  if (!iomem) return std::nullopt;
+  for (const IomemResource& res : iomem->resources())
+    if (res.name == name) return fmt::format("{:08x}-{:08x}", res.start, res.end);
   return std::nullopt;
 }
 

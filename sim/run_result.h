@@ -2,6 +2,7 @@
 #pragma once
 #include "machine/machine.h"
 #include "firmware-less-boot/kexec/crash_load.h"
+#include "firmware-less-boot/kexec/iomem.h"
 #include "firmware-less-boot/kernel_image.h"
 #include "firmware-less-boot/kexec/purgatory_image.h"
 #include "machine/stage.h"
@@ -58,5 +59,17 @@ struct RunResult {
   std::shared_ptr<const KernelImage> next_kernel;  // null: the running kernel's own image
   std::shared_ptr<const PurgatoryImage> purgatory_image;
 };
+
+// The first kernel's /proc/iomem as the run's first `cat /proc/iomem` step printed it, parsed
+// with the kexec-tools role's own parser; none when no such step printed a valid one.
+inline std::optional<Iomem> first_iomem(const RunResult& r) {
+  for (const StepResult& st : r.steps) {
+    if (st.command != "cat /proc/iomem") continue;
+    auto iomem = Iomem::parse(st.output);
+    if (iomem) return std::move(*iomem);
+    llvm::consumeError(iomem.takeError());
+  }
+  return std::nullopt;
+}
 
 }  // namespace kdsim
