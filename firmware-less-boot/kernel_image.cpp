@@ -3,7 +3,6 @@
 #include "machine/error.h"
 #include "machine/ram.h"
 #include <llvm/Object/ELF.h>
-#include <llvm/DebugInfo/DWARF/DWARFContext.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Support/MemoryBuffer.h>
 #include <cstring>
@@ -185,37 +184,9 @@ std::optional<std::string> KernelImage::symbolize(VirtAddr va) const {
   return fmt::format("{}+0x{:x}/0x{:x}", it->name, va.value() - it->address, it->size);
 }
 
-struct KernelImage::LineTable {
-  std::unique_ptr<llvm::object::ObjectFile> object;
-  std::unique_ptr<llvm::DWARFContext> dwarf;
-};
-
 std::optional<std::string> KernelImage::source_line(VirtAddr va) const {
-  if (!m_lines) {
-    m_lines = std::make_shared<LineTable>();
-    llvm::MemoryBufferRef ref(
-        llvm::StringRef(reinterpret_cast<const char*>(m_file->data()), m_file->size()), m_name);
-    auto object = llvm::object::ObjectFile::createObjectFile(ref);
-    if (!object) {
-      llvm::consumeError(object.takeError());
-      return std::nullopt;
-    }
-    m_lines->object = std::move(*object);
-    m_lines->dwarf = llvm::DWARFContext::create(*m_lines->object);
-  }
-  if (!m_lines->dwarf) return std::nullopt;
-  // The outermost frame of any inlining: the line of the function the symbol names (a stage
-  // report inlined from a header shows where the function makes it, not the header's line).
-  const llvm::DIInliningInfo frames =
-      m_lines->dwarf->getInliningInfoForAddress({va.value(), llvm::object::SectionedAddress::UndefSection});
-  if (frames.getNumberOfFrames() == 0) return std::nullopt;
-  const llvm::DILineInfo info = frames.getFrame(frames.getNumberOfFrames() - 1);
-  if (info.Line == 0 || info.FileName == llvm::DILineInfo::BadString) return std::nullopt;
-  std::string_view file = info.FileName;
-  const size_t at = file.rfind("kernels/");
-  if (at != std::string_view::npos) file.remove_prefix(at);
-  else if (const size_t slash = file.rfind('/'); slash != std::string_view::npos) file.remove_prefix(slash + 1);
-  return fmt::format("{}:{}", file, info.Line);
+  if (!m_lines) return std::nullopt;
+  return m_lines->line_at(va.value());
 }
 
 llvm::Expected<KernelImage> KernelImage::create(std::string path, Arch expected) {
@@ -235,6 +206,8 @@ llvm::Expected<KernelImage> KernelImage::create_from_bytes(std::string name, std
   image.m_file = std::make_shared<const std::vector<uint8_t>>(std::move(bytes));
   const std::vector<uint8_t>& file = *image.m_file;
   const std::string& n = image.m_name;
+  image.m_lines = std::make_shared<const DwarfLines>(
+      std::string_view(reinterpret_cast<const char*>(file.data()), file.size()), n);
 
   auto elf = Elf::create(llvm::StringRef(reinterpret_cast<const char*>(file.data()), file.size()));
   if (!elf) return make_error("{}: {}", n, llvm::toString(elf.takeError()));

@@ -6,6 +6,7 @@
 // compile); every check is overflow-safe and every error names the file, the segment index
 // (its program-header index, as readelf numbers them), addresses and sizes in hex.
 #pragma once
+#include "firmware-less-boot/dwarf_lines.h"
 #include "machine/addr.h"
 #include "machine/cpu.h"
 #include <llvm/Support/Error.h>
@@ -77,8 +78,7 @@ public:
   // The function holding `va`, as Linux's %pS prints it: "name+0xoff/0xsize".
   std::optional<std::string> symbolize(VirtAddr va) const;
   // "kernels/arch/arm64/kernel/cpu-reset.S:52" for `va`, from the image's DWARF line table
-  // (read on first use); the path from its last "kernels/" on, so it does not depend on where
-  // the tree was built. none without debug information there.
+  // (read on first use, dwarf_lines.h). none without debug information there.
   std::optional<std::string> source_line(VirtAddr va) const;
 
   // Copies every PT_LOAD to p_paddr + phys_offset and zeroes its bss. Checks every segment
@@ -101,8 +101,7 @@ private:
     std::string name;
   };
   std::vector<Function> m_functions;  // STT_FUNC symbols with a size, sorted by address
-  struct LineTable;                   // kernel_image.cpp: the DWARF context over m_file
-  mutable std::shared_ptr<LineTable> m_lines;
+  std::shared_ptr<const DwarfLines> m_lines;  // over *m_file, so declared after it
 };
 
 }  // namespace kdsim

@@ -22,7 +22,10 @@ std::optional<std::string> Symbolizer::in_kernel(const LiveKernel& k, uint64_t p
 
 std::optional<std::string> Symbolizer::symbolize(uint64_t pc, bool after_handoff) const {
   if (m_purgatory && PhysRange{m_purgatory->base(), m_purgatory->memsz()}.contains(PhysAddr(pc)))
-    if (auto sym = m_purgatory->symbolize(PhysAddr(pc))) return "purgatory:" + *sym;
+    if (auto sym = m_purgatory->symbolize(PhysAddr(pc))) {
+      if (auto line = m_purgatory->source_line(PhysAddr(pc))) return fmt::format("purgatory:{} ({})", *sym, *line);
+      return "purgatory:" + *sym;
+    }
   if (after_handoff && m_next) return in_kernel(*m_next, pc);
   return in_kernel(m_first, pc);
 }

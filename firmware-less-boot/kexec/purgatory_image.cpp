@@ -1,6 +1,7 @@
 #include "firmware-less-boot/kexec/purgatory_image.h"
 #include "firmware-less-boot/elf_names.h"
 #include "firmware-less-boot/kexec/purgatory_reloc.h"
+#include "firmware-less-boot/dwarf_lines.h"
 #include "machine/error.h"
 #include <llvm/Object/ELF.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -26,6 +27,7 @@ struct PurgatoryImage::Parsed {
   std::string name;
   Arch arch = Arch::Arm64;
   std::vector<uint8_t> file;
+  std::unique_ptr<DwarfLines> lines;  // over `file`, so declared after it
   std::vector<PurgatorySection> sections;
   // Symbols of each SHT_SYMTAB section, indexed by section index (empty for other sections).
   std::vector<std::vector<PurgatorySymbol>> symtabs;
@@ -274,6 +276,8 @@ llvm::Expected<PurgatoryImage> PurgatoryImage::create_from_bytes(std::string nam
   p->name = std::move(name);
   p->arch = arch;
   p->file = std::move(bytes);
+  p->lines = std::make_unique<DwarfLines>(
+      std::string_view(reinterpret_cast<const char*>(p->file.data()), p->file.size()), p->name);
   auto elf = Elf::create(llvm::StringRef(reinterpret_cast<const char*>(p->file.data()), p->file.size()));
   if (!elf) return make_error("{}: {}", p->name, llvm::toString(elf.takeError()));
   if (auto err = check_header(p->name, *elf, arch)) return err;
@@ -427,6 +431,17 @@ std::optional<std::string> PlacedPurgatory::symbolize(PhysAddr pc) const {
   if (best->size == 0) return fmt::format("{}+0x{:x}", best->name, off);
   if (off >= best->size) return std::nullopt;
   return fmt::format("{}+0x{:x}/0x{:x}", best->name, off, best->size);
+}
+
+std::optional<std::string> PlacedPurgatory::source_line(PhysAddr pc) const {
+  for (const PurgatorySection& sec : m_parsed->sections) {
+    if (!(sec.flags & ELF::SHF_EXECINSTR)) continue;
+    auto base = section_address(sec.index);
+    if (!base || pc.value() < base->value() || pc.value() - base->value() >= sec.size) continue;
+    // In an ET_REL, DWARF addresses are offsets into the section the code came from.
+    return m_parsed->lines->line_at(pc.value() - base->value(), sec.index);
+  }
+  return std::nullopt;
 }
 
 KexecSegment PlacedPurgatory::segment(std::string what) const {

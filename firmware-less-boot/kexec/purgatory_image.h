@@ -141,6 +141,9 @@ public:
   // The code symbol holding `pc`, as Linux's %pS prints it: "name+0xoff/0xsize", or
   // "name+0xoff" for an assembler label without a size (kexec-tools' entry code has those).
   std::optional<std::string> symbolize(PhysAddr pc) const;
+  // "kernels/purgatory/sha256.c:97" for `pc`, from the object's DWARF when it has any (kdsim's
+  // purgatory.ro is built with -g; kexec-tools' has none): dwarf_lines.h.
+  std::optional<std::string> source_line(PhysAddr pc) const;
 
   // The segment kexec_load gets: buf (bufsz bytes), mem = base, memsz.
   KexecSegment segment(std::string what = "purgatory") const;

@@ -11,6 +11,7 @@
 #include <llvm/Support/MemoryBuffer.h>
 #include <filesystem>
 #include <map>
+#include <tuple>
 
 using namespace kdsim;
 using namespace kdsim::reloc;
@@ -367,5 +368,28 @@ TEST_CASE("purgatory real: Debian's x86_64 kexec-tools purgatory, extracted, pla
                         {"cmdline_end", 8}, {"jump_back_entry", 8}, {"panic_kernel", 1}, {"reset_vga", 1},
                         {"console_vga", 1}, {"console_serial", 1}, {"serial_base", 2}, {"serial_baud", 4},
                         {"backup_start", 8}, {"backup_src_start", 8}, {"backup_src_size", 8}});
+  }
+}
+
+TEST_CASE("purgatory real: kdsim's purgatories name a PC's source line; Debian's have no DWARF") {
+  for (auto [path, arch, entry_file] :
+       {std::tuple{KDSIM_PURGATORY_ARM64, Arch::Arm64, "kernels/purgatory/arch/arm64/entry.S:"},
+        std::tuple{KDSIM_PURGATORY_X86_64, Arch::X86_64, "kernels/purgatory/arch/x86_64/setup-x86_64.S:"}}) {
+    INFO(path);
+    PlacedPurgatory p = place(load(path, arch), 0x7ff00000);
+    // The assembler entry, and C code in another section of the object: each query carries its
+    // section, so the same offset in two sections is not confused.
+    CHECK(p.source_line(p.entry()).value_or("").starts_with(entry_file));
+    const PhysAddr update = *p.symbol_address("sha256_update");
+    CHECK(p.source_line(update).value_or("").starts_with("kernels/purgatory/sha256.c:"));
+    const PhysAddr verify = *p.symbol_address("purgatory");
+    CHECK(p.source_line(PhysAddr(verify.value() + 8)).value_or("").starts_with("kernels/purgatory/purgatory.c:"));
+    CHECK_FALSE(p.source_line(PhysAddr(p.base().value() + p.memsz())));  // past the segment
+  }
+  for (Arch arch : {Arch::Arm64, Arch::X86_64}) {
+    EmbeddedPurgatory found = debian_purgatory(arch);
+    PlacedPurgatory p = place(found.image, 0x7ff00000);
+    CHECK_FALSE(p.source_line(p.entry()));
+    CHECK(p.symbolize(p.entry()).value_or("").starts_with("purgatory_start+0x0"));
   }
 }
