@@ -4,7 +4,13 @@
  * from relocate_kernel in 64-bit mode with an identity map. Saves the kexec-jump return address
  * the kernel left at 0(%rsp) (0 for a normal kexec), loads its own GDT (0x10 code, 0x18 data),
  * switches to its own stack, calls purgatory() and jumps to entry64.
+ *
+ * One kdsim addition: SSE is on while purgatory() runs (its SHA-256 keeps the message schedule
+ * in SSE2 registers, kernels/purgatory/sha256.c), and the next kernel gets CR4 back as
+ * relocate_kernel left it. relocate_kernel has already cleared CR0.EM and CR0.TS.
  */
+#define X86_CR4_OSFXSR		0x200
+#define X86_CR4_OSXMMEXCPT	0x400
 	.text
 	.code64
 	.globl	purgatory_start
@@ -26,7 +32,12 @@ purgatory_start:
 	pushq	%rax
 	lretq
 1:
+	movq	%cr4, %r12			/* callee-saved: still there after the call */
+	movq	%r12, %rax
+	orq	$(X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT), %rax
+	movq	%rax, %cr4
 	call	purgatory
+	movq	%r12, %cr4
 	jmp	entry64
 	.size	purgatory_start, . - purgatory_start
 
