@@ -2,6 +2,8 @@
 #include <fmt/ranges.h>
 #include <algorithm>
 #include "machine/error.h"
+#include "machine/stage.h"
+#include <array>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -10,6 +12,34 @@
 namespace kdsim {
 
 namespace {
+
+// Levenshtein distance, for "did you mean".
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The known word closest to a misspelt one, when it is close enough to be the likely intent
+// (a third of its letters wrong at most), as "; did you mean 'x'?"; empty otherwise.
+template <typename Words> std::string did_you_mean(std::string_view word, const Words& known) {
+  std::string_view best;
+  size_t best_distance = std::max<size_t>(1, word.size() / 3) + 1;
+  for (const auto& k : known) {
+    const size_t d = edit_distance(word, k);
+    if (d < best_distance) best = k, best_distance = d;
+  }
+  return best.empty() ? "" : fmt::format("; did you mean '{}'?", best);
+}
 
 // Field access that reports "file:line:col: field: problem".
 class Fields {
@@ -31,7 +61,7 @@ public:
         std::string list;
         for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
         return error(kv.first, fmt::format("{}{}{}", where, where.empty() ? "" : ".", key),
-                     fmt::format("unknown field (known: {})", list));
+                     fmt::format("unknown field{} (known: {})", did_you_mean(key, known), list));
       }
     }
     return llvm::Error::success();
@@ -70,6 +100,9 @@ llvm::Error parse_machine(const Fields& f, const YAML::Node& m, Scenario& s) {
     auto cpus = f.size(m["cpus"], "machine.cpus");
     if (!cpus) return cpus.takeError();
     if (*cpus < 1 || *cpus > 8) return f.error(m["cpus"], "machine.cpus", fmt::format("{} is not between 1 and 8", *cpus));
+    // x86_64 secondaries would need the local APIC and INIT-SIPI-SIPI, which the board lacks.
+    if (s.arch == Arch::X86_64 && *cpus > 1)
+      return f.error(m["cpus"], "machine.cpus", fmt::format("{}: an x86_64 machine has one CPU (SMP is arm64 only)", *cpus));
     s.cpus = static_cast<unsigned>(*cpus);
   }
   return llvm::Error::success();
@@ -168,7 +201,9 @@ llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t ind
     if (*mode == "crash") return Step{Step::Kind::KexecCrash, "", "kexec -p (load the crash kernel)"};
     if (*mode == "load") return Step{Step::Kind::KexecLoad, "", "kexec -l (load a kernel for kexec -e)"};
     if (*mode == "exec") return Step{Step::Kind::KexecExec, "kexec-exec", "kexec -e (reboot into the loaded kernel)"};
-    return f.error(n["kexec"], where + ".kexec", fmt::format("'{}' is not a kexec mode (known: crash, exec, load)", *mode));
+    return f.error(n["kexec"], where + ".kexec",
+                   fmt::format("'{}' is not a kexec mode{} (known: crash, exec, load)", *mode,
+                               did_you_mean(*mode, std::array{"crash", "exec", "load"})));
   }
   if (n["corrupt"]) return parse_corrupt(f, n["corrupt"], where + ".corrupt");
   if (n["run"]) {
@@ -182,7 +217,9 @@ llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t ind
   if (!trig) return trig.takeError();
   // sysrq-c is what `echo c > /proc/sysrq-trigger` does (drivers/tty/sysrq.c, key 'c').
   if (*trig == "sysrq-c") return Step{Step::Kind::SysrqTrigger, "echo c > /proc/sysrq-trigger", "trigger: sysrq-c"};
-  return f.error(n["trigger"], where + ".trigger", fmt::format("'{}' is not a known trigger (known: sysrq-c)", *trig));
+  return f.error(n["trigger"], where + ".trigger",
+                 fmt::format("'{}' is not a known trigger{} (known: sysrq-c)", *trig,
+                             did_you_mean(*trig, std::array{"sysrq-c"})));
 }
 
 llvm::Error parse_string_list(const Fields& f, const YAML::Node& n, std::string_view field,
@@ -253,6 +290,23 @@ llvm::Error parse_kexec(const Fields& f, const YAML::Node& k, Scenario& s) {
   return llvm::Error::success();
 }
 
+const std::vector<std::string> kOutcomes = {"power-off", "reset",          "guest-fault",     "instruction-limit",
+                                            "hang",      "spin",           "purgatory-spin",  "purgatory-fault"};
+
+// Every name a run's timeline can hold: the stages (machine/stage.h), the host's events
+// (sim/driver.cpp, sim/runner.cpp) and the outcome that ends the run.
+std::vector<std::string> timeline_names() {
+  std::vector<std::string> names;
+  for (uint32_t code = 0; code < 0x100; ++code)
+    if (auto n = stage_name(code)) names.emplace_back(*n);
+  for (const char* host : {"boot", "agent_hello", "agent_error", "step", "step_done", "no_more_commands", "kexec",
+                           "kexec_plan", "kexec_failed", "corrupt", "touch", "host_action_failed", "ram_snapshot",
+                           "vmcore_saved", "dump_error"})
+    names.emplace_back(host);
+  names.insert(names.end(), kOutcomes.begin(), kOutcomes.end());
+  return names;
+}
+
 llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
   if (!e) return llvm::Error::success();
   if (auto err = f.only_known_keys(e, "expect", {"outcome", "panic", "console", "stages", "kexec_load", "purgatory",
@@ -265,7 +319,8 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
     if (!allowed.empty() && !allowed.count(*v)) {
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      return f.error(e[key], std::string("expect.") + key, fmt::format("'{}' is not one of {}", *v, list));
+      return f.error(e[key], std::string("expect.") + key,
+                     fmt::format("'{}' is not one of {}{}", *v, list, did_you_mean(*v, allowed)));
     }
     out = *v;
     return llvm::Error::success();
@@ -275,13 +330,13 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
                         s.expect.purgatory))
     return err;
   if (auto err = one_of("vmcore", {"saved", "none"}, s.expect.vmcore)) return err;
-  static const std::vector<std::string> outcomes = {"power-off",   "reset", "guest-fault",    "instruction-limit",
-                                                     "hang",        "spin",  "purgatory-spin", "purgatory-fault"};
+  const std::vector<std::string>& outcomes = kOutcomes;
   if (e["outcome"]) {
     auto o = f.string(e["outcome"], "expect.outcome");
     if (!o) return o.takeError();
     if (std::find(outcomes.begin(), outcomes.end(), *o) == outcomes.end())
-      return f.error(e["outcome"], "expect.outcome", fmt::format("'{}' is not one of {}", *o, fmt::join(outcomes, ", ")));
+      return f.error(e["outcome"], "expect.outcome",
+                     fmt::format("'{}' is not one of {}{}", *o, fmt::join(outcomes, ", "), did_you_mean(*o, outcomes)));
     s.expect.outcome = *o;
   }
   if (e["panic"]) {
@@ -290,7 +345,31 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
     s.expect.panic = *p;
   }
   if (auto err = parse_string_list(f, e["console"], "expect.console", s.expect.console)) return err;
-  return parse_string_list(f, e["stages"], "expect.stages", s.expect.stages);
+  if (auto err = parse_string_list(f, e["stages"], "expect.stages", s.expect.stages)) return err;
+  const std::vector<std::string> names = timeline_names();
+  for (size_t i = 0; i < s.expect.stages.size(); ++i) {
+    const std::string& name = s.expect.stages[i];
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      return f.error(e["stages"][i], fmt::format("expect.stages[{}]", i),
+                     fmt::format("'{}' is not a stage or event a run records{}", name, did_you_mean(name, names)));
+  }
+  return llvm::Error::success();
+}
+
+// A crash trigger hands the machine to the capture kernel (or, without one loaded, ends in the
+// panic): the kernel that was to run the next step of the same list is gone. Refused at load
+// instead of silently dropping the step.
+llvm::Error check_nothing_after_crash(const Fields& f, const YAML::Node& list, const std::vector<Step>& steps,
+                                      std::string_view name) {
+  for (size_t i = 0; i + 1 < steps.size(); ++i) {
+    if (steps[i].kind != Step::Kind::SysrqTrigger) continue;
+    const bool capture = name == "capture_steps";
+    return f.error(list[i + 1], fmt::format("{}[{}]", name, i + 1),
+                   fmt::format("can never run: the {} kernel has crashed at {}[{}] ({}){}", capture ? "capture" : "first",
+                               name, i, steps[i].label,
+                               capture ? "" : "; steps for the capture kernel go in capture_steps"));
+  }
+  return llvm::Error::success();
 }
 
 llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) {
@@ -323,6 +402,7 @@ llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) 
       if (!step) return step.takeError();
       s.steps.push_back(*step);
     }
+    if (auto err = check_nothing_after_crash(f, st, s.steps, "steps")) return err;
   }
   if (const YAML::Node st = root["capture_steps"]) {
     if (!st.IsSequence()) return f.error(st, "capture_steps", "must be a list");
@@ -331,6 +411,7 @@ llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) 
       if (!step) return step.takeError();
       s.capture_steps.push_back(*step);
     }
+    if (auto err = check_nothing_after_crash(f, st, s.capture_steps, "capture_steps")) return err;
   } else {
     s.capture_steps.push_back({Step::Kind::Run, "save-vmcore", "run: save-vmcore"});
   }
