@@ -3,6 +3,7 @@
 #include "sim/kexec_step.h"
 #include "sim/guest_ram.h"
 #include "machine/error.h"
+#include <algorithm>
 
 namespace kdsim {
 
@@ -73,7 +74,7 @@ bool ScenarioDriver::feed() {
     if (a.command.empty()) {
       if (auto err = a.host()) {
         std::string why = toString(std::move(err));
-        m_result.warnings.push_back(why);
+        m_result.errors.push_back(why);  // host actions name their file and step themselves
         host_event("host_action_failed", why);
       }
       continue;
@@ -83,7 +84,7 @@ bool ScenarioDriver::feed() {
       auto b = a.blob();
       if (!b) {  // the kexec-tools role failed before calling kexec_load, as kexec-tools would
         std::string why = toString(b.takeError());
-        m_result.warnings.push_back(why);
+        m_result.errors.push_back(fmt::format("{}: {}", a.label, why));
         host_event("kexec_failed", why);
         m_result.kexec_load = "kexec-tools-error";
         m_actions.clear();
@@ -121,6 +122,19 @@ void ScenarioDriver::enter_capture_kernel() {
   m_steps = &m_scenario.capture_steps;
   m_next_step = 0;
   m_machine->agent().reset();
+}
+
+void ScenarioDriver::finish() {
+  auto list = [&](const std::vector<Step>& steps, const char* name, size_t from) {
+    for (size_t i = from; i < steps.size(); ++i)
+      m_result.not_reached.push_back(fmt::format("{}[{}] {}", name, i, steps[i].label));
+  };
+  if (m_in_capture_kernel) return list(m_scenario.capture_steps, "capture_steps", m_next_step);
+  list(m_scenario.steps, "steps", m_next_step);
+  // Capture steps count only when the scenario loads a crash kernel to run them.
+  const bool loads_crash_kernel = std::any_of(m_scenario.steps.begin(), m_scenario.steps.end(),
+                                              [](const Step& s) { return s.kind == Step::Kind::KexecCrash; });
+  if (loads_crash_kernel) list(m_scenario.capture_steps, "capture_steps", 0);
 }
 
 void ScenarioDriver::stamp() {

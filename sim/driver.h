@@ -35,6 +35,8 @@ public:
 
   // Called when every CPU waits. Returns true when it gave the guest something to do.
   bool feed();
+  // At the end of the run: records the steps that never started (RunResult::not_reached).
+  void finish();
   void host_event(std::string name, std::string detail, unsigned cpu = 0);
 
   // MachineObserver

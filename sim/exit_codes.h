@@ -5,7 +5,8 @@ namespace kdsim {
 
 enum class ExitCode : int {
   Ok = 0,                // the scenario ran and every expectation was met
-  ExpectationsFailed = 1,  // the scenario ran, but the outcome differs from what it expects
+  ExpectationsFailed = 1,  // the scenario ran, but the outcome differs from what it expects, or
+                           // a step could not be carried out (RunResult::errors)
   Usage = 2,             // the command line is wrong
   InputError = 3,        // the scenario, a kernel image, an input file or the output is unusable
   InternalError = 4,     // a bug in kdsim
@@ -18,7 +19,8 @@ enum class ExitCode : int {
 inline constexpr const char* kExitCodeHelp =
     "Exit codes:\n"
     "  0  the scenario ran and every expectation was met (extract: the purgatory was written)\n"
-    "  1  the scenario ran but an expectation was not met (see transcript.txt)\n"
+    "  1  the scenario ran but an expectation was not met, or a step could not be carried out\n"
+    "     (a fault injection that does not apply, kexec refusing its inputs; see transcript.txt)\n"
     "  2  usage error\n"
     "  3  input error: the scenario, a kernel image, an input file or the output is unusable\n"
     "  4  internal error in kdsim\n"

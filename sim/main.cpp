@@ -64,6 +64,14 @@ llvm::Error write_html_report(const std::filesystem::path& out, const Scenario& 
   return llvm::Error::success();
 }
 
+// A run replaces the previous run's outputs: the reports are rewritten below, and the vmcore
+// (renamed into place only when complete) and report.html go when this run made none.
+void remove_stale_outputs(const std::filesystem::path& out, const RunResult& result, bool report) {
+  std::error_code ec;
+  if (!result.vmcore_size) std::filesystem::remove(out / "vmcore", ec);
+  if (!report) std::filesystem::remove(out / "report.html", ec);
+}
+
 int run_command(const RunArgs& args) {
   auto scenario = Scenario::load(args.scenario);
   if (!scenario) return input_error(scenario.takeError());
@@ -87,6 +95,7 @@ int run_command(const RunArgs& args) {
   options.gdb_port = args.gdb_port;
   auto result = run_scenario(*scenario, options);
   if (!result) return input_error(result.takeError());
+  remove_stale_outputs(out, *result, args.report);
   auto checks = check_expectations(scenario->expect, *result);
   if (auto err = write_reports(out, *scenario, *result, checks)) return input_error(std::move(err));
   if (args.report)
@@ -95,6 +104,7 @@ int run_command(const RunArgs& args) {
   std::string transcript = render_transcript(*scenario, *result, checks);
   fmt::print("\n{}", transcript);
   fmt::print("outputs: {}/{{console.log, stages.jsonl, transcript.txt, summary.json}}\n", out.string());
+  if (!result->errors.empty()) return static_cast<int>(ExitCode::ExpectationsFailed);
   for (const auto& c : checks)
     if (!c.met) return static_cast<int>(ExitCode::ExpectationsFailed);
   return static_cast<int>(ExitCode::Ok);

@@ -106,12 +106,13 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
                      std::filesystem::path(r.kernel_path).filename().string(), s.cmdline.empty() ? "(empty)" : s.cmdline);
   for (const TimelineEvent& e : r.timeline) out += timeline_line(e, s.arch);
   out += stage_legend(s.arch, r);
-  if (!r.steps.empty()) out += "\nsteps:\n";
+  if (!r.steps.empty() || !r.not_reached.empty()) out += "\nsteps:\n";
   for (const StepResult& st : r.steps) {
     out += fmt::format("  {} -> {}\n", st.label,
                        st.exit_status ? fmt::format("exit status {}", *st.exit_status) : std::string("did not complete"));
     out += indented_output(st.output);
   }
+  for (const std::string& label : r.not_reached) out += fmt::format("  {} -> not reached\n", label);
   out += fmt::format("\noutcome: {} after {} instructions\n", r.outcome, r.instructions);
   if (!r.stop.detail.empty()) out += fmt::format("  cpu{}: {}\n", r.stop.cpu, r.stop.detail);
   if (r.panic_message) out += fmt::format("panic: {}\n", *r.panic_message);
@@ -128,6 +129,8 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
   if (r.vmcore_size) out += fmt::format("vmcore: saved, {} bytes\n", *r.vmcore_size);
   for (const std::string& a : r.analysis) out += fmt::format("analysis: {}\n", a);
   for (const std::string& w : r.warnings) out += fmt::format("warning: {}\n", w);
+  for (const std::string& e : r.errors) out += fmt::format("error: {}\n", e);
+  if (checks.empty()) out += "\nexpectations: none (the scenario has no expect:), so nothing was checked\n";
   if (!checks.empty()) {
     size_t met = 0;
     for (const auto& c : checks) met += c.met;
@@ -137,6 +140,27 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
   }
   return out;
 }
+
+namespace {
+
+std::string strings_json(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + json_string(s);
+  return out;
+}
+
+// Every command sent to init: its label, command line, exit status (null: it never completed,
+// e.g. it crashed the kernel) and output.
+std::string steps_json(const RunResult& r) {
+  std::string out;
+  for (const StepResult& st : r.steps)
+    out += fmt::format("{}\n    {{\"label\": {}, \"command\": {}, \"exit_status\": {}, \"output\": {}}}",
+                       out.empty() ? "" : ",", json_string(st.label), json_string(st.command),
+                       st.exit_status ? fmt::format("{}", *st.exit_status) : "null", json_string(st.output));
+  return out.empty() ? out : out + "\n  ";
+}
+
+}  // namespace
 
 std::string render_summary_json(const Scenario& s, const RunResult& r, const std::vector<ExpectationCheck>& checks) {
   size_t met = 0;
@@ -156,6 +180,10 @@ std::string render_summary_json(const Scenario& s, const RunResult& r, const std
   std::optional<std::string> last = last_stage(r);
   out += fmt::format("  \"last_stage\": {},\n", last ? json_string(*last) : "null");
   out += fmt::format("  \"expectations\": {{\"met\": {}, \"failed\": {}}},\n", met, checks.size() - met);
+  out += fmt::format("  \"steps\": [{}],\n", steps_json(r));
+  out += fmt::format("  \"not_reached\": [{}],\n", strings_json(r.not_reached));
+  out += fmt::format("  \"errors\": [{}],\n", strings_json(r.errors));
+  out += fmt::format("  \"warnings\": [{}],\n", strings_json(r.warnings));
   // Each check as the transcript words it, so `kdsim test` can say what was not met.
   std::string list;
   for (const auto& c : checks)

@@ -42,6 +42,13 @@ struct RunResult {
   std::vector<TimelineEvent> timeline;
   std::vector<StepResult> steps;
   std::vector<std::string> warnings;
+  // What made the run fail whatever the expectations say (exit 1): a host action that could not
+  // apply (a fault injection naming a segment the plan does not have), the kexec-tools role
+  // refusing its inputs (a purgatory or capture kernel of the wrong arch).
+  std::vector<std::string> errors;
+  // The scenario's steps that never started, as labelled in the scenario, with the list name
+  // ("steps[3] run: cat /proc/vmcore").
+  std::vector<std::string> not_reached;
   std::optional<uint64_t> vmcore_size;  // set when the dump disk completed a vmcore
   std::optional<CrashLoadPlan> kexec_plan;  // what kexec -p loaded
   std::optional<std::string> kexec_load;    // "0" or the errno name kexec_load returned

@@ -156,6 +156,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   result.outcome = outcome_of(m, result.stop);
   result.instructions = m.instructions();
   driver.host_event(result.outcome, result.stop.detail, result.stop.cpu);
+  driver.finish();
   result.panic_message = find_panic_message(result.console);
   analyse_handoff(m, result);
   symbolize_timeline(result, first_image);

@@ -38,6 +38,7 @@ struct RunSummary {
   std::string arch, outcome, last_stage;
   size_t met = 0, total = 0;
   std::vector<std::string> unmet;  // "outcome is reset (saw: power-off)"
+  std::vector<std::string> errors;  // steps that could not be carried out (RunResult::errors)
 };
 
 llvm::Expected<RunSummary> read_summary(const std::filesystem::path& path) {
@@ -62,6 +63,9 @@ llvm::Expected<RunSummary> read_summary(const std::filesystem::path& path) {
       s.unmet.push_back(fmt::format("{} (saw: {})", check->getString("what").getValueOr("?").str(),
                                     check->getString("saw").getValueOr("?").str()));
     }
+  if (const llvm::json::Array* errors = o->getArray("errors"))
+    for (const llvm::json::Value& e : *errors)
+      if (auto text = e.getAsString()) s.errors.push_back(text->str());
   return s;
 }
 
@@ -87,7 +91,7 @@ TestResult judge_summary(const TestCase& test, const RunFiles& files, const Chil
   r.outcome = summary->outcome;
   r.met = summary->met;
   r.total = summary->total;
-  if (exit.exit_code == 0 && summary->unmet.empty() && r.met == r.total) {
+  if (exit.exit_code == 0 && summary->unmet.empty() && summary->errors.empty() && r.met == r.total) {
     r.verdict = Verdict::Pass;
     return r;
   }
@@ -97,6 +101,9 @@ TestResult judge_summary(const TestCase& test, const RunFiles& files, const Chil
                                 r.met, r.total, last)
                   : fmt::format("{} of {} expectations not met: {}; last stage: {}", r.total - r.met, r.total,
                                 fmt::join(summary->unmet, "; "), last);
+  if (!summary->errors.empty())
+    r.message = fmt::format("run error: {}; {}", fmt::join(summary->errors, "; "), r.message);
+  for (const std::string& e : summary->errors) r.details += fmt::format("run error: {}\n", e);
   for (const std::string& u : summary->unmet) r.details += fmt::format("not met: {}\n", u);
   r.details += fmt::format("outcome: {}\nlast stage: {}\n", r.outcome, last);
   if (!err.empty()) r.details += "stderr of kdsim run:\n" + err;
