@@ -7,8 +7,8 @@
 
 namespace kdsim {
 
-Action ScenarioDriver::command(std::string label, std::string line) {
-  return Action{.label = std::move(label), .command = std::move(line), .blob = {}, .host = {}, .on_done = {}};
+Action ScenarioDriver::command(const Step& step) {
+  return Action{.origin = step.origin, .label = step.label, .command = step.command, .blob = {}, .host = {}, .on_done = {}};
 }
 
 bool ScenarioDriver::expand_next_step() {
@@ -18,25 +18,26 @@ bool ScenarioDriver::expand_next_step() {
                        [this](std::string name, std::string detail) { host_event(std::move(name), std::move(detail)); }};
   switch (step.kind) {
   case Step::Kind::Run:
-  case Step::Kind::SysrqTrigger: m_actions.push_back(command(step.label, step.command)); break;
+  case Step::Kind::SysrqTrigger: m_actions.push_back(command(step)); break;
   case Step::Kind::KexecCrash:
   case Step::Kind::KexecLoad:
     host_event("kexec", step.label);
     m_actions = kexec_load_actions(ctx, step.kind == Step::Kind::KexecCrash ? KexecMode::Crash : KexecMode::Normal);
     break;
-  case Step::Kind::KexecExec: m_actions.push_back(command(step.label, step.command)); break;
+  case Step::Kind::KexecExec: m_actions.push_back(command(step)); break;
   case Step::Kind::KexecLoadRaw: {
     std::vector<KexecSegment> segs;
     for (const Step::RawSegment& r : step.segments)
       segs.push_back({std::vector<uint8_t>(r.bufsz, 0xa5), PhysAddr(r.mem), r.memsz, "raw"});
     auto blob = encode_kexec_load_blob(segs, PhysAddr(step.entry), step.flags);
     RunResult* result = &m_result;
-    m_actions.push_back(Action{.label = step.label,
+    m_actions.push_back(Action{.origin = step.origin,
+                               .label = step.label,
                                .command = step.command,
                                .blob = [blob]() -> llvm::Expected<std::vector<uint8_t>> { return blob; },
                                .host = {},
                                .on_done = [result](const StepResult& r) {
-                                 result->kexec_load = parse_kexec_load_output(r.output);
+                                 record_kexec_load(*result, parse_kexec_load_output(r.output));
                                }});
     break;
   }
@@ -86,13 +87,13 @@ bool ScenarioDriver::feed() {
         std::string why = toString(b.takeError());
         m_result.errors.push_back(fmt::format("{}: {}", a.label, why));
         host_event("kexec_failed", why);
-        m_result.kexec_load = "kexec-tools-error";
+        record_kexec_load(m_result, "kexec-tools-error");
         m_actions.clear();
         continue;
       }
       blob = std::move(*b);
     }
-    m_result.steps.push_back({a.label, a.command, {}, std::nullopt, m_machine->instructions()});
+    m_result.steps.push_back({a.origin, a.label, a.command, {}, std::nullopt, m_machine->instructions()});
     host_event("step", a.label + (blob.empty() ? "" : fmt::format(" ({} bytes of segments)", blob.size())));
     m_machine->agent().queue_command(a.command, std::move(blob));
     m_in_flight = std::move(a);

@@ -18,6 +18,7 @@ class KernelImage;
 
 // One unit of work: a command for init (with an optional blob), or a host action.
 struct Action {
+  std::string origin;  // the scenario step ("steps[2]") when the action is that step itself
   std::string label;
   std::string command;                                  // empty: a host action
   std::function<llvm::Expected<std::vector<uint8_t>>()> blob;  // computed when the command is sent
@@ -53,7 +54,7 @@ private:
   bool expand_next_step();
   void enter_capture_kernel();
   void new_kernel();
-  Action command(std::string label, std::string line);
+  Action command(const Step& step);
 
   const Scenario& m_scenario;
   const RunOptions& m_options;

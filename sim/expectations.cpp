@@ -1,20 +1,56 @@
 #include "sim/expectations.h"
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <algorithm>
+#include <regex>
 
 namespace kdsim {
 
 namespace {
 
-ExpectationCheck check_console_in_order(const std::vector<std::string>& lines, const std::string& console) {
+std::string console_line_text(const ConsoleLine& line) {
+  return line.regex ? fmt::format("/{}/", line.text) : line.text;
+}
+
+// Each line found after the previous one: a substring, or the first match of a regex.
+ExpectationCheck check_console_in_order(const std::vector<ConsoleLine>& lines, const std::string& console) {
+  std::vector<std::string> shown;
+  for (const ConsoleLine& l : lines) shown.push_back(console_line_text(l));
+  const std::string what = fmt::format("console shows, in order: {}", fmt::join(shown, " / "));
   size_t pos = 0;
-  for (const std::string& want : lines) {
-    size_t at = console.find(want, pos);
+  for (const ConsoleLine& want : lines) {
+    size_t at = std::string::npos, length = 0;
+    if (want.regex) {
+      std::smatch m;
+      if (std::regex_search(console.cbegin() + static_cast<std::ptrdiff_t>(pos), console.cend(), m,
+                            std::regex(want.text, std::regex::ECMAScript | std::regex::multiline))) {
+        at = pos + static_cast<size_t>(m.position(0));
+        length = static_cast<size_t>(m.length(0));
+      }
+    } else {
+      at = console.find(want.text, pos);
+      length = want.text.size();
+    }
     if (at == std::string::npos)
-      return {fmt::format("console shows, in order: {}", fmt::join(lines, " / ")), false,
-              fmt::format("'{}' not found{}", want, pos ? " after the previous line" : "")};
-    pos = at + want.size();
+      return {what, false, fmt::format("'{}' not found{}", console_line_text(want), pos ? " after the previous line" : "")};
+    pos = at + length;
   }
-  return {fmt::format("console shows, in order: {}", fmt::join(lines, " / ")), true, {}};
+  return {what, true, {}};
+}
+
+// A step's own expectation: its command ran, exited so, printed that.
+ExpectationCheck check_step(const StepExpectation& want, const RunResult& result) {
+  std::string what = fmt::format("{} ({})", want.origin, want.label);
+  if (want.exit) what += fmt::format(" exits {}", *want.exit);
+  if (want.output) what += fmt::format("{} prints '{}'", want.exit ? " and" : "", *want.output);
+  auto ran = std::find_if(result.steps.begin(), result.steps.end(),
+                          [&](const StepResult& st) { return st.origin == want.origin; });
+  if (ran == result.steps.end()) return {what, false, "not reached"};
+  if (want.exit && ran->exit_status != want.exit)
+    return {what, false, ran->exit_status ? fmt::format("exit status {}", *ran->exit_status) : "it did not complete"};
+  if (want.output && ran->output.find(*want.output) == std::string::npos)
+    return {what, false, fmt::format("output '{}'", ran->output.substr(0, 200))};
+  return {what, true, {}};
 }
 
 ExpectationCheck check_stages_in_order(const std::vector<std::string>& names, const RunResult& result) {
@@ -45,10 +81,16 @@ std::vector<ExpectationCheck> check_expectations(const Expectations& expect, con
     checks.push_back({fmt::format("{} is {}", what, *want), met, met ? "" : seen});
   };
   equal("kexec_load's result", expect.kexec_load, result.kexec_load.value_or("not called"));
+  if (!expect.kexec_loads.empty()) {
+    const bool met = expect.kexec_loads == result.kexec_loads;
+    checks.push_back({fmt::format("kexec_load's results, in order, are [{}]", fmt::join(expect.kexec_loads, ", ")), met,
+                      met ? "" : fmt::format("[{}]", fmt::join(result.kexec_loads, ", "))});
+  }
   equal("purgatory", expect.purgatory, result.purgatory);
   equal("vmcore", expect.vmcore, result.vmcore_size ? "saved" : "none");
   if (!expect.console.empty()) checks.push_back(check_console_in_order(expect.console, result.console));
   if (!expect.stages.empty()) checks.push_back(check_stages_in_order(expect.stages, result));
+  for (const StepExpectation& step : expect.steps) checks.push_back(check_step(step, result));
   return checks;
 }
 

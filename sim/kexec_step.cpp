@@ -182,7 +182,7 @@ std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mod
       .host = {},
       .on_done =
           [result, machine, verify_digest](const StepResult& r) {
-            result->kexec_load = parse_kexec_load_output(r.output);
+            record_kexec_load(*result, parse_kexec_load_output(r.output));
             // Loaded: from here on the machine watches the hand-off itself.
             if (result->kexec_load == "0" && result->kexec_plan)
               machine->watch_kexec(KexecWatch{.purgatory = result->kexec_plan->purgatory,

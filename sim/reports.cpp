@@ -154,8 +154,9 @@ std::string strings_json(const std::vector<std::string>& items) {
 std::string steps_json(const RunResult& r) {
   std::string out;
   for (const StepResult& st : r.steps)
-    out += fmt::format("{}\n    {{\"label\": {}, \"command\": {}, \"exit_status\": {}, \"output\": {}}}",
-                       out.empty() ? "" : ",", json_string(st.label), json_string(st.command),
+    out += fmt::format("{}\n    {{\"step\": {}, \"label\": {}, \"command\": {}, \"exit_status\": {}, \"output\": {}}}",
+                       out.empty() ? "" : ",", st.origin.empty() ? "null" : json_string(st.origin),
+                       json_string(st.label), json_string(st.command),
                        st.exit_status ? fmt::format("{}", *st.exit_status) : "null", json_string(st.output));
   return out.empty() ? out : out + "\n  ";
 }
@@ -172,6 +173,7 @@ std::string render_summary_json(const Scenario& s, const RunResult& r, const std
                      r.panic_message ? json_string(*r.panic_message) : "null");
   out += fmt::format("  \"stop_detail\": {},\n", json_string(r.stop.detail));
   out += fmt::format("  \"kexec_load\": {},\n", r.kexec_load ? json_string(*r.kexec_load) : "null");
+  out += fmt::format("  \"kexec_loads\": [{}],\n", strings_json(r.kexec_loads));
   out += fmt::format("  \"purgatory\": {},\n", json_string(r.purgatory));
   out += fmt::format("  \"vmcore_bytes\": {},\n", r.vmcore_size ? fmt::format("{}", *r.vmcore_size) : "null");
   std::string analysis;

@@ -26,6 +26,7 @@ struct TimelineEvent {
 };
 
 struct StepResult {
+  std::string origin;  // the scenario step it runs ("steps[2]"); empty for the commands a kexec step expands into
   std::string label;
   std::string command;
   std::string output;
@@ -51,7 +52,8 @@ struct RunResult {
   std::vector<std::string> not_reached;
   std::optional<uint64_t> vmcore_size;  // set when the dump disk completed a vmcore
   std::optional<CrashLoadPlan> kexec_plan;  // what kexec -p loaded
-  std::optional<std::string> kexec_load;    // "0" or the errno name kexec_load returned
+  std::optional<std::string> kexec_load;    // "0" or the errno name the last kexec_load returned
+  std::vector<std::string> kexec_loads;     // every kexec_load's result, in order
   std::string purgatory;                    // digest-ok | digest-mismatch | not-reached
   std::vector<std::string> analysis;        // host findings after the run (where it stopped, why)
   // Guest RAM the host itself changed after loading (fault injection), for the digest forensics.
@@ -66,6 +68,13 @@ struct RunResult {
   std::shared_ptr<const KernelImage> next_kernel;  // null: the running kernel's own image
   std::shared_ptr<const PurgatoryImage> purgatory_image;
 };
+
+// A kexec_load's result (or kexec-tools-error when the kexec-tools role gave up before it);
+// none when init's report of it could not be read ("no result" in the list).
+inline void record_kexec_load(RunResult& r, std::optional<std::string> result) {
+  r.kexec_loads.push_back(result.value_or("no result"));
+  r.kexec_load = std::move(result);
+}
 
 // The first kernel's /proc/iomem as the run's first `cat /proc/iomem` step printed it, parsed
 // with the kexec-tools role's own parser; none when no such step printed a valid one.

@@ -4,6 +4,8 @@
 #include "machine/error.h"
 #include "machine/stage.h"
 #include <array>
+#include <cstdlib>
+#include <regex>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -187,12 +189,50 @@ llvm::Expected<Step> parse_raw_kexec_load(const Fields& f, const YAML::Node& n, 
   return step;
 }
 
-llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index, std::string_view list) {
+// A run step's `expect: {exit: N, output: TEXT}`.
+llvm::Error parse_step_expect(const Fields& f, const YAML::Node& n, const Step& step, Scenario& s) {
+  const std::string where = step.origin + ".expect";
+  if (step.kind != Step::Kind::Run) return f.error(n, where, "only a run: step has an expect: of its own");
+  if (auto err = f.only_known_keys(n, where, {"exit", "output"})) return err;
+  StepExpectation e{.origin = step.origin, .label = step.label, .exit = {}, .output = {}};
+  if (n["exit"]) {
+    auto v = f.string(n["exit"], where + ".exit");
+    if (!v) return v.takeError();
+    char* end = nullptr;
+    const long status = std::strtol(v->c_str(), &end, 10);
+    if (v->empty() || *end != '\0' || status < 0 || status > 255)
+      return f.error(n["exit"], where + ".exit", fmt::format("'{}' is not an exit status (0 to 255)", *v));
+    e.exit = static_cast<int32_t>(status);
+  }
+  if (n["output"]) {
+    auto v = f.string(n["output"], where + ".output");
+    if (!v) return v.takeError();
+    e.output = *v;
+  }
+  if (!e.exit && !e.output) return f.error(n, where, "needs exit:, output: or both");
+  s.expect.steps.push_back(std::move(e));
+  return llvm::Error::success();
+}
+
+llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where);
+
+llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index, std::string_view list,
+                                Scenario& s) {
   std::string where = fmt::format("{}[{}]", list, index);
-  if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt", "touch", "kexec_load"}))
+  if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt", "touch", "kexec_load", "expect"}))
     return err;
-  if (n.size() != 1)
+  const size_t kinds = n.size() - (n["expect"] ? 1 : 0);
+  if (kinds != 1)
     return f.error(n, where, "must have exactly one of: corrupt, kexec, kexec_load, run, touch, trigger");
+  auto step = parse_step_kind(f, n, where);
+  if (!step) return step.takeError();
+  step->origin = where;
+  if (n["expect"])
+    if (auto err = parse_step_expect(f, n["expect"], *step, s)) return err;
+  return step;
+}
+
+llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where) {
   if (n["kexec_load"]) return parse_raw_kexec_load(f, n["kexec_load"], where + ".kexec_load");
   if (n["touch"]) return parse_touch(f, n["touch"], where + ".touch");
   if (n["kexec"]) {
@@ -307,6 +347,61 @@ std::vector<std::string> timeline_names() {
   return names;
 }
 
+// "0", an errno name as kexec_load(2) returns it (EADDRNOTAVAIL), or kexec-tools-error (the
+// kexec-tools role gave up before calling kexec_load).
+llvm::Error check_kexec_load_value(const Fields& f, const YAML::Node& n, const std::string& field,
+                                   const std::string& v) {
+  static const std::regex errno_name("E[A-Z0-9]+");
+  if (v == "0" || v == "kexec-tools-error" || std::regex_match(v, errno_name)) return llvm::Error::success();
+  return f.error(n, field, fmt::format("'{}' is not 0, an errno name (EADDRNOTAVAIL) or kexec-tools-error", v));
+}
+
+// expect.kexec_load: the last load's result, or a list of every load's, in order.
+llvm::Error parse_kexec_load_expect(const Fields& f, const YAML::Node& n, Expectations& out) {
+  if (!n) return llvm::Error::success();
+  if (n.IsSequence()) {
+    if (n.size() == 0) return f.error(n, "expect.kexec_load", "must list at least one result");
+    for (size_t i = 0; i < n.size(); ++i) {
+      const std::string field = fmt::format("expect.kexec_load[{}]", i);
+      auto v = f.string(n[i], field);
+      if (!v) return v.takeError();
+      if (auto err = check_kexec_load_value(f, n[i], field, *v)) return err;
+      out.kexec_loads.push_back(*v);
+    }
+    return llvm::Error::success();
+  }
+  auto v = f.string(n, "expect.kexec_load");
+  if (!v) return v.takeError();
+  if (auto err = check_kexec_load_value(f, n, "expect.kexec_load", *v)) return err;
+  out.kexec_load = *v;
+  return llvm::Error::success();
+}
+
+// expect.console: substrings, or {regex: ...} (ECMAScript), found in this order.
+llvm::Error parse_console_expect(const Fields& f, const YAML::Node& n, std::vector<ConsoleLine>& out) {
+  if (!n) return llvm::Error::success();
+  if (!n.IsSequence()) return f.error(n, "expect.console", "must be a list of strings or {regex: ...}");
+  for (size_t i = 0; i < n.size(); ++i) {
+    const std::string field = fmt::format("expect.console[{}]", i);
+    if (!n[i].IsMap()) {
+      auto v = f.string(n[i], field);
+      if (!v) return v.takeError();
+      out.push_back({*v, false});
+      continue;
+    }
+    if (auto err = f.only_known_keys(n[i], field, {"regex"})) return err;
+    auto v = f.string(n[i]["regex"], field + ".regex");
+    if (!v) return v.takeError();
+    try {
+      std::regex check(*v, std::regex::ECMAScript | std::regex::multiline);
+    } catch (const std::regex_error& e) {
+      return f.error(n[i]["regex"], field + ".regex", fmt::format("'{}' is not a regular expression: {}", *v, e.what()));
+    }
+    out.push_back({*v, true});
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
   if (!e) return llvm::Error::success();
   if (auto err = f.only_known_keys(e, "expect", {"outcome", "panic", "console", "stages", "kexec_load", "purgatory",
@@ -325,7 +420,7 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
     out = *v;
     return llvm::Error::success();
   };
-  if (auto err = one_of("kexec_load", {}, s.expect.kexec_load)) return err;
+  if (auto err = parse_kexec_load_expect(f, e["kexec_load"], s.expect)) return err;
   if (auto err = one_of("purgatory", {"digest-ok", "digest-mismatch", "digest-skipped", "not-reached"},
                         s.expect.purgatory))
     return err;
@@ -344,7 +439,7 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
     if (!p) return p.takeError();
     s.expect.panic = *p;
   }
-  if (auto err = parse_string_list(f, e["console"], "expect.console", s.expect.console)) return err;
+  if (auto err = parse_console_expect(f, e["console"], s.expect.console)) return err;
   if (auto err = parse_string_list(f, e["stages"], "expect.stages", s.expect.stages)) return err;
   const std::vector<std::string> names = timeline_names();
   for (size_t i = 0; i < s.expect.stages.size(); ++i) {
@@ -398,7 +493,7 @@ llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) 
   if (const YAML::Node st = root["steps"]) {
     if (!st.IsSequence()) return f.error(st, "steps", "must be a list");
     for (size_t i = 0; i < st.size(); ++i) {
-      auto step = parse_step(f, st[i], i, "steps");
+      auto step = parse_step(f, st[i], i, "steps", s);
       if (!step) return step.takeError();
       s.steps.push_back(*step);
     }
@@ -407,13 +502,14 @@ llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) 
   if (const YAML::Node st = root["capture_steps"]) {
     if (!st.IsSequence()) return f.error(st, "capture_steps", "must be a list");
     for (size_t i = 0; i < st.size(); ++i) {
-      auto step = parse_step(f, st[i], i, "capture_steps");
+      auto step = parse_step(f, st[i], i, "capture_steps", s);
       if (!step) return step.takeError();
       s.capture_steps.push_back(*step);
     }
     if (auto err = check_nothing_after_crash(f, st, s.capture_steps, "capture_steps")) return err;
   } else {
     s.capture_steps.push_back({Step::Kind::Run, "save-vmcore", "run: save-vmcore"});
+    s.capture_steps.back().origin = "capture_steps[0]";
   }
   if (auto err = parse_kexec(f, root["kexec"], s)) return err;
   return parse_expect(f, root["expect"], s);

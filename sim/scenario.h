@@ -34,6 +34,21 @@ struct Step {
   uint64_t size = 0;    // Touch: bytes to fill
   uint64_t flags = 0, entry = 0;        // KexecLoadRaw
   std::vector<RawSegment> segments;     // KexecLoadRaw: buffers are bufsz bytes of 0xa5
+  std::string origin;                   // "steps[2]", "capture_steps[0]": where the scenario wrote it
+};
+
+// A console line to find: a substring, or an ECMAScript regular expression (`{regex: ...}`).
+struct ConsoleLine {
+  std::string text;
+  bool regex = false;
+};
+
+// `- run: CMD` with `expect: {exit: N, output: TEXT}`: that command's own result.
+struct StepExpectation {
+  std::string origin;  // "steps[2]"
+  std::string label;   // "run: cat /nonexistent"
+  std::optional<int32_t> exit;
+  std::optional<std::string> output;  // a substring of what the command printed
 };
 
 // Where the purgatory comes from: a purgatory.ro file, or the one embedded in a kexec-tools
@@ -60,15 +75,18 @@ struct KexecOptions {
 struct Expectations {
   std::optional<std::string> outcome;     // e.g. "power-off"
   std::optional<std::string> panic;       // the panic message, e.g. "sysrq triggered crash"
-  std::vector<std::string> console;       // lines (substrings) that must appear, in order
+  std::vector<ConsoleLine> console;       // lines that must appear, in order
   std::vector<std::string> stages;        // stage names that must appear, in order
-  std::optional<std::string> kexec_load;  // "0" or an errno name, e.g. "EADDRNOTAVAIL"
+  std::optional<std::string> kexec_load;  // the last kexec_load: "0" or an errno name, e.g. "EADDRNOTAVAIL"
+  std::vector<std::string> kexec_loads;   // `kexec_load: [0, EBUSY]`: every kexec_load, in order
+  std::vector<StepExpectation> steps;     // per-step expectations, in step order
   std::optional<std::string> purgatory;   // digest-ok | digest-mismatch | not-reached
   std::optional<std::string> vmcore;      // saved | none
 
   // No `expect:` (or an empty one): a run has nothing to check.
   bool empty() const {
-    return !outcome && !panic && console.empty() && stages.empty() && !kexec_load && !purgatory && !vmcore;
+    return !outcome && !panic && console.empty() && stages.empty() && !kexec_load && kexec_loads.empty() &&
+           !purgatory && !vmcore && steps.empty();
   }
 };
 

@@ -90,7 +90,7 @@ TEST_CASE("scenario: golden errors name the file, line, column, field and value"
   CHECK(error_of(std::string(kMinimal) + "limits: {instructions: 0}\n") ==
         "t.yaml:2:24: limits.instructions: must be greater than 0");
   CHECK(error_of(std::string(kMinimal) + "expect: {console: yes}\n") ==
-        "t.yaml:2:19: expect.console: must be a list of strings");
+        "t.yaml:2:19: expect.console: must be a list of strings or {regex: ...}");
 }
 
 TEST_CASE("scenario: a missing file is an error naming it") {

@@ -37,4 +37,20 @@ grep -q "steps\[1\] run: cat /nonexistent -> not reached" "$out/none/transcript.
 [ ! -e "$out/reused/vmcore" ] || fail "a stale vmcore is left in a reused output directory"
 [ ! -e "$out/reused/report.html" ] || fail "a stale report.html is left in a reused output directory"
 [ "$(json "$out/reused/summary.json" '["vmcore_bytes"]')" = null ] || fail "summary.json vmcore_bytes"
+# Per-step expectations, every kexec_load in order, console regexes: met as written...
+"$kdsim" run "$here/per-step.yaml" -o "$out/per-step" --quiet >"$out/per-step.stdout" || fail "per-step.yaml: $(grep FAILED "$out/per-step/transcript.txt")"
+[ "$(json "$out/per-step/summary.json" '["kexec_loads"]')" = '["0", "0"]' ] || fail "summary.json kexec_loads"
+# ... and each one failing when the guest does something else.
+sed -e 's/expect: {exit: 1, output: "No such file"}/expect: {exit: 0}/' -e 's/kexec_load: \["0", "0"\]/kexec_load: ["0"]/' \
+    -e 's/{regex: "Bye!?$"}/{regex: "^Bye"}/' "$here/per-step.yaml" >"$out/per-step-wrong.yaml"
+set +e
+"$kdsim" run "$out/per-step-wrong.yaml" -o "$out/per-step-wrong" --quiet >"$out/per-step-wrong.stdout"
+rc=$?
+set -e
+[ "$rc" = 1 ] || fail "per-step-wrong.yaml exits $rc, not 1"
+t="$out/per-step-wrong/transcript.txt"
+grep -qF "[FAILED] steps[0] (run: cat /nonexistent) exits 0 (saw: exit status 1)" "$t" || fail "step exit not failed"
+grep -qF "[FAILED] kexec_load's results, in order, are [0] (saw: [0, 0])" "$t" || fail "kexec_load list not failed"
+grep -qF "[FAILED] console shows, in order: crashkernel reserved / /Starting crashdump kernel\.+/ / /^Bye/ (saw: '/^Bye/' not found after the previous line)" "$t" ||
+  fail "console regex not failed"
 echo "run results: ok"
