@@ -1,4 +1,5 @@
-// Bugs abort with a message; anything a user or a guest can cause is an llvm::Error instead.
+// Bugs end the process with a message and exit status 4 (kdsim's "internal error", documented
+// in sim/exit_codes.h); anything a user or a guest can cause is an llvm::Error instead.
 #pragma once
 #include <cstdio>
 #include <cstdlib>
@@ -9,6 +10,7 @@
     if (!(cond)) [[unlikely]] {                                                                   \
       std::fprintf(stderr, "kdsim internal error at %s:%d: %s: %s\n", __FILE__, __LINE__, #cond,  \
                    fmt::format(__VA_ARGS__).c_str());                                             \
-      std::abort();                                                                               \
+      std::fflush(stderr);                                                                        \
+      std::_Exit(4);                                                                              \
     }                                                                                             \
   } while (0)

@@ -11,6 +11,10 @@
 #include "sim/runner.h"
 #include "sim/test_command.h"
 #include <CLI/CLI.hpp>
+#include <llvm/Support/ErrorHandling.h>
+#include <exception>
+#include <string_view>
+#include <vector>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -119,7 +123,44 @@ int inspect_command(const std::string& vmcore, const std::string& kernel) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+// Internal errors (sim/exit_codes.h): an exception nothing caught, or LLVM's fatal errors, end
+// with a message and exit status 4 instead of SIGABRT. KDSIM_ASSERT does the same.
+static void install_internal_error_handlers() {
+  std::set_terminate([] {
+    std::string what = "an exception nothing caught";
+    if (std::exception_ptr e = std::current_exception()) try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        what = fmt::format("uncaught exception: {}", ex.what());
+      } catch (...) {
+      }
+    std::fprintf(stderr, "kdsim internal error: %s\n", what.c_str());
+    std::fflush(stderr);
+    std::_Exit(static_cast<int>(ExitCode::InternalError));
+  });
+  llvm::install_fatal_error_handler([](void*, const char* reason, bool) {
+    std::fprintf(stderr, "kdsim internal error: LLVM: %s\n", reason);
+    std::fflush(stderr);
+    std::_Exit(static_cast<int>(ExitCode::InternalError));
+  });
+}
+
+// `kdsim help` and `kdsim help SUBCOMMAND` are `kdsim --help` and `kdsim SUBCOMMAND --help`.
+static std::vector<char*> help_as_flag(int argc, char** argv) {
+  static char help_flag[] = "--help";
+  std::vector<char*> args(argv, argv + argc);
+  if (argc >= 2 && std::string_view(argv[1]) == "help") {
+    args.erase(args.begin() + 1);
+    args.push_back(help_flag);
+  }
+  return args;
+}
+
+int main(int raw_argc, char** raw_argv) {
+  install_internal_error_handlers();
+  std::vector<char*> arguments = help_as_flag(raw_argc, raw_argv);
+  const int argc = static_cast<int>(arguments.size());
+  char** argv = arguments.data();
   CLI::App app{"kdsim: a full-system simulator of the Linux kexec/kdump path (toy kernels on emulated arm64 "
                "and x86_64 machines)"};
   app.set_version_flag("--version", std::string("kdsim ") + KDSIM_VERSION);
