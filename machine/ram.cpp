@@ -6,6 +6,8 @@
 #include <cstring>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+#include <climits>
 #include <unistd.h>
 
 namespace kdsim {
@@ -105,6 +107,33 @@ std::vector<PhysRange> Ram::data_ranges(PhysRange within) const {
     }
   }
   return out;
+}
+
+llvm::Expected<uint64_t> Ram::write_vectored(PhysAddr pa, std::span<const struct iovec> pieces) {
+  uint64_t len = 0;
+  for (const struct iovec& v : pieces) len += v.iov_len;
+  const Region* r = find(pa, len);
+  if (!r) return make_error("RAM: [{}, +0x{:x}) is not inside one region", pa, len);
+  const off_t at = static_cast<off_t>(r->backing_offset + (pa - r->range.base));
+  uint64_t done = 0;
+  size_t first = 0;
+  std::vector<struct iovec> rest(pieces.begin(), pieces.end());
+  while (done < len) {
+    const int count = static_cast<int>(std::min<size_t>(rest.size() - first, IOV_MAX));
+    const ssize_t n = ::pwritev(m_fd, rest.data() + first, count, at + static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return make_error("RAM: writing [{}, +0x{:x}): {}", pa, len, std::strerror(errno));
+    done += static_cast<uint64_t>(n);
+    // Skip the pieces written, and the written part of a piece cut short.
+    for (uint64_t left = static_cast<uint64_t>(n); left != 0 && first < rest.size();) {
+      const uint64_t take = std::min<uint64_t>(left, rest[first].iov_len);
+      rest[first].iov_base = static_cast<uint8_t*>(rest[first].iov_base) + take;
+      rest[first].iov_len -= take;
+      left -= take;
+      if (rest[first].iov_len == 0) ++first;
+    }
+  }
+  return done;
 }
 
 void Ram::populate(PhysAddr pa, uint64_t len) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <sys/uio.h>
 #include <vector>
 
 namespace kdsim {
@@ -48,6 +49,11 @@ public:
   // 4 KiB page, before the host writes all of it. A hint: without kernel support (Linux < 5.14)
   // the pages are faulted in by the writes as before.
   void populate(PhysAddr pa, uint64_t len);
+  // Writes the pieces one after another from `pa` (all inside one region) through the backing
+  // file instead of the mapping: the page cache then allocates pages a write covers whole
+  // without zeroing them first, so filling fresh RAM costs one copy instead of zero + copy.
+  // Returns how many bytes went in (all of them unless the host refused memory).
+  llvm::Expected<uint64_t> write_vectored(PhysAddr pa, std::span<const struct iovec> pieces);
   // Host memory actually used by guest RAM, in bytes.
   uint64_t resident_bytes() const;
 
