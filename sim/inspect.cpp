@@ -160,6 +160,10 @@ llvm::Expected<std::string> inspect_vmcore(const std::filesystem::path& vmcore,
   unsigned cpu = 0;
   for (const auto& ph : *phdrs) {
     if (ph.p_type != llvm::ELF::PT_NOTE) continue;
+    // Checked here, overflow-safe: LLVM 14's note iterator trusts p_offset + p_filesz.
+    if (ph.p_offset > bytes.size() || ph.p_filesz > bytes.size() - ph.p_offset)
+      return make_error("{}: PT_NOTE at offset 0x{:x}, 0x{:x} bytes, runs past the end of the file (0x{:x} bytes)",
+                        vmcore.string(), uint64_t(ph.p_offset), uint64_t(ph.p_filesz), bytes.size());
     llvm::Error err = llvm::Error::success();
     for (const auto& note : elf->notes(ph, err)) {
       if (note.getName() == "CORE" && note.getType() == kNtPrstatus)

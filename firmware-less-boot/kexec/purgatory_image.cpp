@@ -245,6 +245,10 @@ llvm::Error read_relocations(Parsed& p, const Elf& elf) {
       return make_error("{}: {}: sh_info {} is not a section index", p.name, section_label(rs), uint32_t(sh.sh_info));
     const PurgatorySection& target = p.sections[sh.sh_info];
     if (!target.allocated()) continue;  // .rela.debug_*, .rela.comment: never loaded
+    // NOBITS has no file bytes to patch: its image is zeroes placed after the buffer.
+    if (target.nobits())
+      return make_error("{}: {}: relocates {}, which is NOBITS (no bytes in the file to patch)", p.name,
+                        section_label(rs), section_label(target));
     if (sh.sh_link >= p.sections.size() || p.sections[sh.sh_link].type != ELF::SHT_SYMTAB)
       return make_error("{}: {}: sh_link {} is not a symbol table", p.name, section_label(rs), uint32_t(sh.sh_link));
     if (rs.type == ELF::SHT_RELA) {

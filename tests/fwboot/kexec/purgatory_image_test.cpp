@@ -237,6 +237,15 @@ TEST_CASE("purgatory image: golden errors for malformed ET_REL files") {
   CHECK(create_error(t) ==
         "p.ro: section 1 (.text) offset 0x16: R_AARCH64_LDST64_ABS_LO12_NC patches 0x4 bytes past the end of the "
         "section (size 0x18)");
+  // A relocation section aimed at the bss: nothing in the file to patch (the fuzzer's heap
+  // overflow, issue #12). Refused when the file is read.
+  t = mini_arm64();
+  t.relocs.push_back({.target = 4, .offset = 0x0, .type = R_AARCH64_ABS64, .sym = 2});
+  {
+    const std::string e = create_error(t);
+    CHECK_MESSAGE(e.find("relocates section 4 (.bss), which is NOBITS (no bytes in the file to patch)") !=
+                      std::string::npos, e);
+  }
   t = mini_arm64();
   t.relocs[0].sym = 42;
   CHECK(create_error(t) ==
