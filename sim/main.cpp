@@ -1,5 +1,6 @@
 // kdsim: a full-system crash simulator for the Linux kexec/kdump path.
 #include <optional>
+#include "machine/host_file.h"
 #include "machine/error.h"
 #include "sim/exit_codes.h"
 #include "sim/expectations.h"
@@ -58,11 +59,8 @@ llvm::Error write_html_report(const std::filesystem::path& out, const Scenario& 
   }
   const std::string html = render_report_html(s, r, checks, vmcore);
   const std::filesystem::path tmp = out / ".kdsim-tmp-report.html", final_path = out / "report.html";
-  std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-  f.write(html.data(), static_cast<std::streamsize>(html.size()));
-  f.close();
+  if (auto err = write_fresh_file(tmp, html)) return err;
   std::error_code ec;
-  if (!f) return make_error("{}: cannot write the report", tmp.string());
   std::filesystem::rename(tmp, final_path, ec);
   if (ec) return make_error("{}: cannot rename into place: {}", final_path.string(), ec.message());
   return llvm::Error::success();

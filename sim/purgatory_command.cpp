@@ -1,3 +1,4 @@
+#include "machine/host_file.h"
 #include "sim/purgatory_command.h"
 #include "firmware-less-boot/kexec/purgatory_extract.h"
 #include "machine/assert.h"
@@ -28,17 +29,7 @@ ExitCode exit_code_for(PurgatoryExtractFailure failure) {
 llvm::Error write_atomically(const std::filesystem::path& out, const std::vector<uint8_t>& bytes) {
   std::filesystem::path tmp = out;
   tmp.replace_filename(".kdsim-tmp-" + out.filename().string());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) return make_error("{}: cannot create: {}", tmp.string(), std::strerror(errno));
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    f.close();
-    if (!f) {
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      return make_error("{}: cannot write 0x{:x} bytes", tmp.string(), bytes.size());
-    }
-  }
+  if (auto err = write_fresh_file(tmp, {reinterpret_cast<const char*>(bytes.data()), bytes.size()})) return err;
   std::error_code ec;
   std::filesystem::rename(tmp, out, ec);
   if (ec) {

@@ -1,4 +1,5 @@
 #include "sim/reports.h"
+#include "machine/host_file.h"
 #include "machine/error.h"
 #include "sim/json.h"
 #include "sim/stage_linux.h"
@@ -82,11 +83,7 @@ std::optional<std::string> last_stage(const RunResult& r) {
 }
 
 llvm::Error write_file(const std::filesystem::path& path, std::string_view content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
-  if (!out) return make_error("{}: cannot write the file", path.string());
-  return llvm::Error::success();
+  return write_fresh_file(path, content);
 }
 
 }  // namespace

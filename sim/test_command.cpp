@@ -1,3 +1,4 @@
+#include "machine/host_file.h"
 #include "sim/test_command.h"
 #include "machine/error.h"
 #include "sim/exit_codes.h"
@@ -91,14 +92,12 @@ llvm::Error prepare(const RunFiles& files) {
 llvm::Error write_atomically(const std::filesystem::path& path, std::string_view content) {
   std::filesystem::path tmp = path;
   tmp.replace_filename(".kdsim-tmp-" + path.filename().string());
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  out.close();
+  if (auto err = write_fresh_file(tmp, content)) return err;
   std::error_code ec;
-  if (out) std::filesystem::rename(tmp, path, ec);
-  if (!out || ec) {
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
     std::filesystem::remove(tmp, ec);
-    return make_error("{}: cannot write the file", path.string());
+    return make_error("{}: cannot rename into place: {}", path.string(), ec.message());
   }
   return llvm::Error::success();
 }

@@ -1,5 +1,7 @@
 #include "machine/devices/dump_disk.h"
 #include "machine/devices/kdsim_device.h"
+#include "machine/host_file.h"
+#include "machine/error.h"
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -87,11 +89,12 @@ bool DumpDisk::open_partial() {
   }
   std::error_code ec;
   std::filesystem::create_directories(m_final_path->parent_path(), ec);
-  m_fd = ::open(partial_path().c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-  if (m_fd < 0) {
-    fail(Status::HostWriteError, fmt::format("cannot create {}: {}", partial_path().string(), std::strerror(errno)));
+  auto fd = create_fresh_file(partial_path());  // a symlink left there is replaced, not followed
+  if (!fd) {
+    fail(Status::HostWriteError, toString(fd.takeError()));
     return false;
   }
+  m_fd = *fd;
   return true;
 }
 
