@@ -1,3 +1,4 @@
+#include "machine/host_file.h"
 #include "firmware-less-boot/kernel_image.h"
 #include "firmware-less-boot/elf_names.h"
 #include "machine/error.h"
@@ -190,6 +191,7 @@ std::optional<std::string> KernelImage::source_line(VirtAddr va) const {
 }
 
 llvm::Expected<KernelImage> KernelImage::create(std::string path, Arch expected) {
+  if (auto err = check_input_file(path, kMaxKernelImageBytes, "kernel image")) return err;
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer) return make_error("{}: cannot read: {}", path, buffer.getError().message());
   const auto* begin = reinterpret_cast<const uint8_t*>((*buffer)->getBufferStart());

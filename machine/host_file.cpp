@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace kdsim {
@@ -13,6 +14,20 @@ llvm::Expected<int> create_fresh_file(const std::filesystem::path& path) {
   const int fd = ::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) return make_error("{}: cannot create: {}", path.string(), std::strerror(errno));
   return fd;
+}
+
+llvm::Error check_input_file(const std::filesystem::path& path, uint64_t max_bytes, std::string_view what) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return make_error("{}: cannot read: {}", path.string(), std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) {
+    const char* kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) ? "a character device"
+                       : S_ISBLK(st.st_mode) ? "a block device" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file";
+    return make_error("{}: the {} must be a regular file, and this is {}", path.string(), what, kind);
+  }
+  if (static_cast<uint64_t>(st.st_size) > max_bytes)
+    return make_error("{}: the {} is {} bytes, more than the {} bytes kdsim reads", path.string(), what,
+                      static_cast<uint64_t>(st.st_size), max_bytes);
+  return llvm::Error::success();
 }
 
 llvm::Error write_fresh_file(const std::filesystem::path& path, std::string_view content) {

@@ -1,3 +1,4 @@
+#include "machine/host_file.h"
 #include "sim/inspect.h"
 #include "firmware-less-boot/kernel_image.h"
 #include "machine/error.h"
@@ -129,6 +130,7 @@ const char* phdr_type(uint32_t t) {
 
 llvm::Expected<std::string> inspect_vmcore(const std::filesystem::path& vmcore,
                                            const std::optional<std::filesystem::path>& kernel_path) {
+  if (auto err = check_input_file(vmcore, kMaxVmcoreBytes, "vmcore")) return err;
   auto buf = llvm::MemoryBuffer::getFile(vmcore.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buf) return make_error("{}: cannot read: {}", vmcore.string(), buf.getError().message());
   llvm::StringRef bytes = (*buf)->getBuffer();

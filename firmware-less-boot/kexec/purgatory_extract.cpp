@@ -1,3 +1,4 @@
+#include "machine/host_file.h"
 #include "firmware-less-boot/kexec/purgatory_extract.h"
 #include "firmware-less-boot/elf_names.h"
 #include "firmware-less-boot/kexec/purgatory_abi.h"
@@ -162,6 +163,8 @@ llvm::Expected<EmbeddedPurgatory> extract_purgatory(const std::string& name, std
 }
 
 llvm::Expected<EmbeddedPurgatory> extract_purgatory_file(const std::string& path, std::optional<Arch> arch) {
+  if (auto err = check_input_file(path, kMaxKexecBinaryBytes, "kexec binary"))
+    return fail(Failure::Unreadable, "{}", toString(std::move(err)));
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer) return fail(Failure::Unreadable, "{}: cannot read: {}", path, buffer.getError().message());
   const auto* begin = reinterpret_cast<const uint8_t*>((*buffer)->getBufferStart());

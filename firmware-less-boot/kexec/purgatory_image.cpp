@@ -1,3 +1,4 @@
+#include "machine/host_file.h"
 #include "firmware-less-boot/kexec/purgatory_image.h"
 #include "firmware-less-boot/elf_names.h"
 #include "firmware-less-boot/kexec/purgatory_reloc.h"
@@ -267,6 +268,7 @@ llvm::Error read_relocations(Parsed& p, const Elf& elf) {
 }  // namespace
 
 llvm::Expected<PurgatoryImage> PurgatoryImage::create(std::string path, Arch arch) {
+  if (auto err = check_input_file(path, kMaxPurgatoryBytes, "purgatory")) return err;
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer) return make_error("{}: cannot read: {}", path, buffer.getError().message());
   const auto* begin = reinterpret_cast<const uint8_t*>((*buffer)->getBufferStart());

@@ -40,3 +40,20 @@ TEST_CASE("write_fresh_file: a symlink at the path is replaced, its target left 
   CHECK(llvm::toString(std::move(err)).find("sub: cannot remove what is there: Is a directory") != std::string::npos);
   fs::remove_all(dir);
 }
+
+TEST_CASE("check_input_file: regular files up to the cap; devices, directories and big files refused") {
+  const fs::path dir = fs::temp_directory_path() / fmt::format("kdsim-input-file-{}", getpid());
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "small") << "12345";
+  CHECK_FALSE(bool(check_input_file(dir / "small", 5, "kernel image")));
+  CHECK(llvm::toString(check_input_file(dir / "small", 4, "kernel image")) ==
+        (dir / "small").string() + ": the kernel image is 5 bytes, more than the 4 bytes kdsim reads");
+  CHECK(llvm::toString(check_input_file("/dev/zero", 1 << 20, "purgatory")) ==
+        "/dev/zero: the purgatory must be a regular file, and this is a character device");
+  CHECK(llvm::toString(check_input_file(dir, 1 << 20, "scenario")) ==
+        dir.string() + ": the scenario must be a regular file, and this is a directory");
+  CHECK(llvm::toString(check_input_file(dir / "missing", 1, "vmcore")) ==
+        (dir / "missing").string() + ": cannot read: No such file or directory");
+  fs::remove_all(dir);
+}
