@@ -18,7 +18,8 @@ bool ScenarioDriver::expand_next_step() {
                        [this](std::string name, std::string detail) { host_event(std::move(name), std::move(detail)); }};
   switch (step.kind) {
   case Step::Kind::Run:
-  case Step::Kind::SysrqTrigger: m_actions.push_back(command(step)); break;
+  case Step::Kind::SysrqTrigger:
+  case Step::Kind::LkdtmTrigger: m_actions.push_back(command(step)); break;
   case Step::Kind::KexecCrash:
   case Step::Kind::KexecLoad:
     host_event("kexec", step.label);

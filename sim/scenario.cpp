@@ -2,6 +2,8 @@
 #include <fmt/ranges.h>
 #include <algorithm>
 #include "machine/error.h"
+#include "machine/host_file.h"
+#include <map>
 #include "machine/stage.h"
 #include <array>
 #include <cstdlib>
@@ -14,6 +16,12 @@
 namespace kdsim {
 
 namespace {
+
+// Bounds on what one file may ask for: a hostile or broken file (an alias bomb, a generated
+// list) is an input error instead of minutes of work and gigabytes of transcript.
+constexpr size_t kMaxSteps = 1000;      // per list; a real scenario has a dozen
+constexpr size_t kMaxListItems = 1000;  // expect.console, expect.stages, expect.kexec_load
+constexpr size_t kMaxText = 4096;       // a name, a description, a command line, an expected line
 
 // Levenshtein distance, for "did you mean".
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -57,8 +65,14 @@ public:
 
   llvm::Error only_known_keys(const YAML::Node& map, std::string_view where, std::set<std::string> known) const {
     if (!map.IsMap()) return error(map, where, "must be a mapping");
+    std::map<std::string, int> seen;  // key -> line of its first use
     for (const auto& kv : map) {
+      if (!kv.first.IsScalar()) return error(kv.first, where.empty() ? "(top level)" : where, "a key must be a plain word");
       auto key = kv.first.as<std::string>();
+      const std::string path = fmt::format("{}{}{}", where, where.empty() ? "" : ".", key);
+      // yaml-cpp keeps both entries of a repeated key; which one counts would be a guess.
+      if (auto [first, fresh] = seen.emplace(key, kv.first.Mark().line + 1); !fresh)
+        return error(kv.first, path, fmt::format("appears twice (first on line {})", first->second));
       if (!known.count(key)) {
         std::string list;
         for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
@@ -72,7 +86,10 @@ public:
   llvm::Expected<std::string> string(const YAML::Node& n, std::string_view field) const {
     if (!n.IsDefined()) return error(n, field, "is required");
     if (!n.IsScalar()) return error(n, field, "must be a string");
-    return n.as<std::string>();
+    std::string s = n.as<std::string>();
+    if (s.size() > kMaxText)
+      return error(n, field, fmt::format("is {} characters long, more than the {} kdsim takes", s.size(), kMaxText));
+    return s;
   }
 
   llvm::Expected<uint64_t> size(const YAML::Node& n, std::string_view field) const {
@@ -214,7 +231,7 @@ llvm::Error parse_step_expect(const Fields& f, const YAML::Node& n, const Step& 
   return llvm::Error::success();
 }
 
-llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where);
+llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where, Arch arch);
 
 llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index, std::string_view list,
                                 Scenario& s) {
@@ -224,7 +241,7 @@ llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t ind
   const size_t kinds = n.size() - (n["expect"] ? 1 : 0);
   if (kinds != 1)
     return f.error(n, where, "must have exactly one of: corrupt, kexec, kexec_load, run, touch, trigger");
-  auto step = parse_step_kind(f, n, where);
+  auto step = parse_step_kind(f, n, where, s.arch);
   if (!step) return step.takeError();
   step->origin = where;
   if (n["expect"])
@@ -232,7 +249,7 @@ llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t ind
   return step;
 }
 
-llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where) {
+llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where, Arch arch) {
   if (n["kexec_load"]) return parse_raw_kexec_load(f, n["kexec_load"], where + ".kexec_load");
   if (n["touch"]) return parse_touch(f, n["touch"], where + ".touch");
   if (n["kexec"]) {
@@ -257,15 +274,38 @@ llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const
   if (!trig) return trig.takeError();
   // sysrq-c is what `echo c > /proc/sysrq-trigger` does (drivers/tty/sysrq.c, key 'c').
   if (*trig == "sysrq-c") return Step{Step::Kind::SysrqTrigger, "echo c > /proc/sysrq-trigger", "trigger: sysrq-c"};
+  // The others are LKDTM's DIRECT entry (drivers/misc/lkdtm; the toy kernels'
+  // kernels/common/drivers/misc/lkdtm.c): the LKDTM type each one writes. DIVIDE_ZERO is
+  // kdsim's own (x86 #DE).
+  struct LkdtmTrigger {
+    std::string_view name, type;
+  };
+  static constexpr std::array<LkdtmTrigger, 4> lkdtm{{{"bug", "BUG"},
+                                                     {"divide-by-zero", "DIVIDE_ZERO"},
+                                                     {"null-dereference", "EXCEPTION"},
+                                                     {"panic", "PANIC"}}};
+  for (const LkdtmTrigger& t : lkdtm) {
+    if (*trig != t.name) continue;
+    if (t.name == "divide-by-zero" && arch == Arch::Arm64)
+      return f.error(n["trigger"], where + ".trigger",
+                     "'divide-by-zero' is x86_64 only: arm64 udiv by zero returns 0 and does not trap "
+                     "(the kernel refuses DIVIDE_ZERO with EINVAL); use bug, null-dereference, panic or sysrq-c");
+    return Step{Step::Kind::LkdtmTrigger, fmt::format("echo {} > /sys/kernel/debug/provoke-crash/DIRECT", t.type),
+                fmt::format("trigger: {}", t.name)};
+  }
+  static constexpr std::array<std::string_view, 5> known{"bug", "divide-by-zero", "null-dereference", "panic",
+                                                         "sysrq-c"};
   return f.error(n["trigger"], where + ".trigger",
-                 fmt::format("'{}' is not a known trigger{} (known: sysrq-c)", *trig,
-                             did_you_mean(*trig, std::array{"sysrq-c"})));
+                 fmt::format("'{}' is not a known trigger{} (known: {})", *trig, did_you_mean(*trig, known),
+                             fmt::join(known, ", ")));
 }
 
 llvm::Error parse_string_list(const Fields& f, const YAML::Node& n, std::string_view field,
                               std::vector<std::string>& out) {
   if (!n) return llvm::Error::success();
   if (!n.IsSequence()) return f.error(n, field, "must be a list of strings");
+  if (n.size() > kMaxListItems)
+    return f.error(n, field, fmt::format("{} items, more than the {} kdsim takes", n.size(), kMaxListItems));
   for (size_t i = 0; i < n.size(); ++i) {
     auto s = f.string(n[i], fmt::format("{}[{}]", field, i));
     if (!s) return s.takeError();
@@ -361,6 +401,8 @@ llvm::Error parse_kexec_load_expect(const Fields& f, const YAML::Node& n, Expect
   if (!n) return llvm::Error::success();
   if (n.IsSequence()) {
     if (n.size() == 0) return f.error(n, "expect.kexec_load", "must list at least one result");
+    if (n.size() > kMaxListItems)
+      return f.error(n, "expect.kexec_load", fmt::format("{} items, more than the {} kdsim takes", n.size(), kMaxListItems));
     for (size_t i = 0; i < n.size(); ++i) {
       const std::string field = fmt::format("expect.kexec_load[{}]", i);
       auto v = f.string(n[i], field);
@@ -381,6 +423,8 @@ llvm::Error parse_kexec_load_expect(const Fields& f, const YAML::Node& n, Expect
 llvm::Error parse_console_expect(const Fields& f, const YAML::Node& n, std::vector<ConsoleLine>& out) {
   if (!n) return llvm::Error::success();
   if (!n.IsSequence()) return f.error(n, "expect.console", "must be a list of strings or {regex: ...}");
+  if (n.size() > kMaxListItems)
+    return f.error(n, "expect.console", fmt::format("{} items, more than the {} kdsim takes", n.size(), kMaxListItems));
   for (size_t i = 0; i < n.size(); ++i) {
     const std::string field = fmt::format("expect.console[{}]", i);
     if (!n[i].IsMap()) {
@@ -457,7 +501,9 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
 llvm::Error check_nothing_after_crash(const Fields& f, const YAML::Node& list, const std::vector<Step>& steps,
                                       std::string_view name) {
   for (size_t i = 0; i + 1 < steps.size(); ++i) {
-    if (steps[i].kind != Step::Kind::SysrqTrigger) continue;
+    // Every trigger crashes the kernel (sysrq-c and each LKDTM type; a refused one is an
+    // input error already).
+    if (steps[i].kind != Step::Kind::SysrqTrigger && steps[i].kind != Step::Kind::LkdtmTrigger) continue;
     const bool capture = name == "capture_steps";
     return f.error(list[i + 1], fmt::format("{}[{}]", name, i + 1),
                    fmt::format("can never run: the {} kernel has crashed at {}[{}] ({}){}", capture ? "capture" : "first",
@@ -474,6 +520,13 @@ llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) 
   if (root["name"]) {
     auto n = f.string(root["name"], "name");
     if (!n) return n.takeError();
+    // The name becomes a directory under out/ (and OUTROOT for kdsim test): one plain path
+    // component, never an absolute path or a way up.
+    static const std::regex plain("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
+    if (!std::regex_match(*n, plain))
+      return f.error(root["name"], "name",
+                     fmt::format("'{}' is not a plain name (letters, digits, '.', '_', '-'; not starting with '.'; "
+                                 "at most 128): it names the output directory", *n));
     s.name = *n;
   }
   if (root["description"]) {
@@ -492,6 +545,7 @@ llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) 
   }
   if (const YAML::Node st = root["steps"]) {
     if (!st.IsSequence()) return f.error(st, "steps", "must be a list");
+    if (st.size() > kMaxSteps) return f.error(st, "steps", fmt::format("{} steps, more than the {} kdsim takes", st.size(), kMaxSteps));
     for (size_t i = 0; i < st.size(); ++i) {
       auto step = parse_step(f, st[i], i, "steps", s);
       if (!step) return step.takeError();
@@ -501,6 +555,8 @@ llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) 
   }
   if (const YAML::Node st = root["capture_steps"]) {
     if (!st.IsSequence()) return f.error(st, "capture_steps", "must be a list");
+    if (st.size() > kMaxSteps)
+      return f.error(st, "capture_steps", fmt::format("{} steps, more than the {} kdsim takes", st.size(), kMaxSteps));
     for (size_t i = 0; i < st.size(); ++i) {
       auto step = parse_step(f, st[i], i, "capture_steps", s);
       if (!step) return step.takeError();
@@ -538,6 +594,7 @@ llvm::Expected<Scenario> Scenario::parse(std::string_view text, const std::files
 }
 
 llvm::Expected<Scenario> Scenario::load(const std::filesystem::path& file) {
+  if (auto err = check_input_file(file, kMaxScenarioBytes, "scenario")) return err;
   std::ifstream in(file);
   if (!in) return make_error("{}: cannot open the scenario file", file.string());
   std::stringstream ss;

@@ -16,6 +16,7 @@ struct Step {
   enum class Kind {
     Run,           // a command line for init
     SysrqTrigger,  // echo c > /proc/sysrq-trigger
+    LkdtmTrigger,  // echo TYPE > /sys/kernel/debug/provoke-crash/DIRECT (LKDTM: PANIC, BUG, ...)
     KexecCrash,    // kexec -p: the kexec-tools role, then init's real kexec_load
     KexecLoad,     // kexec -l: a normal load, for kexec -e
     KexecExec,     // kexec -e: reboot(LINUX_REBOOT_CMD_KEXEC) into the loaded kernel
@@ -27,7 +28,7 @@ struct Step {
     uint64_t mem = 0, memsz = 0, bufsz = 0;
   };
   Kind kind = Kind::Run;
-  std::string command;  // Run/SysrqTrigger: the command line init executes
+  std::string command;  // Run/SysrqTrigger/LkdtmTrigger: the command line init executes
   std::string label;    // as written in the scenario, for the transcript
   std::string segment;  // Corrupt: which segment ("kernel", "dtb", "boot_params", "elfcorehdr", ...)
   uint64_t offset = 0;  // Corrupt: byte offset inside that segment; Touch: offset from the RAM base

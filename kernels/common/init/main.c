@@ -16,6 +16,7 @@
 #include <kernel/sections.h>
 #include <kernel/string.h>
 #include <kernel/sysrq.h>
+#include <kernel/lkdtm.h>
 #include <kernel/version.h>
 #include <kernel/crash_core.h>
 #include <kernel/crash_dump.h>
@@ -107,6 +108,7 @@ static void do_basic_setup(void)
 	proc_cmdline_init();
 	console_dev_init();
 	sysrq_init();
+	lkdtm_init(); /* module_init(lkdtm_module_init), built in */
 	kdsim_agent_init();
 	kdsim_dumpdisk_init();
 }

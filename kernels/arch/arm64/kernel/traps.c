@@ -4,6 +4,7 @@
  * one handler per vector, dispatch on ESR_EL1.EC.
  */
 #include <kernel/arch.h>
+#include <kernel/bug.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -78,6 +79,9 @@ void el1h_64_sync_handler(struct pt_regs *regs)
 		return;
 	case ESR_ELx_EC_BRK64:
 		current->thread.fault_address = 0;
+		/* Mirrors bug_brk_handler(): a BUG() site prints "kernel BUG at FILE:LINE!" first. */
+		if ((esr & 0xffff) == BUG_BRK_IMM)
+			report_bug(regs->pc);
 		die("Oops - BUG", regs, esr);
 	case ESR_ELx_EC_UNKNOWN:
 		current->thread.fault_address = 0;

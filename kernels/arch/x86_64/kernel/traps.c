@@ -4,6 +4,7 @@
  * dumpstack.c's __die()). Every vector goes through asm_idt_stubs -> idt_common -> do_idt().
  */
 #include <kernel/arch.h>
+#include <kernel/bug.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
@@ -183,6 +184,12 @@ void do_idt(struct pt_regs *regs, unsigned long vector)
 	}
 	if (err == (unsigned long)-1)
 		err = 0;
+	/*
+	 * Mirrors handle_bug() in exc_invalid_op(): a kernel `ud2` at a BUG() site prints "kernel
+	 * BUG at FILE:LINE!", then the #UD is reported as "invalid opcode" like any other.
+	 */
+	if (vector == X86_TRAP_UD && !user_mode(regs))
+		report_bug(regs->ip);
 	do_error_trap(regs, err, name, trap_signal(vector));
 }
 

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86_64 side of the provoke-crash DIRECT types that depend on the CPU
+ * (common/drivers/misc/lkdtm.c). Linux's LKDTM has no divide-by-zero type; kdsim adds
+ * DIVIDE_ZERO: `div` by a register holding 0 raises #DE (vector 0), which traps.c reports as
+ * Linux's exc_divide_error() does (arch/x86/kernel/traps.c): "divide error: 0000 [#1] SMP".
+ */
+#ifndef ASM_LKDTM_H
+#define ASM_LKDTM_H
+
+#define ARCH_LKDTM_DIVIDE_ZERO_REFUSED NULL
+
+static inline void arch_lkdtm_divide_zero(void)
+{
+	unsigned int lo = 1, hi = 0, divisor = 0;
+	__asm__ __volatile__("divl %2" : "+a"(lo), "+d"(hi) : "r"(divisor) : "cc");
+}
+
+#endif /* ASM_LKDTM_H */

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Linux Kernel Dump Test Module, reduced to its DIRECT entry (mirrors drivers/misc/lkdtm/core.c:
+ * direct_entry(), find_crashtype(), lkdtm_do_action(); the crash types mirror
+ * drivers/misc/lkdtm/bugs.c: lkdtm_PANIC, lkdtm_BUG, lkdtm_EXCEPTION). Writing a type name to
+ * /sys/kernel/debug/provoke-crash/DIRECT runs it at once, as
+ * `echo BUG > /sys/kernel/debug/provoke-crash/DIRECT` does on Linux. There is no debugfs: the
+ * path is a node of the flat file table. DIVIDE_ZERO is kdsim's own (x86 #DE; refused on arm64,
+ * see asm/lkdtm.h).
+ */
+#define pr_fmt(fmt) "lkdtm: " fmt
+
+#include <kernel/lkdtm.h>
+#include <kernel/bug.h>
+#include <kernel/fs.h>
+#include <kernel/panic.h>
+#include <kernel/printk.h>
+#include <kernel/string.h>
+#include <asm/barrier.h>
+#include <asm/lkdtm.h>
+#include <asm-generic/errno-base.h>
+
+#define LKDTM_BUF_SIZE 64
+
+struct crashtype {
+	const char *name;
+	void (*func)(void);
+	/* Non-NULL: this arch cannot provoke the type; the write fails with -EINVAL. */
+	const char *refused;
+};
+
+/* lkdtm_PANIC (bugs.c). */
+static void __noinline lkdtm_PANIC(void)
+{
+	panic("dumptest");
+}
+
+/* lkdtm_BUG (bugs.c): the arch's BUG() trap, reported through the __bug_table. */
+static void __noinline lkdtm_BUG(void)
+{
+	BUG();
+}
+
+/* lkdtm_EXCEPTION (bugs.c): a store through NULL. */
+static void __noinline lkdtm_EXCEPTION(void)
+{
+	*((volatile int *)NULL) = 0;
+}
+
+/* kdsim's own: integer division by zero (x86: #DE; arm64: refused). */
+static void __noinline lkdtm_DIVIDE_ZERO(void)
+{
+	arch_lkdtm_divide_zero();
+}
+
+static const struct crashtype crashtypes[] = {
+	{ "PANIC", lkdtm_PANIC, NULL },
+	{ "BUG", lkdtm_BUG, NULL },
+	{ "EXCEPTION", lkdtm_EXCEPTION, NULL },
+	{ "DIVIDE_ZERO", lkdtm_DIVIDE_ZERO, ARCH_LKDTM_DIVIDE_ZERO_REFUSED },
+};
+
+/* find_crashtype() (core.c). */
+static const struct crashtype *find_crashtype(const char *name)
+{
+	for (size_t i = 0; i < sizeof(crashtypes) / sizeof(crashtypes[0]); i++)
+		if (!strcmp(name, crashtypes[i].name))
+			return &crashtypes[i];
+	return NULL;
+}
+
+/* lkdtm_do_action() (core.c). */
+static void lkdtm_do_action(const struct crashtype *crashtype)
+{
+	/*
+	 * LKDTM-based kdump tests rely on panic_on_oops=1 (sysctl kernel.panic_on_oops), so that an
+	 * oops ends in a panic (and crash_kexec) instead of killing the task. There is no sysctl
+	 * here: force it the way sysrq_handle_crash() does (common/drivers/tty/sysrq.c), but keep
+	 * die()'s own "<str>: Fatal exception" reason, as Linux prints for these types.
+	 */
+	panic_on_oops = 1;
+	oops_panic_reason = NULL;
+	wmb();
+	crashtype->func();
+}
+
+/* direct_entry() (core.c): the written name, trailing whitespace dropped (strim). */
+static ssize_t direct_entry(struct file *file, const char *user_buf, size_t count, loff_t *off)
+{
+	char buf[LKDTM_BUF_SIZE];
+	(void)file;
+
+	if (count < 1 || count >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, user_buf, count);
+	buf[count] = '\0';
+	size_t len = count;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' ' || buf[len - 1] == '\t'))
+		buf[--len] = '\0';
+
+	const struct crashtype *crashtype = find_crashtype(buf);
+	if (!crashtype)
+		return -EINVAL;
+	if (crashtype->refused) {
+		pr_err("%s: %s\n", crashtype->name, crashtype->refused);
+		return -EINVAL;
+	}
+	pr_info("Performing direct entry %s\n", crashtype->name);
+	lkdtm_do_action(crashtype);
+
+	*off += (loff_t)count;
+	return (ssize_t)count;
+}
+
+static const struct file_operations direct_fops = { .write = direct_entry };
+
+void lkdtm_init(void)
+{
+	fs_register_node("/sys/kernel/debug/provoke-crash/DIRECT", 0200, &direct_fops, NULL);
+}
