@@ -14,14 +14,14 @@ gdb=gdb
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 port=
-for _ in $(seq 100); do
+for _ in $(seq 600); do  # up to a minute: a loaded CI host or the ASan build starts slowly
   port=$(sed -n 's/^kdsim: waiting for gdb on 127.0.0.1:\([0-9]*\) .*/\1/p' "$work/kdsim.err")
   [ -n "$port" ] && break
   sleep 0.1
 done
 [ -n "$port" ] || { echo "kdsim never said where it waits for gdb"; cat "$work/kdsim.err"; exit 1; }
 sed "s/@PORT@/$port/; s/@ENTRY@/$entry/" "$here/session.gdb.in" >"$work/session.gdb"
-timeout 120 "$gdb" -batch -nx -ex "file $kernel" -x "$work/session.gdb" >"$work/gdb.out" 2>&1 || true
+timeout 180 "$gdb" -batch -nx -ex "file $kernel" -x "$work/session.gdb" >"$work/gdb.out" 2>&1 || true
 # A gdb that never connected leaves kdsim waiting for it: give the run a minute, then fail.
 for _ in $(seq 600); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 if kill -0 $pid 2>/dev/null; then
