@@ -176,13 +176,24 @@ template <typename Elf, typename Function> std::vector<Function> read_functions(
 
 }  // namespace
 
-std::optional<std::string> KernelImage::symbolize(VirtAddr va) const {
-  auto it = std::upper_bound(m_functions.begin(), m_functions.end(), va.value(),
+const KernelImage::Function* KernelImage::function_at(uint64_t va) const {
+  auto it = std::upper_bound(m_functions.begin(), m_functions.end(), va,
                              [](uint64_t a, const Function& f) { return a < f.address; });
-  if (it == m_functions.begin()) return std::nullopt;
+  if (it == m_functions.begin()) return nullptr;
   --it;
-  if (va.value() - it->address >= it->size) return std::nullopt;
-  return fmt::format("{}+0x{:x}/0x{:x}", it->name, va.value() - it->address, it->size);
+  return va - it->address < it->size ? &*it : nullptr;
+}
+
+std::optional<std::string> KernelImage::symbolize(VirtAddr va) const {
+  const Function* f = function_at(va.value());
+  if (!f) return std::nullopt;
+  return fmt::format("{}+0x{:x}/0x{:x}", f->name, va.value() - f->address, f->size);
+}
+
+std::optional<std::string> KernelImage::symbolize_return(VirtAddr ret) const {
+  const Function* f = ret.value() == 0 ? nullptr : function_at(ret.value() - 1);
+  if (!f) return std::nullopt;
+  return fmt::format("{}+0x{:x}/0x{:x}", f->name, ret.value() - f->address, f->size);
 }
 
 std::optional<std::string> KernelImage::source_line(VirtAddr va) const {

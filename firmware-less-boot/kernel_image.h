@@ -77,6 +77,10 @@ public:
   std::optional<VirtAddr> symbol(std::string_view name) const;
   // The function holding `va`, as Linux's %pS prints it: "name+0xoff/0xsize".
   std::optional<std::string> symbolize(VirtAddr va) const;
+  // A return address as Linux's %pB prints it: named by the call before it (ret - 1), so a
+  // call to a function that never returns, last in its caller, is not credited to whatever
+  // function follows; the offset is still the return address's.
+  std::optional<std::string> symbolize_return(VirtAddr ret) const;
   // "kernels/arch/arm64/kernel/cpu-reset.S:52" for `va`, from the image's DWARF line table
   // (read on first use, dwarf_lines.h). none without debug information there.
   std::optional<std::string> source_line(VirtAddr va) const;
@@ -101,6 +105,7 @@ private:
     std::string name;
   };
   std::vector<Function> m_functions;  // STT_FUNC symbols with a size, sorted by address
+  const Function* function_at(uint64_t va) const;
   std::shared_ptr<const DwarfLines> m_lines;  // over *m_file, so declared after it
 };
 

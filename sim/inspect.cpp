@@ -79,8 +79,10 @@ std::string call_trace(uint64_t pc, uint64_t lr, uint64_t fp, const DumpedMemory
     fp = *next;
   }
   std::string out = "  Call trace:\n";
-  for (uint64_t f : frames) {
-    auto sym = kernel ? kernel->symbolize(VirtAddr(f)) : std::nullopt;
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const uint64_t f = frames[i];
+    // The first frame is where the CPU was; every other one is a return address (%pB).
+    auto sym = !kernel ? std::nullopt : i == 0 ? kernel->symbolize(VirtAddr(f)) : kernel->symbolize_return(VirtAddr(f));
     out += sym ? fmt::format("   {}\n", *sym) : fmt::format("   0x{:016x}\n", f);
   }
   return out;

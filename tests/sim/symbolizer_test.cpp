@@ -58,3 +58,16 @@ TEST_CASE("stage legend: each stage names the Linux code it mirrors, per arch") 
   CHECK(stage_linux_code("crash_kexec", Arch::Arm64) == "__crash_kexec (kernel/kexec_core.c)");
   CHECK_FALSE(stage_linux_code("power-off", Arch::Arm64));
 }
+
+TEST_CASE("kernel image: a return address is named by the call before it (%pB)") {
+  auto k = kernel(KDSIM_KERNEL_ARM64, Arch::Arm64);
+  // lkdtm_PANIC ends with its call to panic(), which never returns: the return address is the
+  // first byte after the function.
+  const uint64_t start = k->symbol("lkdtm_PANIC")->value();
+  const std::string inside = k->symbolize(VirtAddr(start)).value_or("");
+  REQUIRE(inside.starts_with("lkdtm_PANIC+0x0/0x"));
+  const uint64_t size = std::stoull(inside.substr(inside.rfind('/') + 3), nullptr, 16);
+  CHECK(k->symbolize_return(VirtAddr(start + size)) == fmt::format("lkdtm_PANIC+0x{:x}/0x{:x}", size, size));
+  CHECK(k->symbolize(VirtAddr(start + size)).value_or("").find("lkdtm_PANIC") == std::string::npos);
+  CHECK_FALSE(k->symbolize_return(VirtAddr(0)));
+}
