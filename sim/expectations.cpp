@@ -2,7 +2,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <algorithm>
-#include <regex>
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/Support/Regex.h>
 
 namespace kdsim {
 
@@ -21,11 +22,15 @@ ExpectationCheck check_console_in_order(const std::vector<ConsoleLine>& lines, c
   for (const ConsoleLine& want : lines) {
     size_t at = std::string::npos, length = 0;
     if (want.regex) {
-      std::smatch m;
-      if (std::regex_search(console.cbegin() + static_cast<std::ptrdiff_t>(pos), console.cend(), m,
-                            std::regex(want.text, std::regex::ECMAScript | std::regex::multiline))) {
-        at = pos + static_cast<size_t>(m.position(0));
-        length = static_cast<size_t>(m.length(0));
+      // POSIX extended syntax, tried on one console line at a time (the first one from where
+      // the previous expectation ended), so '^' and '$' are a line's ends.
+      const llvm::Regex re(want.text);
+      llvm::SmallVector<llvm::StringRef, 1> m;
+      for (size_t line = pos; line < console.size() && at == std::string::npos;) {
+        const size_t end = std::min(console.find('\n', line), console.size());
+        const llvm::StringRef text = llvm::StringRef(console).slice(line, end);
+        if (re.match(text, &m)) at = line + static_cast<size_t>(m[0].data() - text.data()), length = m[0].size();
+        line = end + 1;
       }
     } else {
       at = console.find(want.text, pos);

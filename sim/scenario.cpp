@@ -7,7 +7,7 @@
 #include "machine/stage.h"
 #include <array>
 #include <cstdlib>
-#include <regex>
+#include <llvm/Support/Regex.h>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -391,8 +391,9 @@ std::vector<std::string> timeline_names() {
 // kexec-tools role gave up before calling kexec_load).
 llvm::Error check_kexec_load_value(const Fields& f, const YAML::Node& n, const std::string& field,
                                    const std::string& v) {
-  static const std::regex errno_name("E[A-Z0-9]+");
-  if (v == "0" || v == "kexec-tools-error" || std::regex_match(v, errno_name)) return llvm::Error::success();
+  const bool errno_name = v.size() > 1 && v[0] == 'E' &&
+                          std::all_of(v.begin() + 1, v.end(), [](char c) { return std::isupper(c) || std::isdigit(c); });
+  if (v == "0" || v == "kexec-tools-error" || errno_name) return llvm::Error::success();
   return f.error(n, field, fmt::format("'{}' is not 0, an errno name (EADDRNOTAVAIL) or kexec-tools-error", v));
 }
 
@@ -419,7 +420,7 @@ llvm::Error parse_kexec_load_expect(const Fields& f, const YAML::Node& n, Expect
   return llvm::Error::success();
 }
 
-// expect.console: substrings, or {regex: ...} (ECMAScript), found in this order.
+// expect.console: substrings, or {regex: ...} (POSIX extended, per line), found in this order.
 llvm::Error parse_console_expect(const Fields& f, const YAML::Node& n, std::vector<ConsoleLine>& out) {
   if (!n) return llvm::Error::success();
   if (!n.IsSequence()) return f.error(n, "expect.console", "must be a list of strings or {regex: ...}");
@@ -436,11 +437,9 @@ llvm::Error parse_console_expect(const Fields& f, const YAML::Node& n, std::vect
     if (auto err = f.only_known_keys(n[i], field, {"regex"})) return err;
     auto v = f.string(n[i]["regex"], field + ".regex");
     if (!v) return v.takeError();
-    try {
-      std::regex check(*v, std::regex::ECMAScript | std::regex::multiline);
-    } catch (const std::regex_error& e) {
-      return f.error(n[i]["regex"], field + ".regex", fmt::format("'{}' is not a regular expression: {}", *v, e.what()));
-    }
+    std::string why;
+    if (!llvm::Regex(*v).isValid(why))
+      return f.error(n[i]["regex"], field + ".regex", fmt::format("'{}' is not a regular expression: {}", *v, why));
     out.push_back({*v, true});
   }
   return llvm::Error::success();
@@ -522,8 +521,8 @@ llvm::Error parse_document(const Fields& f, const YAML::Node root, Scenario& s) 
     if (!n) return n.takeError();
     // The name becomes a directory under out/ (and OUTROOT for kdsim test): one plain path
     // component, never an absolute path or a way up.
-    static const std::regex plain("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}");
-    if (!std::regex_match(*n, plain))
+    auto plain_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'; };
+    if (n->empty() || n->size() > 128 || (*n)[0] == '.' || (*n)[0] == '-' || !std::all_of(n->begin(), n->end(), plain_char))
       return f.error(root["name"], "name",
                      fmt::format("'{}' is not a plain name (letters, digits, '.', '_', '-'; not starting with '.'; "
                                  "at most 128): it names the output directory", *n));

@@ -38,7 +38,8 @@ struct Step {
   std::string origin;                   // "steps[2]", "capture_steps[0]": where the scenario wrote it
 };
 
-// A console line to find: a substring, or an ECMAScript regular expression (`{regex: ...}`).
+// A console line to find: a substring, or a POSIX extended regular expression matched against
+// one console line at a time (`{regex: ...}`).
 struct ConsoleLine {
   std::string text;
   bool regex = false;
