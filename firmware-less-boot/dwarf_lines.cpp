@@ -27,7 +27,10 @@ void DwarfLines::parse() const {
 std::optional<std::string> DwarfLines::line_at(uint64_t address, std::optional<unsigned> section) const {
   std::call_once(m_parsed, [this] { parse(); });
   if (!m_dwarf) return std::nullopt;
-  const llvm::object::SectionedAddress where{address, section.value_or(llvm::object::SectionedAddress::UndefSection)};
+  // Read as a value: LLVM 14 declares UndefSection without defining it, so binding it to a
+  // reference (value_or) needs a definition the library does not have.
+  const uint64_t undefined = llvm::object::SectionedAddress::UndefSection;
+  const llvm::object::SectionedAddress where{address, section ? uint64_t(*section) : undefined};
   const llvm::DIInliningInfo frames = m_dwarf->getInliningInfoForAddress(where);
   if (frames.getNumberOfFrames() == 0) return std::nullopt;
   const llvm::DILineInfo info = frames.getFrame(frames.getNumberOfFrames() - 1);
