@@ -13,6 +13,28 @@
 #define __BUG_STR1(x) #x
 #define __BUG_STR(x) __BUG_STR1(x)
 
+/*
+ * A BUG() site: the arch's trapping instruction `insn`, its file name in .rodata.str1.1 and a
+ * struct bug_entry in __bug_table (the asm form of include/asm-generic/bug.h's table). The
+ * arch's asm/bug.h defines BUG() with it.
+ */
+#define __BUG_SITE(insn)                                                            \
+	do {                                                                        \
+		__asm__ __volatile__(                                               \
+			"14470:\t" insn "\n"                                        \
+			"\t.pushsection .rodata.str1.1,\"aMS\",@progbits,1\n"       \
+			"14472:\t.string \"" __FILE__ "\"\n"                        \
+			"\t.popsection\n"                                           \
+			"\t.pushsection __bug_table,\"a\"\n"                        \
+			"\t.balign 4\n"                                             \
+			"14471:\t.long 14470b - .\n"                                \
+			"\t.long 14472b - .\n"                                      \
+			"\t.short " __BUG_STR(__LINE__) "\n"                        \
+			"\t.short 0\n"                                              \
+			"\t.popsection\n");                                         \
+		__builtin_unreachable();                                            \
+	} while (0)
+
 /* One BUG() site; both displacements are relative to the field that holds them. */
 struct bug_entry {
 	int bug_addr_disp;

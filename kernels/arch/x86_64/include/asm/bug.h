@@ -7,21 +7,6 @@
 #ifndef ASM_BUG_H
 #define ASM_BUG_H
 
-#define BUG()                                                                       \
-	do {                                                                        \
-		__asm__ __volatile__(                                               \
-			"14470:\tud2\n"                                             \
-			"\t.pushsection .rodata.str1.1,\"aMS\",@progbits,1\n"       \
-			"14472:\t.string \"" __FILE__ "\"\n"                        \
-			"\t.popsection\n"                                           \
-			"\t.pushsection __bug_table,\"a\"\n"                        \
-			"\t.balign 4\n"                                             \
-			"14471:\t.long 14470b - .\n"                                \
-			"\t.long 14472b - .\n"                                      \
-			"\t.short " __BUG_STR(__LINE__) "\n"                        \
-			"\t.short 0\n"                                              \
-			"\t.popsection\n");                                         \
-		__builtin_unreachable();                                            \
-	} while (0)
+#define BUG() __BUG_SITE("ud2")
 
 #endif /* ASM_BUG_H */
