@@ -76,8 +76,7 @@ public:
       if (!known.count(key)) {
         std::string list;
         for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-        return error(kv.first, fmt::format("{}{}{}", where, where.empty() ? "" : ".", key),
-                     fmt::format("unknown field{} (known: {})", did_you_mean(key, known), list));
+        return error(kv.first, path, fmt::format("unknown field{} (known: {})", did_you_mean(key, known), list));
       }
     }
     return llvm::Error::success();
