@@ -26,6 +26,7 @@ inline constexpr const char* kExitCodeHelp =
     "  4  internal error in kdsim\n"
     "  5  purgatory extract: the kexec binary is not an ELF file\n"
     "  6  purgatory extract: no embedded purgatory of that arch in the kexec binary\n"
-    "  7  purgatory extract: the embedded purgatory is truncated or invalid\n";
+    "  7  purgatory extract: the embedded purgatory is truncated or invalid\n"
+    "  130, 143  interrupted by SIGINT, SIGTERM (128 + signo); unfinished files were removed\n";
 
 }  // namespace kdsim

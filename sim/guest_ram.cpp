@@ -1,5 +1,6 @@
 #include "sim/guest_ram.h"
 #include "machine/error.h"
+#include "machine/host_file.h"
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -9,9 +10,14 @@
 
 namespace kdsim {
 
+// Written under a temporary name beside `path` (nothing there is followed; a signal removes it)
+// and renamed over it once complete, like the vmcore.
 llvm::Error write_ram_snapshot(const Ram& ram, const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0) return make_error("{}: cannot create the RAM snapshot: {}", path.string(), std::strerror(errno));
+  std::filesystem::path tmp = path;
+  tmp.replace_filename(".kdsim-tmp-" + path.filename().string());
+  auto created = create_fresh_file(tmp);
+  if (!created) return make_error("cannot create the RAM snapshot: {}", toString(created.takeError()));
+  const int fd = *created;
   uint64_t end = 0;
   for (const Ram::Region& region : ram.regions()) {
     end = std::max(end, region.range.base.value() + region.range.size);
@@ -20,18 +26,22 @@ llvm::Error write_ram_snapshot(const Ram& ram, const std::filesystem::path& path
       for (uint64_t done = 0; done < data.size;) {
         ssize_t n = ::pwrite(fd, src + done, data.size - done, static_cast<off_t>(data.base.value() + done));
         if (n <= 0) {
-          int err = errno;
+          const int err = n < 0 ? errno : ENOSPC;
           ::close(fd);
-          return make_error("{}: writing the RAM snapshot: {}", path.string(), std::strerror(err));
+          remove_partial_file(tmp);
+          return make_error("{}: writing the RAM snapshot: {}", tmp.string(), std::strerror(err));
         }
         done += static_cast<uint64_t>(n);
       }
     }
   }
-  bool ok = ::ftruncate(fd, static_cast<off_t>(end)) == 0;
+  const int err = ::ftruncate(fd, static_cast<off_t>(end)) == 0 ? 0 : errno;
   ::close(fd);
-  if (!ok) return make_error("{}: sizing the RAM snapshot: {}", path.string(), std::strerror(errno));
-  return llvm::Error::success();
+  if (err) {
+    remove_partial_file(tmp);
+    return make_error("{}: sizing the RAM snapshot: {}", tmp.string(), std::strerror(err));
+  }
+  return rename_into_place(tmp, path);
 }
 
 namespace {

@@ -128,6 +128,20 @@ const char* phdr_type(uint32_t t) {
   }
 }
 
+// The ELF header checks, in the order a user meets them; true for arm64, false for x86_64.
+llvm::Expected<bool> check_core_header(const std::string& name, llvm::StringRef bytes) {
+  if (!bytes.startswith("\x7f" "ELF")) return make_error("{}: not an ELF file", name);
+  if (bytes.size() < 16 || bytes[4] != llvm::ELF::ELFCLASS64 || bytes[5] != llvm::ELF::ELFDATA2LSB)
+    return make_error("{}: not an ELF64 little-endian file", name);
+  auto elf = llvm::object::ELFFile<ELFT>::create(bytes);
+  if (!elf) return make_error("{}: not an ELF64 little-endian file: {}", name, toString(elf.takeError()));
+  const auto& eh = elf->getHeader();
+  if (eh.e_type != llvm::ELF::ET_CORE) return make_error("{}: e_type is {}, not ET_CORE (4)", name, eh.e_type);
+  if (eh.e_machine != llvm::ELF::EM_AARCH64 && eh.e_machine != llvm::ELF::EM_X86_64)
+    return make_error("{}: e_machine {} is neither EM_AARCH64 (183) nor EM_X86_64 (62)", name, eh.e_machine);
+  return eh.e_machine == llvm::ELF::EM_AARCH64;
+}
+
 }  // namespace
 
 llvm::Expected<std::string> inspect_vmcore(const std::filesystem::path& vmcore,
@@ -135,28 +149,32 @@ llvm::Expected<std::string> inspect_vmcore(const std::filesystem::path& vmcore,
   if (auto err = check_input_file(vmcore, kMaxVmcoreBytes, "vmcore")) return err;
   auto buf = llvm::MemoryBuffer::getFile(vmcore.string(), /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buf) return make_error("{}: cannot read: {}", vmcore.string(), buf.getError().message());
-  llvm::StringRef bytes = (*buf)->getBuffer();
-  if (!bytes.startswith("\x7f" "ELF")) return make_error("{}: not an ELF file", vmcore.string());
-  if (bytes.size() < 16 || bytes[4] != llvm::ELF::ELFCLASS64 || bytes[5] != llvm::ELF::ELFDATA2LSB)
-    return make_error("{}: not an ELF64 little-endian file", vmcore.string());
-  auto elf = llvm::object::ELFFile<ELFT>::create(bytes);
-  if (!elf) return make_error("{}: not an ELF64 little-endian file: {}", vmcore.string(), toString(elf.takeError()));
-  const auto& eh = elf->getHeader();
-  if (eh.e_type != llvm::ELF::ET_CORE) return make_error("{}: e_type is {}, not ET_CORE (4)", vmcore.string(), eh.e_type);
-  const bool arm64 = eh.e_machine == llvm::ELF::EM_AARCH64;
-  if (!arm64 && eh.e_machine != llvm::ELF::EM_X86_64)
-    return make_error("{}: e_machine {} is neither EM_AARCH64 (183) nor EM_X86_64 (62)", vmcore.string(), eh.e_machine);
+  const llvm::StringRef bytes = (*buf)->getBuffer();
+  auto arm64 = check_core_header(vmcore.string(), bytes);
+  if (!arm64) return arm64.takeError();
   std::optional<KernelImage> kernel;
   if (kernel_path) {
-    auto k = KernelImage::create(kernel_path->string(), arm64 ? Arch::Arm64 : Arch::X86_64);
+    auto k = KernelImage::create(kernel_path->string(), *arm64 ? Arch::Arm64 : Arch::X86_64);
     if (!k) return k.takeError();
     kernel = std::move(*k);
   }
-  auto phdrs = elf->program_headers();
-  if (!phdrs) return make_error("{}: program headers: {}", vmcore.string(), toString(phdrs.takeError()));
+  return inspect_vmcore_bytes(vmcore.string(), bytes, kernel ? &*kernel : nullptr);
+}
 
-  std::string out = fmt::format("vmcore {}: ELF64 ET_CORE, {}, {} bytes, {} program headers\n", vmcore.string(),
-                                arm64 ? "AArch64" : "x86-64", (*buf)->getBufferSize(), phdrs->size());
+llvm::Expected<std::string> inspect_vmcore_bytes(const std::string& name, llvm::StringRef bytes,
+                                                 const KernelImage* kernel) {
+  auto is_arm64 = check_core_header(name, bytes);
+  if (!is_arm64) return is_arm64.takeError();
+  const bool arm64 = *is_arm64;
+  auto elf = llvm::object::ELFFile<ELFT>::create(bytes);
+  if (!elf) return make_error("{}: {}", name, toString(elf.takeError()));  // checked above
+  if (kernel && kernel->arch() != (arm64 ? Arch::Arm64 : Arch::X86_64))
+    return make_error("{}: the kernel {} is not of the vmcore's arch", name, kernel->name());
+  auto phdrs = elf->program_headers();
+  if (!phdrs) return make_error("{}: program headers: {}", name, toString(phdrs.takeError()));
+
+  std::string out = fmt::format("vmcore {}: ELF64 ET_CORE, {}, {} bytes, {} program headers\n", name,
+                                arm64 ? "AArch64" : "x86-64", bytes.size(), phdrs->size());
   for (const auto& ph : *phdrs)
     out += fmt::format("  {:<5} offset 0x{:08x}  vaddr 0x{:016x}  paddr 0x{:010x}  size 0x{:x}\n", phdr_type(ph.p_type),
                        uint64_t(ph.p_offset), uint64_t(ph.p_vaddr), uint64_t(ph.p_paddr), uint64_t(ph.p_filesz));
@@ -167,11 +185,11 @@ llvm::Expected<std::string> inspect_vmcore(const std::filesystem::path& vmcore,
     // Checked here, overflow-safe: LLVM 14's note iterator trusts p_offset + p_filesz.
     if (ph.p_offset > bytes.size() || ph.p_filesz > bytes.size() - ph.p_offset)
       return make_error("{}: PT_NOTE at offset 0x{:x}, 0x{:x} bytes, runs past the end of the file (0x{:x} bytes)",
-                        vmcore.string(), uint64_t(ph.p_offset), uint64_t(ph.p_filesz), bytes.size());
+                        name, uint64_t(ph.p_offset), uint64_t(ph.p_filesz), bytes.size());
     llvm::Error err = llvm::Error::success();
     for (const auto& note : elf->notes(ph, err)) {
       if (note.getName() == "CORE" && note.getType() == kNtPrstatus)
-        out += prstatus(cpu++, note.getDesc(), arm64, kernel ? &*kernel : nullptr, memory);
+        out += prstatus(cpu++, note.getDesc(), arm64, kernel, memory);
       else if (note.getName() == "VMCOREINFO") {
         auto d = note.getDesc();
         out += "VMCOREINFO:\n";
@@ -185,7 +203,7 @@ llvm::Expected<std::string> inspect_vmcore(const std::filesystem::path& vmcore,
         }
       }
     }
-    if (err) return make_error("{}: notes: {}", vmcore.string(), toString(std::move(err)));
+    if (err) return make_error("{}: notes: {}", name, toString(std::move(err)));
   }
   if (cpu == 0) out += "no NT_PRSTATUS notes\n";
   return out;

@@ -61,9 +61,11 @@ int lab_check_command(const std::filesystem::path& lab_dir, const std::filesyste
       fmt::print("  [wrong] {}: you answered '{}'. {}\n", q.key, given->second, q.hint.empty() ? q.ask : q.hint);
     }
   }
-  for (const auto& [key, _] : *answers)
+  for (const auto& answer : *answers) {
+    const auto& key = answer.first;  // not a structured binding: clang before 16 cannot capture one
     if (std::none_of(lab->questions.begin(), lab->questions.end(), [&](const LabQuestion& q) { return q.key == key; }))
       fmt::print("  [unknown] {}: this lab asks no such question\n", key);
+  }
   fmt::print("{} of {} right\n", right, lab->questions.size());
   return right == lab->questions.size() ? 0 : static_cast<int>(ExitCode::ExpectationsFailed);
 }

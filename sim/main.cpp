@@ -1,6 +1,7 @@
 // kdsim: a full-system crash simulator for the Linux kexec/kdump path.
 #include <optional>
 #include "machine/host_file.h"
+#include "machine/partial_files.h"
 #include "machine/error.h"
 #include "sim/exit_codes.h"
 #include "sim/expectations.h"
@@ -60,10 +61,7 @@ llvm::Error write_html_report(const std::filesystem::path& out, const Scenario& 
   const std::string html = render_report_html(s, r, checks, vmcore);
   const std::filesystem::path tmp = out / ".kdsim-tmp-report.html", final_path = out / "report.html";
   if (auto err = write_fresh_file(tmp, html)) return err;
-  std::error_code ec;
-  std::filesystem::rename(tmp, final_path, ec);
-  if (ec) return make_error("{}: cannot rename into place: {}", final_path.string(), ec.message());
-  return llvm::Error::success();
+  return rename_into_place(tmp, final_path);
 }
 
 // A run replaces the previous run's outputs: the reports are rewritten below, and the vmcore
@@ -91,6 +89,8 @@ int run_command(const RunArgs& args) {
     };
   std::filesystem::path out = args.out_dir.empty() ? std::filesystem::path("out") / scenario->name
                                                   : std::filesystem::path(args.out_dir);
+  // Before anything runs: a run of minutes must not end in "cannot write" (issue #12).
+  if (auto err = prepare_output_dir(out)) return input_error(std::move(err));
   options.vmcore_path = out / "vmcore";
   options.ram_snapshot_path = args.ram_snapshot;
   options.timing_path = args.timing;
@@ -156,6 +156,7 @@ static std::vector<char*> help_as_flag(int argc, char** argv) {
 
 int main(int raw_argc, char** raw_argv) {
   install_internal_error_handlers();
+  install_partial_file_cleanup();
   std::vector<char*> arguments = help_as_flag(raw_argc, raw_argv);
   const int argc = static_cast<int>(arguments.size());
   char** argv = arguments.data();

@@ -30,14 +30,7 @@ llvm::Error write_atomically(const std::filesystem::path& out, const std::vector
   std::filesystem::path tmp = out;
   tmp.replace_filename(".kdsim-tmp-" + out.filename().string());
   if (auto err = write_fresh_file(tmp, {reinterpret_cast<const char*>(bytes.data()), bytes.size()})) return err;
-  std::error_code ec;
-  std::filesystem::rename(tmp, out, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
-    return make_error("{}: cannot rename into place: {}", out.string(), ec.message());
-  }
-  return llvm::Error::success();
+  return rename_into_place(tmp, out);
 }
 
 }  // namespace

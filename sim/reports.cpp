@@ -1,5 +1,6 @@
 #include "sim/reports.h"
 #include "machine/host_file.h"
+#include "machine/partial_files.h"
 #include "machine/error.h"
 #include "sim/json.h"
 #include "sim/stage_linux.h"
@@ -205,10 +206,10 @@ llvm::Error write_reports(const std::filesystem::path& out_dir, const Scenario& 
   };
   for (const auto& [name, content] : files)
     if (auto err = write_file(out_dir / (".kdsim-tmp-" + name), content)) return err;
-  for (const auto& [name, content] : files) {
-    std::filesystem::rename(out_dir / (".kdsim-tmp-" + name), out_dir / name, ec);
-    if (ec) return make_error("{}: cannot rename into place: {}", (out_dir / name).string(), ec.message());
-  }
+  // All four or none: an interrupt waits until the renames are done (then still exits).
+  const DeferInterrupts commit;
+  for (const auto& [name, content] : files)
+    if (auto err = rename_into_place(out_dir / (".kdsim-tmp-" + name), out_dir / name)) return err;
   return llvm::Error::success();
 }
 

@@ -93,13 +93,7 @@ llvm::Error write_atomically(const std::filesystem::path& path, std::string_view
   std::filesystem::path tmp = path;
   tmp.replace_filename(".kdsim-tmp-" + path.filename().string());
   if (auto err = write_fresh_file(tmp, content)) return err;
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    return make_error("{}: cannot rename into place: {}", path.string(), ec.message());
-  }
-  return llvm::Error::success();
+  return rename_into_place(tmp, path);
 }
 
 llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std::vector<TestCase>& cases) {

@@ -168,9 +168,8 @@ void DumpDisk::complete() {
     return fail(Status::HostWriteError, fmt::format("finishing {}: {}", partial_path().string(), std::strerror(errno)));
   ::close(m_fd);
   m_fd = -1;
-  std::error_code ec;
-  std::filesystem::rename(partial_path(), *m_final_path, ec);
-  if (ec) return fail(Status::HostWriteError, fmt::format("renaming to {}: {}", m_final_path->string(), ec.message()));
+  if (auto err = rename_into_place(partial_path(), *m_final_path))
+    return fail(Status::HostWriteError, toString(std::move(err)));
   m_listener.dump_complete(m_size);
 }
 
@@ -178,8 +177,7 @@ void DumpDisk::abort_dump() {
   if (m_fd < 0) return;
   ::close(m_fd);
   m_fd = -1;
-  std::error_code ec;
-  std::filesystem::remove(partial_path(), ec);
+  remove_partial_file(partial_path());
 }
 
 void DumpDisk::fail(Status status, std::string what) {

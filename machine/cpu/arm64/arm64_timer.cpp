@@ -16,7 +16,9 @@ bool Arm64GenericTimer::handles(Arm64SysRegEncoding e) {
 }
 
 uint64_t Arm64GenericTimer::read(Arm64SysRegEncoding e, uint64_t now) const {
-  if (e.crm == kCrmCounters) return e.op2 == kOp2Frq ? kFrequencyHz : now;  // CNTVOFF is 0
+  // CNTPCT (kOp2Pct) and CNTVCT read the same count: CNTVOFF is 0.
+  if (e.crm == kCrmCounters) return e.op2 == kOp2Frq ? kFrequencyHz : now;
+  static_assert(kOp2Pct < kOp2Vct, "CNTPCT is one of the counters read above");
   const Channel& c = e.crm == kCrmPhys ? m_phys : m_virt;
   switch (e.op2) {
   case kOp2Tval: return uint32_t(c.cval - now);  // TVAL is the signed 32-bit CVAL - count
