@@ -62,12 +62,17 @@ llvm::Error Machine::attach_devices() {
     if (auto err = add(m_mmio, m_board.gic_distributor, std::make_unique<GicDistributor>(*m_gic, current))) return err;
     if (auto err = add(m_mmio, m_board.gic_cpu_interface, std::make_unique<GicCpuInterface>(*m_gic, current)))
       return err;
-    return add(m_mmio, m_board.uart, std::make_unique<Pl011>(console));
+    auto uart = std::make_unique<Pl011>(console);
+    m_serial = uart.get();
+    return add(m_mmio, m_board.uart, std::move(uart));
   }
-  case Arch::X86_64:
-    if (auto err = add(m_ports, m_board.uart, std::make_unique<Uart16550>(console))) return err;
+  case Arch::X86_64: {
+    auto uart = std::make_unique<Uart16550>(console);
+    m_serial = uart.get();
+    if (auto err = add(m_ports, m_board.uart, std::move(uart))) return err;
     if (auto err = add(m_ports, PhysAddr(0x604), std::make_unique<AcpiPowerControl>(power))) return err;
     return add(m_ports, PhysAddr(0xcf9), std::make_unique<ResetControl>(power));
+  }
   }
   return llvm::Error::success();
 }
@@ -112,6 +117,7 @@ RunStop Machine::run(uint64_t instruction_limit) {
   for (;;) {
     bool any_running = false, any_on = false;
     for (unsigned i = 0; i < m_cpus.size(); ++i) {
+      deliver_due_serial_input();
       route_interrupts(i);
       any_on |= m_run_state[i] != CpuRunState::Off;
       if (m_run_state[i] != CpuRunState::Running) continue;
@@ -132,7 +138,10 @@ RunStop Machine::run(uint64_t instruction_limit) {
 // into play (PSCI CPU_ON) ends the slice, so the round-robin resumes at once.
 uint64_t Machine::slice_budget(unsigned index, uint64_t instruction_limit) const {
   const uint64_t now = instructions();
-  const uint64_t left = std::max<uint64_t>(instruction_limit > now ? instruction_limit - now : 0, 1);
+  uint64_t left = std::max<uint64_t>(instruction_limit > now ? instruction_limit - now : 0, 1);
+  // Scheduled serial input: the slice ends where it is due (at the next block boundary).
+  if (m_serial_input)
+    left = std::min(left, std::max<uint64_t>(m_serial_input->at > now ? m_serial_input->at - now : 0, 1));
   for (unsigned i = 0; i < m_run_state.size(); ++i)
     if (i != index && m_run_state[i] != CpuRunState::Off) return std::min(m_config.quantum, left);
   // Alone: up to the next spin sample (one uc_emu_start per ~1M instructions costs nothing).
@@ -295,11 +304,40 @@ std::optional<RunStop> Machine::run_one_slice(unsigned index, uint64_t budget) {
   return std::nullopt;
 }
 
+void Machine::schedule_serial_input(uint64_t at, std::vector<SerialRx> input) {
+  m_serial_input = ScheduledSerialInput{at, std::move(input)};
+}
+
+void Machine::deliver_due_serial_input() {
+  if (!m_serial_input || instructions() < m_serial_input->at) return;
+  const ScheduledSerialInput due = std::move(*m_serial_input);
+  m_serial_input.reset();
+  for (const SerialRx& rx : due.input) m_serial->receive(rx);
+  m_observer.serial_input_delivered(instructions(), due.input);
+}
+
+// The legacy PC wiring of COM1: IRQ 4, which Linux maps to vector ISA_IRQ_VECTOR(4) = 0x34
+// (arch/x86/include/asm/irq_vectors.h). The x86_64 board has no PIC or I/O APIC model: the
+// machine delivers the vector itself while the UART's line is high, as a PIC would with IRQ 4
+// unmasked and nothing to acknowledge.
+constexpr uint8_t kX86Com1Vector = 0x34;
+// QEMU virt wires the PL011 to SPI 1: INTID 33.
+constexpr unsigned kArm64UartIntid = 33;
+
 // A pending interrupt wakes a CPU idling in wfi (even with IRQs masked, as WFI does) and is
 // taken once the CPU has interrupts unmasked. It stays pending until the guest acknowledges
-// it (GICC_IAR), so a masked CPU takes it later.
+// it (GICC_IAR), so a masked CPU takes it later. The UART's line is level-sensitive: it stays
+// high until the driver has read what was received.
 void Machine::route_interrupts(unsigned index) {
-  if (!m_gic || m_run_state[index] == CpuRunState::Off || !m_gic->has_pending(index)) return;
+  if (m_run_state[index] == CpuRunState::Off) return;
+  if (!m_gic) {
+    // x86_64: CPU 0 takes the UART's interrupt when it runs with RFLAGS.IF set.
+    if (index == 0 && m_run_state[index] == CpuRunState::Running && m_serial->irq_asserted())
+      m_cpus[index]->deliver_interrupt(kX86Com1Vector);
+    return;
+  }
+  m_gic->set_spi_level(kArm64UartIntid, m_serial->irq_asserted());
+  if (!m_gic->has_pending(index)) return;
   m_run_state[index] = CpuRunState::Running;
   m_cpus[index]->deliver_interrupt(0);
 }

@@ -9,6 +9,7 @@
 #include "machine/devices/dump_disk.h"
 #include "machine/devices/gic.h"
 #include "machine/devices/sinks.h"
+#include "machine/devices/uart.h"
 #include "machine/ram.h"
 #include "machine/stage.h"
 #include <llvm/Support/Error.h>
@@ -17,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <set>
+#include <span>
 #include <vector>
 
 namespace kdsim {
@@ -44,6 +46,8 @@ public:
   virtual void agent_error(std::string_view what) = 0;
   virtual void dump_complete(uint64_t size) = 0;
   virtual void dump_error(std::string_view what) = 0;
+  // Input scheduled with Machine::schedule_serial_input reached the UART at machine time `at`.
+  virtual void serial_input_delivered(uint64_t /*at*/, std::span<const SerialRx> /*input*/) {}
 };
 
 enum class StopCause {
@@ -125,6 +129,11 @@ public:
   void set_breakpoints(std::set<uint64_t> pcs) { m_breakpoints = std::move(pcs); }
   void debug_resume(std::optional<unsigned> step_cpu);
 
+  // The host types on the serial console: `input` reaches the UART's receive side once machine
+  // time reaches `at`, at the first slice boundary at or after it (slices are cut short to end
+  // there; a slice ends at a block boundary). Replaces input not yet delivered. Call between runs.
+  void schedule_serial_input(uint64_t at, std::vector<SerialRx> input);
+
   // Arms the hand-off watches on every CPU (replacing earlier ones, as a new kexec_load
   // replaces the old image). Call between runs.
   void watch_kexec(const KexecWatch& watch);
@@ -145,6 +154,7 @@ private:
   uint64_t slice_budget(unsigned index, uint64_t instruction_limit) const;
   std::optional<RunStop> run_one_slice(unsigned index, uint64_t budget);
   void route_interrupts(unsigned index);
+  void deliver_due_serial_input();
 
   // Sinks the devices and CPUs report to.
   void console_write(std::string_view bytes) override { m_observer.console_output(bytes); }
@@ -184,6 +194,12 @@ private:
   Bus m_ports;
   std::vector<std::unique_ptr<Device>> m_devices;
   Agent* m_agent = nullptr;
+  SerialPort* m_serial = nullptr;  // the console UART
+  struct ScheduledSerialInput {
+    uint64_t at = 0;
+    std::vector<SerialRx> input;
+  };
+  std::optional<ScheduledSerialInput> m_serial_input;
   DumpDisk* m_dump_disk = nullptr;
   std::unique_ptr<GicState> m_gic;  // arm64 only
   std::vector<bool> m_new_kernel_entered;  // per CPU: a kernel_entry stage during the slice

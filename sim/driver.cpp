@@ -1,6 +1,7 @@
 #include "sim/driver.h"
 #include "firmware-less-boot/kernel_image.h"
 #include "sim/kexec_step.h"
+#include "firmware-less-boot/kexec/kexec_tools_exit.h"
 #include "sim/guest_ram.h"
 #include "machine/error.h"
 #include <algorithm>
@@ -23,9 +24,19 @@ bool ScenarioDriver::expand_next_step() {
   case Step::Kind::KexecCrash:
   case Step::Kind::KexecLoad:
     host_event("kexec", step.label);
-    m_actions = kexec_load_actions(ctx, step.kind == Step::Kind::KexecCrash ? KexecMode::Crash : KexecMode::Normal);
+    m_actions = kexec_load_actions(ctx, step.kind == Step::Kind::KexecCrash ? KexecMode::Crash : KexecMode::Normal,
+                                   step.origin);
     break;
   case Step::Kind::KexecExec: m_actions.push_back(command(step)); break;
+  case Step::Kind::SerialSysrqTrigger: m_actions = serial_sysrq_actions(step); break;
+  case Step::Kind::KexecUnload: {
+    host_event("kexec", step.label);
+    Action unload = command(step);
+    RunResult* result = &m_result;
+    unload.on_done = [result](const StepResult& r) { record_kexec_load(*result, parse_kexec_load_output(r.output)); };
+    m_actions.push_back(std::move(unload));
+    break;
+  }
   case Step::Kind::KexecLoadRaw: {
     std::vector<KexecSegment> segs;
     for (const Step::RawSegment& r : step.segments)
@@ -84,11 +95,8 @@ bool ScenarioDriver::feed() {
     std::vector<uint8_t> blob;
     if (a.blob) {
       auto b = a.blob();
-      if (!b) {  // the kexec-tools role failed before calling kexec_load, as kexec-tools would
-        std::string why = toString(b.takeError());
-        m_result.errors.push_back(fmt::format("{}: {}", a.label, why));
-        host_event("kexec_failed", why);
-        record_kexec_load(m_result, "kexec-tools-error");
+      if (!b) {  // the kexec-tools role gave up before calling kexec_load
+        kexec_tools_failed(a, b.takeError());
         m_actions.clear();
         continue;
       }
@@ -105,6 +113,52 @@ bool ScenarioDriver::feed() {
   host_event("no_more_commands", "");
   m_machine->agent().set_no_more_commands();
   return true;
+}
+
+// The magic SysRq typed on the serial console: the host arms the UART input (a BREAK, then
+// 'c') for `after_instructions` of machine time from now, and init starts its busy loop at the
+// same machine time; whatever init then runs, the kernel's UART interrupt gets the keys.
+std::deque<Action> ScenarioDriver::serial_sysrq_actions(const Step& step) {
+  std::deque<Action> actions;
+  actions.push_back(Action{.label = step.label, .command = {}, .blob = {}, .host = [this, &step]() -> llvm::Error {
+                             const uint64_t at = m_machine->instructions() + step.after_instructions;
+                             m_machine->schedule_serial_input(at, {SerialRx{.ch = 0, .brk = true},
+                                                                   SerialRx{.ch = 'c', .brk = false}});
+                             host_event("serial_armed", fmt::format("BREAK then 'c' on the serial console at "
+                                                                    "instruction {} or the first block boundary after",
+                                                                    at));
+                             return llvm::Error::success();
+                           },
+                           .on_done = {}});
+  actions.push_back(command(step));
+  return actions;
+}
+
+void ScenarioDriver::serial_input_delivered(uint64_t at, std::span<const SerialRx> input) {
+  std::string what;
+  for (const SerialRx& rx : input)
+    what += (what.empty() ? "" : ", ") + (rx.brk ? std::string("BREAK") : fmt::format("'{}'", static_cast<char>(rx.ch)));
+  host_event("serial_input", fmt::format("the UART received {} at instruction {}", what, at));
+}
+
+// kexec-tools' own refusal (KexecToolsExit: a crashkernel= region too small, say) is the kexec
+// step's result, as `kexec -p` printing an error and exiting 1 is in a shell: a scenario may
+// expect it. Anything else (a purgatory of the other arch) means the step could not be carried
+// out at all: a run error.
+void ScenarioDriver::kexec_tools_failed(const Action& a, llvm::Error err) {
+  llvm::Error rest = llvm::handleErrors(std::move(err), [&](const KexecToolsExit& e) {
+    // "kexec -p: kexec_load(KEXEC_ON_CRASH)" -> "kexec -p: ...": the call was never made.
+    const std::string label = a.label.substr(0, a.label.find(':')) + ": kexec-tools exits before kexec_load";
+    m_result.steps.push_back({a.origin, label, "", e.output(), e.status(), m_machine->instructions()});
+    host_event("kexec_failed", fmt::format("{}; kexec-tools exits {}: {}", e.why(), e.status(),
+                                           e.output().substr(0, e.output().find('\n'))));
+  });
+  if (rest) {
+    std::string why = toString(std::move(rest));
+    m_result.errors.push_back(fmt::format("{}: {}", a.label, why));
+    host_event("kexec_failed", why);
+  }
+  record_kexec_load(m_result, "kexec-tools-error");
 }
 
 // Another kernel took over (kexec -e, or the capture kernel): whatever the old init had in

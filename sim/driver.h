@@ -49,12 +49,15 @@ public:
   void agent_error(std::string_view what) override;
   void dump_complete(uint64_t size) override;
   void dump_error(std::string_view what) override;
+  void serial_input_delivered(uint64_t at, std::span<const SerialRx> input) override;
 
 private:
   bool expand_next_step();
   void enter_capture_kernel();
   void new_kernel();
   Action command(const Step& step);
+  void kexec_tools_failed(const Action& a, llvm::Error err);
+  std::deque<Action> serial_sysrq_actions(const Step& step);
 
   const Scenario& m_scenario;
   const RunOptions& m_options;

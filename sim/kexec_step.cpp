@@ -140,7 +140,7 @@ std::optional<std::string> parse_kexec_load_output(std::string_view output) {
   return std::string(rest.substr(open + 1, close - open - 1));
 }
 
-std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mode) {
+std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mode, std::string origin) {
   auto g = std::make_shared<Gathered>();
   const unsigned cpus = ctx.machine.cpu_count();
   g->note_addr.resize(cpus);
@@ -164,6 +164,7 @@ std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mod
   Machine* machine = &ctx.machine;
   const bool verify_digest = ctx.scenario.kexec.verify_digest;
   actions.push_back(Action{
+      .origin = std::move(origin),
       .label = mode == KexecMode::Crash ? "kexec -p: kexec_load(KEXEC_ON_CRASH)" : "kexec -l: kexec_load",
       .command = "kexec-load",
       .blob = [ctx, g, mode]() -> llvm::Expected<std::vector<uint8_t>> {

@@ -208,7 +208,13 @@ llvm::Expected<Step> parse_raw_kexec_load(const Fields& f, const YAML::Node& n, 
 // A run step's `expect: {exit: N, output: TEXT}`.
 llvm::Error parse_step_expect(const Fields& f, const YAML::Node& n, const Step& step, Scenario& s) {
   const std::string where = step.origin + ".expect";
-  if (step.kind != Step::Kind::Run) return f.error(n, where, "only a run: step has an expect: of its own");
+  // Steps that send init a command, or stand for kexec-tools, have a result; a trigger never
+  // completes (it crashes the kernel) and the host's own actions have no exit status.
+  const bool has_result = step.kind == Step::Kind::Run || step.kind == Step::Kind::KexecCrash ||
+                          step.kind == Step::Kind::KexecLoad || step.kind == Step::Kind::KexecExec ||
+                          step.kind == Step::Kind::KexecUnload || step.kind == Step::Kind::KexecLoadRaw;
+  if (!has_result)
+    return f.error(n, where, "only run:, kexec: and kexec_load: steps have an expect: of their own");
   if (auto err = f.only_known_keys(n, where, {"exit", "output"})) return err;
   StepExpectation e{.origin = step.origin, .label = step.label, .exit = {}, .output = {}};
   if (n["exit"]) {
@@ -230,7 +236,7 @@ llvm::Error parse_step_expect(const Fields& f, const YAML::Node& n, const Step& 
   return llvm::Error::success();
 }
 
-llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where, Arch arch);
+llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where, const Scenario& s);
 
 llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index, std::string_view list,
                                 Scenario& s) {
@@ -240,7 +246,7 @@ llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t ind
   const size_t kinds = n.size() - (n["expect"] ? 1 : 0);
   if (kinds != 1)
     return f.error(n, where, "must have exactly one of: corrupt, kexec, kexec_load, run, touch, trigger");
-  auto step = parse_step_kind(f, n, where, s.arch);
+  auto step = parse_step_kind(f, n, where, s);
   if (!step) return step.takeError();
   step->origin = where;
   if (n["expect"])
@@ -248,7 +254,35 @@ llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t ind
   return step;
 }
 
-llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where, Arch arch) {
+// `trigger: {sysrq-c: serial, after_instructions: N}`: the magic SysRq typed on the serial
+// console (Linux: a BREAK, then the key within 5 s: uart_handle_break() and
+// uart_handle_sysrq_char() in the UART's receive interrupt) while init runs a user-mode busy
+// loop. N counts machine time (instructions, all CPUs) from the loop's start; the input reaches
+// the UART at the first block boundary at or after it.
+llvm::Expected<Step> parse_serial_trigger(const Fields& f, const YAML::Node& n, const std::string& where,
+                                          const Scenario& s) {
+  if (auto err = f.only_known_keys(n, where, {"sysrq-c", "after_instructions"})) return err;
+  auto via = f.string(n["sysrq-c"], where + ".sysrq-c");
+  if (!via) return via.takeError();
+  if (*via != "serial")
+    return f.error(n["sysrq-c"], where + ".sysrq-c",
+                   fmt::format("'{}' is not a way to send it (known: serial; `trigger: sysrq-c` writes "
+                               "/proc/sysrq-trigger)", *via));
+  auto after = f.size(n["after_instructions"], where + ".after_instructions");
+  if (!after) return after.takeError();
+  if (*after == 0 || *after >= s.instruction_limit)
+    return f.error(n["after_instructions"], where + ".after_instructions",
+                   fmt::format("{} must be more than 0 and less than limits.instructions ({})", *after,
+                               s.instruction_limit));
+  Step step{Step::Kind::SerialSysrqTrigger, "busy-loop",
+            fmt::format("trigger: sysrq-c on the serial console after {} instructions", *after)};
+  step.after_instructions = *after;
+  return step;
+}
+
+llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where, const Scenario& s) {
+  const Arch arch = s.arch;
+  if (n["trigger"] && n["trigger"].IsMap()) return parse_serial_trigger(f, n["trigger"], where + ".trigger", s);
   if (n["kexec_load"]) return parse_raw_kexec_load(f, n["kexec_load"], where + ".kexec_load");
   if (n["touch"]) return parse_touch(f, n["touch"], where + ".touch");
   if (n["kexec"]) {
@@ -257,9 +291,12 @@ llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const
     if (*mode == "crash") return Step{Step::Kind::KexecCrash, "", "kexec -p (load the crash kernel)"};
     if (*mode == "load") return Step{Step::Kind::KexecLoad, "", "kexec -l (load a kernel for kexec -e)"};
     if (*mode == "exec") return Step{Step::Kind::KexecExec, "kexec-exec", "kexec -e (reboot into the loaded kernel)"};
+    // kexec-tools' k_unload() (kexec/kexec.c): kexec_load(NULL, 0, NULL, KEXEC_ON_CRASH | arch).
+    if (*mode == "unload")
+      return Step{Step::Kind::KexecUnload, "kexec-load -u -p", "kexec -p -u (unload the crash kernel)"};
     return f.error(n["kexec"], where + ".kexec",
-                   fmt::format("'{}' is not a kexec mode{} (known: crash, exec, load)", *mode,
-                               did_you_mean(*mode, std::array{"crash", "exec", "load"})));
+                   fmt::format("'{}' is not a kexec mode{} (known: crash, exec, load, unload)", *mode,
+                               did_you_mean(*mode, std::array{"crash", "exec", "load", "unload"})));
   }
   if (n["corrupt"]) return parse_corrupt(f, n["corrupt"], where + ".corrupt");
   if (n["run"]) {
@@ -380,6 +417,7 @@ std::vector<std::string> timeline_names() {
     if (auto n = stage_name(code)) names.emplace_back(*n);
   for (const char* host : {"boot", "agent_hello", "agent_error", "step", "step_done", "no_more_commands", "kexec",
                            "kexec_plan", "kexec_failed", "corrupt", "touch", "host_action_failed", "ram_snapshot",
+                           "serial_armed", "serial_input",
                            "vmcore_saved", "dump_error"})
     names.emplace_back(host);
   names.insert(names.end(), kOutcomes.begin(), kOutcomes.end());
@@ -501,7 +539,9 @@ llvm::Error check_nothing_after_crash(const Fields& f, const YAML::Node& list, c
   for (size_t i = 0; i + 1 < steps.size(); ++i) {
     // Every trigger crashes the kernel (sysrq-c and each LKDTM type; a refused one is an
     // input error already).
-    if (steps[i].kind != Step::Kind::SysrqTrigger && steps[i].kind != Step::Kind::LkdtmTrigger) continue;
+    if (steps[i].kind != Step::Kind::SysrqTrigger && steps[i].kind != Step::Kind::LkdtmTrigger &&
+        steps[i].kind != Step::Kind::SerialSysrqTrigger)
+      continue;
     const bool capture = name == "capture_steps";
     return f.error(list[i + 1], fmt::format("{}[{}]", name, i + 1),
                    fmt::format("can never run: the {} kernel has crashed at {}[{}] ({}){}", capture ? "capture" : "first",

@@ -16,10 +16,12 @@ struct Step {
   enum class Kind {
     Run,           // a command line for init
     SysrqTrigger,  // echo c > /proc/sysrq-trigger
+    SerialSysrqTrigger,  // init busy in user mode; the host sends BREAK + 'c' on the serial console
     LkdtmTrigger,  // echo TYPE > /sys/kernel/debug/provoke-crash/DIRECT (LKDTM: PANIC, BUG, ...)
     KexecCrash,    // kexec -p: the kexec-tools role, then init's real kexec_load
     KexecLoad,     // kexec -l: a normal load, for kexec -e
     KexecExec,     // kexec -e: reboot(LINUX_REBOOT_CMD_KEXEC) into the loaded kernel
+    KexecUnload,   // kexec -p -u: kexec_load(0, 0, NULL, KEXEC_ON_CRASH) unloads the crash kernel
     Corrupt,       // fault injection: flip one byte of a loaded kexec segment in guest RAM
     Touch,         // workload stand-in: the host fills guest RAM with data (a DMA-like writer)
     KexecLoadRaw,  // a kexec_load(2) with exactly the given flags, entry and segments (tests the kernel)
@@ -36,6 +38,7 @@ struct Step {
   uint64_t flags = 0, entry = 0;        // KexecLoadRaw
   std::vector<RawSegment> segments;     // KexecLoadRaw: buffers are bufsz bytes of 0xa5
   std::string origin;                   // "steps[2]", "capture_steps[0]": where the scenario wrote it
+  uint64_t after_instructions = 0;      // SerialSysrqTrigger: machine time from the workload's start
 };
 
 // A console line to find: a substring, or a POSIX extended regular expression matched against
@@ -45,7 +48,8 @@ struct ConsoleLine {
   bool regex = false;
 };
 
-// `- run: CMD` with `expect: {exit: N, output: TEXT}`: that command's own result.
+// `- run: CMD` (or a kexec: / kexec_load: step) with `expect: {exit: N, output: TEXT}`: that
+// step's own result. A kexec: step's result is its kexec_load's, or kexec-tools' own failure.
 struct StepExpectation {
   std::string origin;  // "steps[2]"
   std::string label;   // "run: cat /nonexistent"

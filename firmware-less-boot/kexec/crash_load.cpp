@@ -1,6 +1,7 @@
 #include "firmware-less-boot/kexec/crash_load.h"
 #include "firmware-less-boot/arm64_dtb.h"
 #include "firmware-less-boot/kexec/iomem.h"
+#include "firmware-less-boot/kexec/kexec_tools_exit.h"
 #include "firmware-less-boot/x86_boot.h"
 #include "machine/error.h"
 #include <algorithm>
@@ -61,10 +62,30 @@ private:
   uint64_t m_low, m_high;
 };
 
+std::string no_room_why(const CrashLoadPlan& plan, std::string_view what, uint64_t size) {
+  if (!plan.crash_region) return fmt::format("kexec: no free RAM after the new kernel for the {} (0x{:x} bytes)", what, size);
+  return fmt::format("kexec: the crash kernel region {} has no room for the {} (0x{:x} bytes)", *plan.crash_region,
+                     what, size);
+}
+
+// A buffer that does not fit: kexec-tools' add_buffer_phys_virt() (kexec/kexec.c) asks
+// locate_hole() for a page-rounded hole, which prints "Could not find a free area of memory of
+// 0x%lx bytes...", and then dies with "locate_hole failed" (die(): exit status 1).
 llvm::Error no_room(const CrashLoadPlan& plan, std::string_view what, uint64_t size) {
-  if (!plan.crash_region) return make_error("kexec: no free RAM after the new kernel for the {} (0x{:x} bytes)", what, size);
-  return make_error("kexec: the crash kernel region {} has no room for the {} (0x{:x} bytes)", *plan.crash_region,
-                    what, size);
+  return llvm::make_error<KexecToolsExit>(
+      1, fmt::format("Could not find a free area of memory of 0x{:x} bytes...\nlocate_hole failed\n", align_up(size, kPage)),
+      no_room_why(plan, what, size));
+}
+
+// arm64 places the kernel itself: arm64_locate_kernel_segment() (kexec/arch/arm64/kexec-arm64.c)
+// takes the crash region's first 2 MiB boundary and gives up, silently unless -d, when the image
+// would end past the region. elf_arm64_load() (kexec-elf-arm64.c) then prints "kexec: Bad elf
+// image file, load failed.", my_load() (kexec/kexec.c) "Cannot load <kernel>" and returns
+// EFAILED (-1) out of main(): exit status 255.
+llvm::Error no_room_arm64_kernel(const CrashLoadPlan& plan, const KernelImage& k, uint64_t size) {
+  return llvm::make_error<KexecToolsExit>(
+      255, fmt::format("kexec: Bad elf image file, load failed.\nCannot load {}\n", k.name()),
+      no_room_why(plan, "capture kernel", size));
 }
 
 // One kexec segment per PT_LOAD of `k`, moved by `offset`: kexec_load wants page-aligned
@@ -97,7 +118,8 @@ llvm::Error place_kernel(const CrashLoadConfig& c, RegionAllocator& alloc, Crash
   uint64_t linked_base = align_down(lowest, k2MiB);
   const uint64_t size = align_up(highest - linked_base, kPage);
   auto base = alloc.low(size, k2MiB);
-  if (!base) return no_room(plan, "capture kernel", size);
+  // x86_64: do_bzImage64_load() (kexec-bzImage64.c) puts the kernel in with add_buffer().
+  if (!base) return c.arch == Arch::Arm64 ? no_room_arm64_kernel(plan, k, size) : no_room(plan, "capture kernel", size);
   int64_t offset = static_cast<int64_t>(base->value() - linked_base);
   add_kernel_segments(k, offset, plan);
   plan.kernel_entry = k.entry_physical(offset);

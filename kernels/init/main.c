@@ -11,7 +11,8 @@
  * Commands: "echo TEXT", "echo TEXT > PATH", "cat PATH", "poweroff", "reboot", and the kdump
  * tools: "kexec-load [-u] [-p]" (the KEXG blob of /dev/agent-blob -> kexec_load(2), like
  * kexec-tools' kexec -l / -p), "kexec-exec" (kexec -e: reboot(LINUX_REBOOT_CMD_KEXEC)) and
- * "save-vmcore" (sendfile(/dev/dumpdisk, /proc/vmcore), the capture kernel's makedumpfile/cp).
+ * "save-vmcore" (sendfile(/dev/dumpdisk, /proc/vmcore), the capture kernel's makedumpfile/cp),
+ * and "busy-loop" (a user-mode loop that never returns: a workload for input from outside).
  * Anything else: "sh: NAME: not found", status 127. Without an agent (QEMU) init says so on
  * the console (fd 1 = /dev/console, opened by the kernel) and powers off.
  */
@@ -191,6 +192,21 @@ static int report_kexec_load(const struct session *s, long r)
 }
 
 /*
+ * kexec-tools' physical_arch() (kexec/kexec-arch.c): the running machine's KEXEC_ARCH_*, which
+ * k_unload() ORs into the flags of its unload call like my_load() does for a load.
+ */
+static unsigned long native_kexec_arch(void)
+{
+#if defined(__aarch64__)
+	return KEXEC_ARCH_AARCH64;
+#elif defined(__x86_64__)
+	return KEXEC_ARCH_X86_64;
+#else
+#error "init: no KEXEC_ARCH for this architecture"
+#endif
+}
+
+/*
  * kexec-load [-u] [-p]: with -u, unload (kexec_load with no segments; -p: the crash image).
  * Otherwise read the KEXG blob, build struct kexec_segment[] pointing into it and call
  * kexec_load(entry, nr_segments, segments, flags) with the blob's flags. Blob problems print
@@ -217,7 +233,8 @@ static int cmd_kexec_load(const struct session *s, char *args)
 		}
 	}
 	if (unload)
-		return report_kexec_load(s, sys_kexec_load(0, 0, NULL, crash ? KEXEC_ON_CRASH : 0));
+		return report_kexec_load(s, sys_kexec_load(0, 0, NULL,
+		                                           (crash ? KEXEC_ON_CRASH : 0) | native_kexec_arch()));
 
 	int fd = sys_open("/dev/agent-blob", O_RDONLY);
 	if (fd < 0) {
@@ -295,6 +312,19 @@ static int cmd_kexec_exec(const struct session *s)
 	return -err;
 }
 
+/*
+ * busy-loop: a CPU-bound loop in user mode that never ends by itself (a shell's
+ * `while :; do :; done`). The machine keeps running init's code, interrupts on, until
+ * something outside it happens: kdsim's SysRq over the serial console. The counter is stored
+ * on every turn, so the loop is busy, not stuck (the machine's spin detector tells them apart).
+ */
+static int cmd_busy_loop(void)
+{
+	volatile unsigned long turns = 0;
+	for (;;)
+		turns++;
+}
+
 /* save-vmcore: sendfile(/dev/dumpdisk, /proc/vmcore) until EOF, no copy through init. */
 static int cmd_save_vmcore(const struct session *s)
 {
@@ -365,6 +395,8 @@ static int run_command(const struct session *s, char *line)
 		return cmd_kexec_exec(s);
 	if (!strcmp(name, "save-vmcore"))
 		return cmd_save_vmcore(s);
+	if (!strcmp(name, "busy-loop"))
+		return cmd_busy_loop();
 	out(s, "sh: ");
 	out(s, name);
 	out(s, ": not found\n");

@@ -1,13 +1,16 @@
-// A GICv2 subset (ARM IHI 0048B) for inter-processor interrupts: software-generated
-// interrupts (SGI 0-15) only, which is what Linux's arm64 SMP code uses for IPIs
-// (IPI_CPU_STOP, IPI_CPU_CRASH_STOP, ...). Two register frames as on QEMU virt: the
-// distributor (0x0800_0000) and the banked CPU interface (0x0801_0000). The machine asks which
-// CPU makes an access (banking) and delivers pending SGIs between slices.
+// A GICv2 subset (ARM IHI 0048B): software-generated interrupts (SGI 0-15), which is what
+// Linux's arm64 SMP code uses for IPIs (IPI_CPU_STOP, IPI_CPU_CRASH_STOP, ...), and 32
+// level-sensitive shared peripheral interrupts (INTID 32-63) routed to CPU 0, for the board's
+// UART (INTID 33 as on QEMU virt). Two register frames as on QEMU virt: the distributor
+// (0x0800_0000) and the banked CPU interface (0x0801_0000). The machine asks which CPU makes an
+// access (banking), sets the SPI lines from the devices and delivers pending interrupts
+// between slices. Priorities and GICD_ITARGETSR are not modelled (every SPI targets CPU 0).
 #pragma once
 #include "machine/device.h"
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace kdsim {
@@ -20,6 +23,12 @@ public:
   std::vector<bool> cpu_interface_enabled;
   // pending[target][sgi] = bitmask of source CPUs (GICv2 keeps one pending bit per source).
   std::vector<std::array<uint8_t, 16>> m_pending;
+  // SPIs (INTID 32 + bit): the device's line, GICD_ISENABLER1, and acknowledged but not yet
+  // EOIed (an active level interrupt is not presented again until its EOI).
+  uint32_t spi_level = 0, spi_enabled = 0, spi_active = 0;
+  void set_spi_level(unsigned intid, bool high);
+  // An SPI that would be acknowledged now (level high, enabled, not active), if any.
+  std::optional<unsigned> pending_spi(unsigned cpu) const;
   bool has_pending(unsigned cpu) const;
 };
 

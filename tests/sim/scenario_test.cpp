@@ -93,6 +93,31 @@ TEST_CASE("scenario: golden errors name the file, line, column, field and value"
         "t.yaml:2:19: expect.console: must be a list of strings or {regex: ...}");
 }
 
+TEST_CASE("scenario: kexec: unload is kexec -p -u, and kexec: steps may expect their own result") {
+  auto s = Scenario::parse(std::string(kMinimal) + R"(
+steps:
+  - kexec: crash
+    expect: {exit: 1, output: "locate_hole failed"}
+  - kexec: unload
+    expect: {exit: 0}
+  - trigger: sysrq-c
+)", "t.yaml");
+  REQUIRE(bool(s));
+  REQUIRE(s->steps.size() == 3);
+  CHECK(s->steps[1].kind == Step::Kind::KexecUnload);
+  CHECK(s->steps[1].command == "kexec-load -u -p");  // init's kexec_load(0, 0, NULL, KEXEC_ON_CRASH | arch)
+  CHECK(s->steps[1].label == "kexec -p -u (unload the crash kernel)");
+  REQUIRE(s->expect.steps.size() == 2);
+  CHECK(s->expect.steps[0].origin == "steps[0]");
+  CHECK(s->expect.steps[0].exit == 1);
+  CHECK(s->expect.steps[0].output == "locate_hole failed");
+  CHECK(s->expect.steps[1].origin == "steps[1]");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - kexec: unlod\n") ==
+        "t.yaml:3:12: steps[0].kexec: 'unlod' is not a kexec mode; did you mean 'unload'? (known: crash, exec, load, unload)");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - touch: {size: 1M}\n    expect: {exit: 0}\n") ==
+        "t.yaml:4:13: steps[0].expect: only run:, kexec: and kexec_load: steps have an expect: of their own");
+}
+
 TEST_CASE("scenario: a missing file is an error naming it") {
   auto s = Scenario::load("/nonexistent/scenario.yaml");
   REQUIRE(!s);

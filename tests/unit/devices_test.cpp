@@ -1,4 +1,5 @@
 #include "machine/devices/agent.h"
+#include "machine/devices/gic.h"
 #include "machine/devices/kdsim_device.h"
 #include "machine/devices/power.h"
 #include "machine/devices/psci.h"
@@ -123,6 +124,41 @@ TEST_CASE("uarts: PL011 and 16550 transmit, flags say ready") {
   CHECK(c.text == "ok!");
 }
 
+TEST_CASE("uarts: a BREAK then 'c' received, the interrupt line only when the driver enabled it") {
+  Console c;
+  Pl011 pl(c);
+  CHECK((pl.read(0x18, 4) & (1 << 4)) != 0);  // FR.RXFE: nothing received
+  pl.receive({.ch = 0, .brk = true});
+  pl.receive({.ch = 'c', .brk = false});
+  CHECK((pl.read(0x18, 4) & (1 << 4)) == 0);
+  CHECK(pl.read(0x3c, 4) == (1 << 4));  // RIS.RXRIS
+  CHECK_FALSE(pl.irq_asserted());       // IMSC.RXIM clear: masked
+  pl.write(0x38, 4, 1 << 4);
+  CHECK(pl.irq_asserted());
+  CHECK(pl.read(0x40, 4) == (1 << 4));  // MIS
+  CHECK(pl.read(0x0, 4) == (1 << 10));  // DR: BE, data 0
+  CHECK(pl.read(0x0, 4) == 'c');
+  CHECK_FALSE(pl.irq_asserted());
+  CHECK((pl.read(0x18, 4) & (1 << 4)) != 0);
+
+  Uart16550 u(c);
+  u.receive({.ch = 0, .brk = true});
+  u.receive({.ch = 'c', .brk = false});
+  CHECK(u.read(5, 1) == (0x60 | 0x01 | 0x10));  // LSR: DR and BI for the break
+  CHECK(u.read(2, 1) == 0x01);                   // IIR: IER.ERBFI clear, nothing pending
+  u.write(1, 1, 0x01);                           // IER.ERBFI
+  CHECK_FALSE(u.irq_asserted());                 // MCR.OUT2 clear: the PC's line is gated
+  u.write(4, 1, 0x08);
+  CHECK(u.irq_asserted());
+  CHECK(u.read(2, 1) == 0x04);  // IIR: receive data available
+  CHECK(u.read(0, 1) == 0);     // the break's 0 byte
+  CHECK(u.read(5, 1) == (0x60 | 0x01));
+  CHECK(u.read(0, 1) == 'c');
+  CHECK(u.read(5, 1) == 0x60);
+  CHECK_FALSE(u.irq_asserted());
+  CHECK(c.text.empty());
+}
+
 TEST_CASE("power ports: ACPI S5 and 0xcf9 reset") {
   Power p;
   AcpiPowerControl acpi(p);
@@ -155,4 +191,30 @@ TEST_CASE("psci: version, system off/reset, CPU_ON rules, unknown ids") {
   CHECK(psci::handle({psci::kCpuOn64, 5, 0, 0}, power_of).result == psci::kInvalidParams);
   CHECK(psci::handle({psci::kAffinityInfo64, 1}, power_of).result == 1);
   CHECK(psci::handle({0x84000099}, power_of).result == psci::kNotSupported);
+}
+
+TEST_CASE("gicv2: a level SPI is presented to CPU 0 while high and enabled, once until its EOI") {
+  GicState s(2);
+  unsigned current = 0;
+  GicDistributor dist(s, [&] { return current; });
+  GicCpuInterface cpuif(s, [&] { return current; });
+  dist.write(0x000, 4, 1);  // GICD_CTLR
+  cpuif.write(0x000, 4, 1);  // GICC_CTLR (CPU 0)
+  CHECK((dist.read(0x004, 4) & 0x1f) == 1);  // GICD_TYPER.ITLinesNumber: INTIDs 0-63
+  s.set_spi_level(33, true);
+  CHECK_FALSE(s.has_pending(0));  // not enabled yet
+  dist.write(0x104, 4, 1u << 1);  // GICD_ISENABLER1: INTID 33
+  CHECK(dist.read(0x104, 4) == (1u << 1));
+  CHECK(s.has_pending(0));
+  CHECK_FALSE(s.has_pending(1));          // SPIs go to CPU 0
+  CHECK(cpuif.read(0x00c, 4) == 33);      // GICC_IAR
+  CHECK_FALSE(s.has_pending(0));          // active: not presented again
+  CHECK(cpuif.read(0x00c, 4) == 1023);
+  cpuif.write(0x010, 4, 33);              // GICC_EOIR
+  CHECK(s.has_pending(0));                // the line is still high
+  s.set_spi_level(33, false);
+  CHECK_FALSE(s.has_pending(0));
+  dist.write(0x184, 4, 1u << 1);          // GICD_ICENABLER1
+  s.set_spi_level(33, true);
+  CHECK_FALSE(s.has_pending(0));
 }

@@ -147,3 +147,37 @@ TEST_CASE("machine: an SGI through the GICv2 subset wakes CPU 1 from wfi and is 
   CHECK(mailbox == 1);  // GICC_IAR: SGI 1 from CPU 0 (CPUID field 0)
   CHECK((*m)->cpu(1).pc() == kCpu1Code + 0x20);  // back in its wfi loop after the eret
 }
+
+TEST_CASE("machine: serial input reaches the UART at the first block boundary at or after its machine time") {
+  struct SerialSeen : test::NullObserver {
+    std::vector<uint64_t> at;
+    std::vector<SerialRx> input;
+    void serial_input_delivered(uint64_t when, std::span<const SerialRx> in) override {
+      at.push_back(when);
+      input.assign(in.begin(), in.end());
+    }
+  };
+  constexpr uint32_t kCount[] = {
+      0x910004a5,  // add  x5, x5, #1
+      0x17ffffff,  // b    .-4
+  };
+  auto run_once = [&](uint64_t at) {
+    SerialSeen seen;
+    auto m = Machine::create({.arch = Arch::Arm64, .ram_size = 64ull << 20, .cpus = 1}, seen);
+    REQUIRE(bool(m));
+    REQUIRE(!(*m)->ram().write(PhysAddr(kCpu0Code), {reinterpret_cast<const uint8_t*>(kCount), sizeof kCount}));
+    (*m)->cpu(0).set_pc(kCpu0Code);
+    (*m)->start_cpu(0);
+    (*m)->schedule_serial_input(at, {SerialRx{.ch = 0, .brk = true}, SerialRx{.ch = 'c', .brk = false}});
+    CHECK((*m)->run(3 * at).cause == StopCause::InstructionLimit);
+    REQUIRE(seen.at.size() == 1);
+    REQUIRE(seen.input.size() == 2);
+    CHECK(seen.input[0].brk);
+    CHECK(seen.input[1].ch == 'c');
+    return seen.at[0];
+  };
+  const uint64_t first = run_once(1'000'001);
+  CHECK(first >= 1'000'001);
+  CHECK(first <= 1'000'001 + std::size(kCount));  // at most one translated block late
+  CHECK(run_once(1'000'001) == first);            // and the same on every run
+}

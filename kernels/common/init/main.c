@@ -15,6 +15,7 @@
 #include <kernel/sched.h>
 #include <kernel/sections.h>
 #include <kernel/string.h>
+#include <kernel/serial_core.h>
 #include <kernel/sysrq.h>
 #include <kernel/lkdtm.h>
 #include <kernel/version.h>
@@ -107,6 +108,7 @@ static void do_basic_setup(void)
 	proc_version_init();
 	proc_cmdline_init();
 	console_dev_init();
+	serial_console_startup(); /* the console's tty opened: uart_startup(), its IRQ requested */
 	sysrq_init();
 	lkdtm_init(); /* module_init(lkdtm_module_init), built in */
 	kdsim_agent_init();

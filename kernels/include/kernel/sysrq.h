@@ -5,6 +5,8 @@
 
 /* Run the handler for key (prints "sysrq: <action_msg>"). */
 void __handle_sysrq(char key);
+/* The entry for keys typed on a keyboard or a serial console (uart_handle_sysrq_char()). */
+void handle_sysrq(char key);
 /* Register /proc/sysrq-trigger. */
 void sysrq_init(void);
 

@@ -1,5 +1,6 @@
 // plan_crash_load (kexec -p) with the real arm64 kernel and purgatory of this build tree.
 #include "firmware-less-boot/kexec/crash_load.h"
+#include "firmware-less-boot/kexec/kexec_tools_exit.h"
 #include "firmware-less-boot/kexec/sha256_regions.h"
 #include "firmware-less-boot/x86_e820.h"
 #include <doctest/doctest.h>
@@ -170,9 +171,42 @@ TEST_CASE("kexec crash load: a region too small is an error naming it") {
     highest = std::max(highest, r.base.value() + r.size);
   }
   uint64_t size = (highest - (lowest & ~0x1fffffull) + 0xfff) & ~0xfffull;
-  CHECK(toString(plan.takeError()) ==
-        fmt::format("kexec: the crash kernel region [P0x7ff00000, P0x80000000) has no room for the capture kernel "
-                    "(0x{:x} bytes)", size));
+  // kexec-tools' own failure (arm64_locate_kernel_segment, elf_arm64_load, my_load): exit 255.
+  bool handled = false;
+  llvm::Error rest = llvm::handleErrors(plan.takeError(), [&](const KexecToolsExit& e) {
+    handled = true;
+    CHECK(e.status() == 255);
+    CHECK(e.output() == fmt::format("kexec: Bad elf image file, load failed.\nCannot load {}\n", f.kernel.name()));
+    CHECK(e.why() == fmt::format("kexec: the crash kernel region [P0x7ff00000, P0x80000000) has no room for the "
+                                 "capture kernel (0x{:x} bytes)", size));
+  });
+  CHECK(!rest);
+  CHECK(handled);
+}
+
+TEST_CASE("kexec crash load: a buffer with no hole fails as locate_hole does (exit 1)") {
+  Fixture f;
+  CrashLoadConfig c = f.config();
+  // Room for the kernel at the region's 2 MiB boundary and nothing else: the core header has no hole.
+  uint64_t lowest = ~0ull, highest = 0;
+  for (const PhysRange& r : f.kernel.footprint()) {
+    lowest = std::min(lowest, r.base.value());
+    highest = std::max(highest, r.base.value() + r.size);
+  }
+  const uint64_t size = (highest - (lowest & ~0x1fffffull) + 0xfff) & ~0xfffull;
+  c.iomem_text = fmt::format("40000000-7fffffff : System RAM\n  70000000-{:08x} : Crash kernel\n", 0x70000000 + size - 1);
+  auto plan = plan_crash_load(c);
+  REQUIRE(!plan);
+  bool handled = false;
+  llvm::Error rest = llvm::handleErrors(plan.takeError(), [&](const KexecToolsExit& e) {
+    handled = true;
+    CHECK(e.status() == 1);
+    CHECK(e.output().starts_with("Could not find a free area of memory of 0x"));
+    CHECK(e.output().ends_with(" bytes...\nlocate_hole failed\n"));
+    CHECK(e.why().find("has no room for the ELF core header") != std::string::npos);
+  });
+  CHECK(!rest);
+  CHECK(handled);
 }
 
 TEST_CASE("kexec-load blob: header, segment table and data in the documented layout") {

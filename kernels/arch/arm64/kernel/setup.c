@@ -15,6 +15,7 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/serial.h>
+#include <kernel/serial_core.h>
 #include <kernel/string.h>
 #include <kdsim/stage.h>
 #include <asm/board.h>
@@ -22,6 +23,7 @@
 #include <asm/pgtable-hwdef.h>
 #include <asm/psci.h>
 #include <asm/setup.h>
+#include <asm/smp.h>
 #include <asm/sysreg.h>
 
 #define MPIDR_HWID_BITMASK UL(0xff00ffffff)
@@ -32,9 +34,27 @@ phys_addr_t kimage_phys_base;
 
 void cpu_uninstall_idmap(void);
 
+#define UART_BASE ((void __iomem *)(DEVICE_VIRT_BASE + VIRT_UART_PHYS))
+
 void arch_console_write(const char *s, size_t n)
 {
-	pl011_console_write((void __iomem *)(DEVICE_VIRT_BASE + VIRT_UART_PHYS), s, n);
+	pl011_console_write(UART_BASE, s, n);
+}
+
+/* ttyAMA0 is the console and CONFIG_MAGIC_SYSRQ_SERIAL is on: a BREAK arms SysRq. */
+static struct uart_port console_port = { .has_sysrq = true };
+
+/* uart_startup() -> pl011_startup() and request_irq(): the console's receive interrupt on. */
+void serial_console_startup(void)
+{
+	pl011_startup(UART_BASE);
+	gic_enable_irq(VIRT_UART_IRQ);
+}
+
+/* The handler request_irq() registered for VIRT_UART_IRQ (handle_arch_irq() calls it). */
+void serial_console_interrupt(void)
+{
+	pl011_int(UART_BASE, &console_port);
 }
 
 void smp_setup_processor_id(void)

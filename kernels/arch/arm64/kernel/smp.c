@@ -21,6 +21,7 @@
 #include <kernel/crash_dump.h>
 #include <kernel/io.h>
 #include <kernel/printk.h>
+#include <kernel/serial_core.h>
 #include <kernel/smp.h>
 #include <kdsim/stage.h>
 #include <asm/barrier.h>
@@ -36,6 +37,8 @@
 #define GICD_BASE ((void __iomem *)(DEVICE_VIRT_BASE + VIRT_GIC_DIST_PHYS))
 #define GICC_BASE ((void __iomem *)(DEVICE_VIRT_BASE + VIRT_GIC_CPU_PHYS))
 #define GIC_DIST_CTRL 0x000
+#define GIC_DIST_ENABLE_SET 0x100
+#define GIC_DIST_TARGET 0x800
 #define GIC_DIST_SOFTINT 0xf00
 #define GIC_CPU_CTRL 0x000
 #define GIC_CPU_INTACK 0x00c
@@ -132,7 +135,11 @@ static void do_handle_IPI(unsigned int ipinr, struct pt_regs *regs)
 	}
 }
 
-/* Mirrors gic_handle_irq(): SGIs are EOIed before they are handled (a stop never returns). */
+/*
+ * Mirrors gic_handle_irq(): SGIs are EOIed before they are handled (a stop never returns); an
+ * SPI goes through handle_fasteoi_irq(): its handler, then the EOI. The one SPI in use is the
+ * console UART's.
+ */
 void handle_arch_irq(struct pt_regs *regs)
 {
 	if (!gic_enabled) {
@@ -145,12 +152,17 @@ void handle_arch_irq(struct pt_regs *regs)
 		irq_count++;
 		return;
 	}
-	writel(irqstat, io_offset(GICC_BASE, GIC_CPU_EOI));
-	isb();
-	if (irqnr < 16)
+	if (irqnr < 16) {
+		writel(irqstat, io_offset(GICC_BASE, GIC_CPU_EOI));
+		isb();
 		do_handle_IPI(irqnr, regs);
+		return;
+	}
+	if (irqnr == VIRT_UART_IRQ)
+		serial_console_interrupt();
 	else
 		irq_count++;
+	writel(irqstat, io_offset(GICC_BASE, GIC_CPU_EOI));
 }
 
 /* The C part of a secondary's start (secondary_start_kernel()), on its own stack. */
@@ -195,8 +207,30 @@ static int __cpu_up(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * gic_dist_init() / gic_cpu_init(): the distributor and this CPU's interface on, every SPI
+ * targeted at the boot CPU. Linux does it in init_IRQ() whatever the CPU count: the UART's
+ * interrupt needs it as much as the IPIs do.
+ */
+static void gic_init(void)
+{
+	for (unsigned int i = 32; i < 64; i += 4)
+		writel(0x01010101, io_offset(GICD_BASE, GIC_DIST_TARGET + i));
+	writel(1, io_offset(GICD_BASE, GIC_DIST_CTRL));
+	gic_cpu_if_up();
+	gic_enabled = true;
+	dsb(ish);
+}
+
+/* gic_unmask_irq(): set the interrupt's bit in GICD_ISENABLERn. */
+void gic_enable_irq(unsigned int irq)
+{
+	writel(1u << (irq % 32), io_offset(GICD_BASE, GIC_DIST_ENABLE_SET + (irq / 32) * 4));
+}
+
 void smp_init(void)
 {
+	gic_init();
 	if (nr_cpu_ids < 2)
 		return;
 #ifdef CONFIG_CRASH_DUMP
@@ -205,12 +239,6 @@ void smp_init(void)
 		return;
 	}
 #endif
-	/* gic_dist_init() / gic_cpu_init() for the SGIs. */
-	writel(1, io_offset(GICD_BASE, GIC_DIST_CTRL));
-	gic_cpu_if_up();
-	gic_enabled = true;
-	dsb(ish);
-
 	pr_info("smp: Bringing up secondary CPUs ...\n");
 	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++)
 		__cpu_up(cpu);

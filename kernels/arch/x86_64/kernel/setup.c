@@ -16,6 +16,7 @@
 #include <kernel/smp.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/serial_core.h>
 #include <kernel/string.h>
 #include <kdsim/stage.h>
 #include <asm/board.h>
@@ -45,6 +46,21 @@ unsigned long x86_idt_base(void);
 void arch_console_write(const char *s, size_t n)
 {
 	serial8250_console_write(PC_COM1_PORT, s, n);
+}
+
+/* ttyS0 is the console and CONFIG_MAGIC_SYSRQ_SERIAL is on: a BREAK arms SysRq. */
+static struct uart_port console_port = { .has_sysrq = true };
+
+/* uart_startup() -> serial8250_startup() and request_irq(4): the receive interrupt on. */
+void serial_console_startup(void)
+{
+	serial8250_startup(PC_COM1_PORT);
+}
+
+/* The handler request_irq() registered for IRQ 4 (do_idt() calls it for its vector). */
+void serial_console_interrupt(void)
+{
+	serial8250_handle_irq(PC_COM1_PORT, &console_port);
 }
 
 /* x86 Linux prints nothing here (the CPU is identified later, in identify_boot_cpu()). */

@@ -8,7 +8,9 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/serial_core.h>
 #include <asm/processor.h>
+#include <asm/board.h>
 #include <asm/ptrace.h>
 #include <asm/segment.h>
 #include <asm/setup.h>
@@ -29,6 +31,8 @@ enum {
 };
 
 #define NR_VECTORS 256
+/* The legacy ISA IRQs' vectors (arch/x86/include/asm/irq_vectors.h): 0x30 + irq. */
+#define ISA_IRQ_VECTOR(irq) (((FIRST_EXTERNAL_VECTOR + 16) & ~15) + (irq))
 #define GATE_INTERRUPT 0xe
 
 /* struct gate_struct (arch/x86/include/asm/desc_defs.h). */
@@ -162,6 +166,10 @@ void do_idt(struct pt_regs *regs, unsigned long vector);
 void do_idt(struct pt_regs *regs, unsigned long vector)
 {
 	unsigned long err = regs->orig_ax;
+	if (vector == ISA_IRQ_VECTOR(PC_COM1_IRQ)) {
+		serial_console_interrupt();
+		return;
+	}
 	if (vector >= FIRST_EXTERNAL_VECTOR) {
 		handle_arch_irq(regs);
 		return;

@@ -2,7 +2,8 @@
 /*
  * /dev/console. Linux routes it through the tty layer (drivers/tty/tty_io.c); here a write
  * goes to printk_write(), so user output lands in the console log with timestamps, and a
- * read returns EOF (the UART has no input in the simulator).
+ * read returns EOF: there is no tty layer, and what the UART receives only feeds the magic
+ * SysRq of the serial console (drivers/tty/serial/serial_core.c).
  */
 #include <kernel/fs.h>
 #include <kernel/printk.h>

@@ -82,6 +82,12 @@ void __handle_sysrq(char key)
 	        sysrq_poweroff_op.help_msg);
 }
 
+/* Mirrors handle_sysrq(): the keyboard and serial entry (sysrq_on(): always, no sysctl here). */
+void handle_sysrq(char key)
+{
+	__handle_sysrq(key);
+}
+
 /* Mirrors write_sysrq_trigger(): only the first character counts. */
 static ssize_t write_sysrq_trigger(struct file *file, const char *buf, size_t count, loff_t *pos)
 {

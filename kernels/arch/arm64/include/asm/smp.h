@@ -16,5 +16,7 @@ enum ipi_msg_type {
 void smp_send_stop(void);
 /* IPI_CPU_CRASH_STOP: each other online CPU runs crash_save_cpu() and leaves; bounded wait. */
 void crash_smp_send_stop(void);
+/* Unmask a shared peripheral interrupt at the GIC distributor (GICD_ISENABLERn). */
+void gic_enable_irq(unsigned int irq);
 
 #endif /* ASM_SMP_H */

@@ -7,6 +7,7 @@
 
 /* Port I/O. */
 #define PC_COM1_PORT 0x3f8     /* 16550 UART (ttyS0) */
+#define PC_COM1_IRQ 4          /* its legacy IRQ line */
 #define PC_PM1A_CNT_PORT 0x604 /* QEMU q35 ACPI PM1a control: 0x2000 = SLP_TYP S5 | SLP_EN */
 #define PC_PM1A_CNT_S5 0x2000
 #define PC_RST_CNT_PORT 0xcf9  /* reset control register */

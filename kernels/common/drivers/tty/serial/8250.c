@@ -7,9 +7,17 @@
 #include <kernel/types.h>
 #include <asm/io.h>
 #include <asm/serial.h>
+#include <kernel/serial_core.h>
 
 /* Register offsets and bits (include/uapi/linux/serial_reg.h). */
 #define UART_TX 0  /* out: transmit buffer (DLAB = 0) */
+#define UART_RX 0  /* in: receive buffer (DLAB = 0) */
+#define UART_IIR 2 /* in: interrupt identification */
+#define UART_IIR_NO_INT 0x01
+#define UART_IER_RDI 0x01
+#define UART_MCR_OUT2 0x08
+#define UART_LSR_DR 0x01
+#define UART_LSR_BI 0x10
 #define UART_IER 1 /* interrupt enable (DLAB = 0) */
 #define UART_DLL 0 /* divisor latch low (DLAB = 1) */
 #define UART_DLM 1 /* divisor latch high (DLAB = 1) */
@@ -55,5 +63,34 @@ void serial8250_console_write(u16 iobase, const char *s, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		wait_for_xmitr(iobase);
 		outb((u8)s[i], iobase + UART_TX);
+	}
+}
+
+/*
+ * serial8250_startup() for the console port: the receive-data interrupt (IER.RDI) on, and
+ * OUT2, which on a PC gates the UART's interrupt line to the interrupt controller
+ * (serial8250_set_mctrl() with TIOCM_OUT2 for ISA ports).
+ */
+void serial8250_startup(u16 iobase)
+{
+	outb(UART_MCR_DTR | UART_MCR_RTS | UART_MCR_OUT2, iobase + UART_MCR);
+	outb(UART_IER_RDI, iobase + UART_IER);
+}
+
+/*
+ * serial8250_handle_irq() -> serial8250_rx_chars() -> serial8250_read_char(): while LSR has
+ * data, read it; a break (LSR.BI) goes to uart_handle_break(), a character to
+ * uart_handle_sysrq_char() (there is no tty layer to queue the rest for).
+ */
+void serial8250_handle_irq(u16 iobase, struct uart_port *port)
+{
+	if (inb(iobase + UART_IIR) & UART_IIR_NO_INT)
+		return;
+	for (u8 lsr = inb(iobase + UART_LSR); lsr & (UART_LSR_DR | UART_LSR_BI);
+	     lsr = inb(iobase + UART_LSR)) {
+		u8 ch = (lsr & UART_LSR_DR) ? inb(iobase + UART_RX) : 0;
+		if ((lsr & UART_LSR_BI) && uart_handle_break(port))
+			continue;
+		uart_handle_sysrq_char(port, ch);
 	}
 }
