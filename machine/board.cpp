@@ -17,7 +17,8 @@ Board arm64_virt(uint64_t ram_size) {
                .dump_disk = PhysAddr(0x0a00'0400),
                .kdsim_window = {PhysAddr(0x0a00'0000), 0x4000},
                .gic_distributor = PhysAddr(0x0800'0000),
-               .gic_cpu_interface = PhysAddr(0x0801'0000)};
+               .gic_cpu_interface = PhysAddr(0x0801'0000),
+               .rtc = PhysAddr(0x0901'0000)};
 }
 
 Board x86_pc(uint64_t ram_size) {
@@ -27,7 +28,8 @@ Board x86_pc(uint64_t ram_size) {
           .agent = PhysAddr(0xfeb0'0000),
           .stage_port = PhysAddr(0xfeb0'0200),
           .dump_disk = PhysAddr(0xfeb0'0400),
-          .kdsim_window = {PhysAddr(0xfeb0'0000), 0x4000}};
+          .kdsim_window = {PhysAddr(0xfeb0'0000), 0x4000},
+          .rtc = PhysAddr(0x70)};
   uint64_t low = std::min(ram_size, kX86LowRamLimit);
   b.ram.push_back({PhysAddr(0), low});
   if (ram_size > low) b.ram.push_back({PhysAddr(kX86HighRamBase), ram_size - low});

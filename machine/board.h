@@ -17,6 +17,7 @@ struct Board {
   PhysRange kdsim_window;      // the slots kdsim devices live in; unused slots read as zero
   PhysAddr gic_distributor;    // arm64: GICv2 distributor and CPU interface (0: none)
   PhysAddr gic_cpu_interface;
+  PhysAddr rtc;                // arm64: PL031 MMIO base; x86_64: CMOS RTC port base
 };
 
 inline constexpr uint64_t kArm64RamBase = 0x4000'0000;

@@ -55,8 +55,10 @@ llvm::Error Machine::attach_devices() {
   if (auto err = add(m_mmio, m_board.kdsim_window.base.offset(used),
                      std::make_unique<EmptySlots>(m_board.kdsim_window.size - used)))
     return err;
+  m_wall_clock = std::make_unique<WallClock>(m_config.wall_clock_at_boot, [this] { return m_clock; });
   switch (m_config.arch) {
   case Arch::Arm64: {
+    if (auto err = add(m_mmio, m_board.rtc, std::make_unique<Pl031>(*m_wall_clock))) return err;
     m_gic = std::make_unique<GicState>(m_config.cpus);
     auto current = [this] { return m_current_cpu; };
     if (auto err = add(m_mmio, m_board.gic_distributor, std::make_unique<GicDistributor>(*m_gic, current))) return err;
@@ -70,6 +72,7 @@ llvm::Error Machine::attach_devices() {
     auto uart = std::make_unique<Uart16550>(console);
     m_serial = uart.get();
     if (auto err = add(m_ports, m_board.uart, std::move(uart))) return err;
+    if (auto err = add(m_ports, m_board.rtc, std::make_unique<CmosRtc>(*m_wall_clock))) return err;
     if (auto err = add(m_ports, PhysAddr(0x604), std::make_unique<AcpiPowerControl>(power))) return err;
     return add(m_ports, PhysAddr(0xcf9), std::make_unique<ResetControl>(power));
   }

@@ -8,6 +8,7 @@
 #include "machine/devices/agent.h"
 #include "machine/devices/dump_disk.h"
 #include "machine/devices/gic.h"
+#include "machine/devices/rtc.h"
 #include "machine/devices/sinks.h"
 #include "machine/devices/uart.h"
 #include "machine/ram.h"
@@ -32,6 +33,9 @@ struct MachineConfig {
   // for breakpoints and single steps. Instruction counts may then run ahead by the rest of a
   // block at each stop; a normal run has no such hook.
   bool debug = false;
+  // The wall clock at power-on, in seconds since the epoch (the RTC counts on from it with
+  // machine time).
+  int64_t wall_clock_at_boot = WallClock::kDefaultBootEpoch;
 };
 
 // What the machine reports while it runs. Called synchronously from the run loop.
@@ -208,6 +212,7 @@ private:
   std::optional<unsigned> m_debug_stop;
   std::vector<CpuRunState> m_run_state;
   unsigned m_current_cpu = 0;
+  std::unique_ptr<WallClock> m_wall_clock;  // read by the RTC device
   uint64_t m_clock = 0;  // machine time at the start of the current slice (CpuConfig::machine_clock)
   std::optional<PowerRequest> m_power_request;
   uint64_t m_stage_sequence = 0;

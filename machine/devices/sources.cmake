@@ -5,4 +5,5 @@ set(KDSIM_DEVICE_SOURCES
   devices/stage_port.cpp
   devices/agent.cpp
   devices/dump_disk.cpp
-  devices/gic.cpp)
+  devices/gic.cpp
+  devices/rtc.cpp)

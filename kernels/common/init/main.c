@@ -18,6 +18,7 @@
 #include <kernel/serial_core.h>
 #include <kernel/sysrq.h>
 #include <kernel/lkdtm.h>
+#include <kernel/timekeeping.h>
 #include <kernel/version.h>
 #include <kernel/crash_core.h>
 #include <kernel/crash_dump.h>
@@ -146,5 +147,6 @@ void __noreturn start_kernel(void)
 	pr_notice("Kernel command line: %s\n", command_line);
 	parse_early_param(command_line);
 	mem_init();
+	timekeeping_init(); /* reads the RTC, as start_kernel() does after the IRQ setup */
 	kernel_init();
 }

@@ -8,6 +8,9 @@
 #define pr_fmt(fmt) "crash_core: " fmt
 
 #include <kernel/crash_core.h>
+#include <kernel/printk_ringbuffer.h>
+#include <kernel/timekeeping.h>
+#include <kernel/utsname.h>
 #include <kernel/arch.h>
 #include <kernel/memblock.h>
 #include <kernel/printk.h>
@@ -76,11 +79,8 @@ void crash_save_vmcoreinfo(void)
 	if (vmcoreinfo_data_safecopy)
 		vmcoreinfo_data = vmcoreinfo_data_safecopy;
 
-	/*
-	 * Linux: ktime_get_real_seconds(). There is no wall clock here and a run must be
-	 * reproducible, so CRASHTIME is the deterministic sched_clock() in seconds.
-	 */
-	vmcoreinfo_append_str("CRASHTIME=%lld\n", (long long)(sched_clock() / NSEC_PER_SEC));
+	/* The wall clock (the board's RTC at boot + sched_clock), deterministic in kdsim. */
+	vmcoreinfo_append_str("CRASHTIME=%lld\n", (long long)ktime_get_real_seconds());
 	update_vmcoreinfo_note();
 }
 
@@ -154,12 +154,17 @@ int crash_save_vmcoreinfo_init(void)
 		return -ENOMEM;
 	}
 
-	VMCOREINFO_OSRELEASE(UTS_RELEASE);
+	VMCOREINFO_OSRELEASE(init_uts_ns.name.release);
 	vmcoreinfo_build_id();
 	VMCOREINFO_PAGESIZE(PAGE_SIZE);
 
 	VMCOREINFO_SYMBOL(swapper_pg_dir);
 	VMCOREINFO_SYMBOL(_stext);
+
+	VMCOREINFO_SYMBOL(init_uts_ns);
+	VMCOREINFO_OFFSET(uts_namespace, name);
+
+	log_buf_vmcoreinfo_setup();
 
 	arch_crash_save_vmcoreinfo();
 	update_vmcoreinfo_note();

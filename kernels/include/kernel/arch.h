@@ -99,6 +99,14 @@ void arch_console_write(const char *s, size_t n);
  */
 u64 sched_clock(void);
 
+/*
+ * The wall clock at this moment, in seconds since the epoch, from the board's RTC (Linux:
+ * read_persistent_clock64(); arm64 reads the PL031 as rtc-pl031 would, x86_64 the CMOS RTC as
+ * mach_get_cmos_time() does). Read once by timekeeping_init(); the simulator derives it from
+ * machine time, so it is deterministic too.
+ */
+s64 read_persistent_clock(void);
+
 /* ------------------------------------------------------------------------------------------
  * Memory
  * ---------------------------------------------------------------------------------------- */

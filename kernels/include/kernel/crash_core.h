@@ -58,6 +58,16 @@ extern unsigned char *vmcoreinfo_data;
 #define VMCOREINFO_SIZE(name) \
 	vmcoreinfo_append_str("SIZE(%s)=%lu\n", #name, (unsigned long)sizeof(name))
 #define VMCOREINFO_NUMBER(name) vmcoreinfo_append_str("NUMBER(%s)=%ld\n", #name, (long)(name))
+#define VMCOREINFO_STRUCT_SIZE(name) \
+	vmcoreinfo_append_str("SIZE(%s)=%lu\n", #name, (unsigned long)sizeof(struct name))
+#define VMCOREINFO_OFFSET(name, field)                       \
+	vmcoreinfo_append_str("OFFSET(%s.%s)=%lu\n", #name, #field, \
+	                      (unsigned long)__builtin_offsetof(struct name, field))
+#define VMCOREINFO_TYPE_OFFSET(name, field)                  \
+	vmcoreinfo_append_str("OFFSET(%s.%s)=%lu\n", #name, #field, \
+	                      (unsigned long)__builtin_offsetof(name, field))
+#define VMCOREINFO_LENGTH(name, value) \
+	vmcoreinfo_append_str("LENGTH(%s)=%lu\n", #name, (unsigned long)(value))
 
 /* The initcalls (run from do_basic_setup()). */
 int crash_notes_memory_init(void);

@@ -4,7 +4,7 @@
 #define KERNEL_VERSION_H
 
 #ifndef UTS_RELEASE
-#define UTS_RELEASE "0.1.0-kdsim"
+#define UTS_RELEASE "6.1.0-kdsim"
 #endif
 #define UTS_VERSION "#1 SMP"
 #define LINUX_COMPILE_BY "kdsim"

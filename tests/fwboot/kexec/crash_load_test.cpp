@@ -37,7 +37,7 @@ struct Fixture {
             .iomem_text = std::string(kIomem),
             .cpu_notes = {{PhysAddr(0x40230000), 424}, {PhysAddr(0x402301a8), 424}},
             .vmcoreinfo = CrashNoteBuffer{PhysAddr(0x40240000), 4132},
-            .vmcoreinfo_text = "OSRELEASE=0.1.0-kdsim\nNUMBER(VA_BITS)=39\nNUMBER(PHYS_OFFSET)=0x40000000\n",
+            .vmcoreinfo_text = "OSRELEASE=6.1.0-kdsim\nNUMBER(VA_BITS)=39\nNUMBER(PHYS_OFFSET)=0x40000000\n",
             .checks = PurgatoryChecks::Verify,
             .purgatory_uart = 0x09000000,
             .stage_port = 0x0a000200};
@@ -122,11 +122,11 @@ TEST_CASE("kexec crash load (arm64): the linear map base follows VMCOREINFO's VA
   auto plan39 = plan_crash_load(c);
   REQUIRE(bool(plan39));
   CHECK(ram_load_vaddr(*plan39) == 0xffffff8000000000);  // PAGE_OFFSET = -(1 << 39)
-  c.vmcoreinfo_text = "OSRELEASE=0.1.0-kdsim\nNUMBER(VA_BITS)=48\nNUMBER(PHYS_OFFSET)=0x40000000\n";
+  c.vmcoreinfo_text = "OSRELEASE=6.1.0-kdsim\nNUMBER(VA_BITS)=48\nNUMBER(PHYS_OFFSET)=0x40000000\n";
   auto plan48 = plan_crash_load(c);
   REQUIRE(bool(plan48));
   CHECK(ram_load_vaddr(*plan48) == 0xffff000000000000);
-  c.vmcoreinfo_text = "OSRELEASE=0.1.0-kdsim\n";  // no VA_BITS: the toy kernel's (and Linux's) default
+  c.vmcoreinfo_text = "OSRELEASE=6.1.0-kdsim\n";  // no VA_BITS: the toy kernel's (and Linux's) default
   auto plan_default = plan_crash_load(c);
   REQUIRE(bool(plan_default));
   CHECK(ram_load_vaddr(*plan_default) == 0xffff000000000000);

@@ -5,6 +5,9 @@
  * CNTFRQ_EL0 of 62.5 MHz, so timestamps are deterministic.
  */
 #include <kernel/arch.h>
+#include <kernel/io.h>
+#include <asm/board.h>
+#include <asm/memory.h>
 #include <asm/sysreg.h>
 
 #define NSEC_PER_SEC 1000000000ULL
@@ -18,4 +21,12 @@ u64 sched_clock(void)
 	u64 cnt = read_sysreg(cntvct_el0);
 	/* Split to avoid overflow: cnt * 1e9 would overflow after ~5 minutes at 62.5 MHz. */
 	return (cnt / freq) * NSEC_PER_SEC + ((cnt % freq) * NSEC_PER_SEC) / freq;
+}
+
+/* The PL031's data register counts seconds since the epoch (drivers/rtc/rtc-pl031.c). */
+#define RTC_DR 0x00
+
+s64 read_persistent_clock(void)
+{
+	return (s64)readl((const volatile void __iomem *)(DEVICE_VIRT_BASE + VIRT_RTC_PHYS + RTC_DR));
 }
