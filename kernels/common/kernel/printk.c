@@ -71,12 +71,15 @@ static void log_line_append(const char *s, size_t n, u64 ts)
 	log_line_len += n;
 }
 
-/* Console output with a timestamp at each line start; returns the timestamp of the last line
- * start written (or `ts` unchanged when the text continues a line). */
-static u64 console_write_lines(const char *s, size_t n, u64 ts, bool log)
+/* Console output with a timestamp at each line start (read once per line: on x86_64 every
+ * sched_clock() reading advances the clock). With `log`, the text also goes to the open
+ * record, which takes the timestamp of the line it starts on. */
+static void console_write_lines(const char *s, size_t n, bool log)
 {
 	while (n) {
-		if (console_at_line_start) {
+		u64 ts = 0;
+		bool stamped = console_at_line_start;
+		if (stamped) {
 			ts = sched_clock();
 			print_time(ts);
 		}
@@ -85,7 +88,7 @@ static u64 console_write_lines(const char *s, size_t n, u64 ts, bool log)
 			chunk++;
 		bool has_newline = chunk < n;
 		if (log)
-			log_line_append(s, chunk, ts);
+			log_line_append(s, chunk, stamped || log_line_open ? ts : sched_clock());
 		if (has_newline)
 			chunk++;
 		arch_console_write(s, chunk);
@@ -95,12 +98,11 @@ static u64 console_write_lines(const char *s, size_t n, u64 ts, bool log)
 		s += chunk;
 		n -= chunk;
 	}
-	return ts;
 }
 
 void printk_write(const char *s, size_t n)
 {
-	console_write_lines(s, n, sched_clock(), false);
+	console_write_lines(s, n, false);
 }
 
 static int vprintk_flags(bool cont, const char *fmt, va_list args)
@@ -117,7 +119,7 @@ static int vprintk_flags(bool cont, const char *fmt, va_list args)
 			console_at_line_start = true;
 		}
 	}
-	console_write_lines(line, len, log_line_open ? log_line_ts : sched_clock(), true);
+	console_write_lines(line, len, true);
 	return n;
 }
 

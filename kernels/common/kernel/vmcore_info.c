@@ -18,8 +18,6 @@
 #include <kernel/string.h>
 #include <asm-generic/errno-base.h>
 
-#define NSEC_PER_SEC 1000000000ULL
-
 /* vmcoreinfo stuff */
 unsigned char *vmcoreinfo_data;
 size_t vmcoreinfo_size;
