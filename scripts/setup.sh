@@ -22,6 +22,8 @@ packages=(
   python3
   # `kdsim test --junit` is read back by a real JUnit parser in the tests
   python3-junitparser
+  # real dump readers on kdsim's vmcores (tests/e2e/dump_tools): drgn reads both arches' dumps
+  python3-drgn
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include <kernel/fs.h>
 #include <kernel/memblock.h>
 #include <kernel/panic.h>
+#include <kernel/percpu.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/sched.h>
@@ -38,19 +39,27 @@ const char linux_banner[] = "Linux version " UTS_RELEASE " (" LINUX_COMPILE_BY "
 const char linux_proc_banner[] = "Linux version " UTS_RELEASE " (" LINUX_COMPILE_BY
                                  "@" LINUX_COMPILE_HOST ") (" LINUX_COMPILER ") " UTS_VERSION "\n";
 
-/* PID 0: the boot CPU's idle task, which runs everything up to /init. */
-static struct task_struct init_task = { .pid = 0, .comm = "swapper/0" };
+/* PID 0 (init/init_task.c): the boot CPU's idle task, which runs everything up to /init. */
 struct task_struct *current = &init_task;
 
 /* PID 1: the user-mode init, with its own kernel stack and fd table. */
 static struct files_struct init_files;
 static u8 init_process_stack[THREAD_SIZE] __aligned(16);
+static struct pid init_process_pid;
 static struct task_struct init_process = {
-	.pid = 1, .comm = "init", .files = &init_files, .stack = init_process_stack,
+	.comm = "init", .files = &init_files, .stack = init_process_stack,
 };
 
+/* What kernel_clone() does for PID 1: a pid in init_pid_ns and a place on the task list. */
+static void init_process_create(void)
+{
+	if (task_attach_new_pid(&init_process, &init_process_pid, 1))
+		panic("cannot give init PID 1");
+	list_add_tail(&init_process.tasks, &init_task.tasks);
+}
+
 /* Linux's kernel parameters we honour: "oops=panic" and "panic_on_oops[=N]". */
-static void parse_early_param(const char *cmdline)
+static void __init parse_early_param(const char *cmdline)
 {
 	const char *p = cmdline;
 	while (*p) {
@@ -69,7 +78,7 @@ static void parse_early_param(const char *cmdline)
 	}
 }
 
-void mem_init(void)
+void __init mem_init(void)
 {
 	unsigned long total = (unsigned long)memblock_phys_mem_size();
 	unsigned long reserved = (unsigned long)memblock.reserved.total_size;
@@ -118,9 +127,12 @@ static void do_basic_setup(void)
 
 static void __noreturn kernel_init(void)
 {
-	smp_init(); /* kernel_init_freeable(): before do_basic_setup() */
+	idle_threads_init(); /* smp_init() (kernel/smp.c) starts with it */
+	smp_init();          /* kernel_init_freeable(): before do_basic_setup() */
 	do_basic_setup();
+	init_process_create();
 	current = &init_process;
+	sched_set_curr(0, current);
 	console_on_rootfs();
 
 	pr_info("Run %s as init process\n", "/init");
@@ -130,7 +142,7 @@ static void __noreturn kernel_init(void)
 	      "See Linux Documentation/admin-guide/init.rst for guidance.");
 }
 
-void __noreturn start_kernel(void)
+void __init __noreturn start_kernel(void)
 {
 	char *command_line = boot_command_line;
 
@@ -145,7 +157,9 @@ void __noreturn start_kernel(void)
 		kdsim_stage(STAGE_CAPTURE_ENTRY, elfcorehdr_addr, 0);
 #endif
 	pr_notice("Kernel command line: %s\n", command_line);
+	setup_per_cpu_areas();
 	parse_early_param(command_line);
+	sched_init();
 	mem_init();
 	timekeeping_init(); /* reads the RTC, as start_kernel() does after the IRQ setup */
 	kernel_init();

@@ -52,7 +52,7 @@ static void log_line_flush(bool newline)
 	if (!log_line_open)
 		return;
 	prb_store_record(log_line, (u16)log_line_len, log_line_ts, printk_caller_id(),
-	                 newline ? LOG_NEWLINE : 0);
+	                 newline ? LOG_NEWLINE : (enum printk_info_flags)0);
 	log_line_open = false;
 	log_line_len = 0;
 }

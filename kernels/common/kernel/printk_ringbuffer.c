@@ -150,7 +150,8 @@ static struct prb_data_blk_lpos data_store(struct printk_ringbuffer *rb, unsigne
 	return (struct prb_data_blk_lpos){ begin, next };
 }
 
-void prb_store_record(const char *text, u16 text_len, u64 ts_nsec, u32 caller_id, u8 flags)
+void prb_store_record(const char *text, u16 text_len, u64 ts_nsec, u32 caller_id,
+                      enum printk_info_flags flags)
 {
 	struct printk_ringbuffer *rb = &printk_rb_static;
 	prb_init_once();

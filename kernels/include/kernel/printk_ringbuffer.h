@@ -81,9 +81,12 @@ enum desc_state {
 	desc_reusable = 0x3,
 };
 
-/* printk_info.flags (kernel/printk/printk.c) */
-#define LOG_NEWLINE 2 /* the text ended with a newline */
-#define LOG_CONT 8    /* a continuation (pr_cont) fragment */
+/* printk_info.flags (kernel/printk/printk_ringbuffer.h); drgn's get_dmesg() reads LOG_CONT
+ * from the DWARF, so the enum is a type the kernel uses (prb_store_record()'s parameter). */
+enum printk_info_flags {
+	LOG_NEWLINE = 2, /* the text ended with a newline */
+	LOG_CONT = 8,    /* a continuation (pr_cont) fragment */
+};
 
 /* The kernel's log: `prb` points at it (SYMBOL(prb) in VMCOREINFO). */
 extern struct printk_ringbuffer *prb;
@@ -92,7 +95,8 @@ extern struct printk_ringbuffer *prb;
  * Store one finalized record: `text` without its newline, the timestamp its console line
  * got, and the caller as Linux encodes it. A text longer than the ring can hold is cut.
  */
-void prb_store_record(const char *text, u16 text_len, u64 ts_nsec, u32 caller_id, u8 flags);
+void prb_store_record(const char *text, u16 text_len, u64 ts_nsec, u32 caller_id,
+                      enum printk_info_flags flags);
 
 /* Write the printk block of VMCOREINFO (kernel/printk/printk.c, log_buf_vmcoreinfo_setup). */
 void log_buf_vmcoreinfo_setup(void);

@@ -6,6 +6,8 @@
 #ifndef KERNEL_SCHED_H
 #define KERNEL_SCHED_H
 
+#include <kernel/list.h>
+#include <kernel/pid.h>
 #include <kernel/types.h>
 
 #define TASK_COMM_LEN 16
@@ -40,16 +42,50 @@ struct thread_struct {
 	unsigned long fault_code;
 };
 
-struct task_struct {
-	int pid;
-	char comm[TASK_COMM_LEN];
-	struct mm_struct *mm;
-	struct files_struct *files;
-	struct thread_struct thread;
-	void *stack; /* base of the kernel stack, THREAD_SIZE bytes */
+/*
+ * With THREAD_INFO_IN_TASK (arm64 and x86_64 in 6.1) thread_info is the first member of
+ * task_struct and holds the CPU the task runs on (drgn's and crash's task_cpu()).
+ */
+struct thread_info {
+	unsigned long flags;
+	u32 cpu;
 };
 
+/* task_struct.__state (include/linux/sched.h). */
+#define TASK_RUNNING 0x0000
+
+/*
+ * Field names and order follow Linux 6.1's task_struct; only the used ones are kept. Readers
+ * besides this kernel: crash (ps: tasks, pid, comm, __state, stack, thread_info.cpu) and drgn
+ * (find_task(): pid_links[] via init_pid_ns; stack_trace(): on_cpu + thread_info.cpu).
+ */
+struct task_struct {
+	struct thread_info thread_info;
+	unsigned int __state;
+	void *stack; /* base of the kernel stack, THREAD_SIZE bytes */
+	int on_cpu;  /* running on thread_info.cpu now */
+	struct list_head tasks; /* every task but the idle ones, headed by init_task */
+	struct mm_struct *mm;
+	pid_t pid;
+	pid_t tgid;
+	struct pid *thread_pid;
+	struct hlist_node pid_links[PIDTYPE_MAX];
+	char comm[TASK_COMM_LEN];
+	struct files_struct *files;
+	struct thread_struct thread;
+};
+
+/* PID 0 on the boot CPU: "swapper/0", the head of the task list (init/init_task.c). */
+extern struct task_struct init_task;
+
 extern struct task_struct *current;
+
+/* Make task the one running on cpu (its runqueue's curr; kernel/sched/core.c). */
+void sched_set_curr(unsigned int cpu, struct task_struct *task);
+/* The idle tasks of the secondary CPUs, "swapper/N" (kernel/fork.c: idle_threads_init()). */
+void idle_threads_init(void);
+/* The runqueues' idle/curr of the boot CPU (sched_init()). */
+void sched_init(void);
 
 /* Find the VMA containing addr in mm, or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);

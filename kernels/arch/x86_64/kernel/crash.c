@@ -33,6 +33,8 @@ static void crash_smp_send_stop(void)
  * panicked or is otherwise in a critical state. The minimum amount of code to allow a kexec'd
  * kernel to run successfully needs to happen here.
  */
+int crashing_cpu = -1;
+
 void machine_crash_shutdown(struct pt_regs *regs)
 {
 	int cpu = smp_processor_id();
@@ -40,6 +42,8 @@ void machine_crash_shutdown(struct pt_regs *regs)
 	/* The kernel is broken so disable interrupts */
 	arch_local_irq_save();
 
+	/* The CPU handling the crash (arch/x86/kernel/reboot.c; drgn's crashed thread). */
+	crashing_cpu = cpu;
 	crash_smp_send_stop();
 
 	/*
