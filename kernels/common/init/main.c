@@ -9,6 +9,7 @@
 #include <kernel/binfmts.h>
 #include <kernel/fs.h>
 #include <kernel/memblock.h>
+#include <kernel/mm.h>
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/printk.h>
@@ -89,6 +90,7 @@ void __init mem_init(void)
 	        (unsigned long)(__end_rodata - __start_rodata) >> 10,
 	        (unsigned long)(__bss_stop - __bss_start) >> 10, reserved >> 10);
 	memblock_snapshot_totalram(); /* totalram_pages(): what the page allocator would manage */
+	set_memory_limits();
 }
 
 /* Mirrors console_on_rootfs(): init gets /dev/console as fds 0, 1 and 2. */

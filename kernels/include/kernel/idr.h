@@ -9,6 +9,7 @@
 #define KERNEL_IDR_H
 
 #include <kernel/list.h>
+#include <kernel/spinlock_types.h>
 #include <kernel/types.h>
 
 #define XA_CHUNK_SHIFT 6
@@ -17,7 +18,7 @@
 #define XA_MARK_LONGS ((XA_CHUNK_SIZE + 63) / 64)
 
 struct xarray {
-	unsigned int xa_lock; /* spinlock_t */
+	spinlock_t xa_lock;
 	unsigned int xa_flags;
 	void *xa_head;
 };

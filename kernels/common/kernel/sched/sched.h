@@ -8,8 +8,10 @@
 
 #include <kernel/percpu.h>
 #include <kernel/sched.h>
+#include <kernel/spinlock_types.h>
 
 struct rq {
+	raw_spinlock_t __lock;
 	unsigned int nr_running;
 	int cpu;
 	struct task_struct *curr;
