@@ -1,5 +1,7 @@
 #include "machine/host_file.h"
 #include "sim/inspect.h"
+#include "sim/dumped_memory.h"
+#include "sim/printk_log.h"
 #include "firmware-less-boot/kernel_image.h"
 #include "machine/error.h"
 #include <llvm/Object/ELF.h>
@@ -34,32 +36,6 @@ std::string symbolized(uint64_t value, const KernelImage* kernel) {
   auto sym = kernel ? kernel->symbolize(VirtAddr(value)) : std::nullopt;
   return sym ? fmt::format("{} (0x{:016x})", *sym, value) : fmt::format("0x{:016x}", value);
 }
-
-// The dumped memory by virtual address, through the PT_LOADs' p_vaddr (what gdb and crash do).
-class DumpedMemory {
-public:
-  DumpedMemory(llvm::StringRef file, llvm::ArrayRef<ELFT::Phdr> phdrs) : m_file(file) {
-    for (const auto& ph : phdrs)
-      if (ph.p_type == llvm::ELF::PT_LOAD && ph.p_offset <= file.size() && ph.p_filesz <= file.size() - ph.p_offset)
-        m_loads.push_back({ph.p_vaddr, ph.p_offset, ph.p_filesz});
-  }
-  std::optional<uint64_t> read_u64(uint64_t va) const {
-    for (const Load& l : m_loads)
-      if (va >= l.vaddr && va - l.vaddr <= l.size - 8 && l.size >= 8) {
-        uint64_t v;
-        std::memcpy(&v, m_file.data() + l.offset + (va - l.vaddr), 8);
-        return v;
-      }
-    return std::nullopt;
-  }
-
-private:
-  struct Load {
-    uint64_t vaddr, offset, size;
-  };
-  llvm::StringRef m_file;
-  std::vector<Load> m_loads;
-};
 
 // A frame-pointer walk from the saved registers, as Linux's unwinders do with frame records
 // (arm64: {x29, x30} pairs at x29; x86_64: {rbp, return address} at rbp): the PC, then every
@@ -180,6 +156,7 @@ llvm::Expected<std::string> inspect_vmcore_bytes(const std::string& name, llvm::
                        uint64_t(ph.p_offset), uint64_t(ph.p_vaddr), uint64_t(ph.p_paddr), uint64_t(ph.p_filesz));
   const DumpedMemory memory(bytes, *phdrs);
   unsigned cpu = 0;
+  std::string vmcoreinfo;
   for (const auto& ph : *phdrs) {
     if (ph.p_type != llvm::ELF::PT_NOTE) continue;
     // Checked here, overflow-safe: LLVM 14's note iterator trusts p_offset + p_filesz.
@@ -194,6 +171,7 @@ llvm::Expected<std::string> inspect_vmcore_bytes(const std::string& name, llvm::
         auto d = note.getDesc();
         out += "VMCOREINFO:\n";
         std::string text(reinterpret_cast<const char*>(d.data()), d.size());
+        vmcoreinfo += text;
         for (size_t at = 0; at < text.size();) {
           size_t nl = text.find('\n', at);
           std::string line = text.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
@@ -206,6 +184,9 @@ llvm::Expected<std::string> inspect_vmcore_bytes(const std::string& name, llvm::
     if (err) return make_error("{}: notes: {}", name, toString(std::move(err)));
   }
   if (cpu == 0) out += "no NT_PRSTATUS notes\n";
+  if (auto log = read_printk_log(vmcoreinfo, memory))
+    out += fmt::format("Kernel log (printk ring buffer, {} records):\n", log->records.size()) +
+           format_printk_log(*log, "  ");
   return out;
 }
 

@@ -5,7 +5,7 @@
 # What it prints must be the first kernel's own printk lines, exactly as its console showed
 # them (same text, same timestamps), up to "Bye!" just before the jump to the capture kernel;
 # the console lines it leaves out must be user space's (init's), which Linux never logs. Also
-# VMCOREINFO's OSRELEASE and CRASHTIME.
+# VMCOREINFO's OSRELEASE and CRASHTIME. `kdsim inspect` must print the very same log.
 #   vmcore_dmesg.sh KDSIM SCENARIO WORKDIR
 set -euo pipefail
 kdsim=$1 scenario=$2 work=$3
@@ -22,6 +22,11 @@ mkdir -p "$work"
 grep -aq "OSRELEASE=6.1.0-kdsim" "$work/run/vmcore" || { echo "FAIL: no OSRELEASE=6.1.0-kdsim in VMCOREINFO"; exit 1; }
 grep -aq "CRASHTIME=1704067200" "$work/run/vmcore" ||
   { echo "FAIL: CRASHTIME is not 1704067200:"; grep -ao "CRASHTIME=[0-9]*" "$work/run/vmcore"; exit 1; }
+# kdsim inspect decodes the same ring itself (sim/printk_log.cpp): the same lines.
+"$kdsim" inspect "$work/run/vmcore" >"$work/inspect.txt" || { echo "FAIL: kdsim inspect exited $?"; exit 1; }
+sed -n '/^Kernel log (printk ring buffer, [0-9]* records):$/,$ { /^Kernel log/d; s/^  //; p }' "$work/inspect.txt" >"$work/inspect-log.txt"
+diff -u "$work/dmesg.txt" "$work/inspect-log.txt" >"$work/inspect-log.diff" ||
+  { echo "FAIL: kdsim inspect's log differs from vmcore-dmesg's:"; head -20 "$work/inspect-log.diff"; exit 1; }
 # The first kernel's console: every line up to the first "Bye!".
 awk '{ print } /\] Bye!$/ { exit }' "$work/run/console.log" >"$work/first-kernel.txt"
 python3 - "$work/dmesg.txt" "$work/first-kernel.txt" <<'PY'
