@@ -2,11 +2,11 @@
 // and vmcore-dmesg do). Reads are bounds-checked against the file: a hostile vmcore gives
 // std::nullopt, never an out-of-bounds access.
 #pragma once
+#include <cstdint>
+#include <cstring>
 #include <llvm/ADT/ArrayRef.h>
 #include <llvm/ADT/StringRef.h>
 #include <llvm/Object/ELFTypes.h>
-#include <cstdint>
-#include <cstring>
 #include <optional>
 #include <vector>
 
@@ -17,7 +17,8 @@ public:
   using Phdr = llvm::object::ELF64LE::Phdr;
   DumpedMemory(llvm::StringRef file, llvm::ArrayRef<Phdr> phdrs) : m_file(file) {
     for (const auto& ph : phdrs)
-      if (ph.p_type == llvm::ELF::PT_LOAD && ph.p_offset <= file.size() && ph.p_filesz <= file.size() - ph.p_offset)
+      if (ph.p_type == llvm::ELF::PT_LOAD && ph.p_offset <= file.size() &&
+          ph.p_filesz <= file.size() - ph.p_offset)
         m_loads.push_back({ph.p_vaddr, ph.p_offset, ph.p_filesz});
   }
   // len bytes at va, all inside one PT_LOAD; false if any byte is not in the dump.
@@ -29,8 +30,7 @@ public:
       }
     return false;
   }
-  template <typename T>
-  std::optional<T> read_as(uint64_t va) const {
+  template <typename T> std::optional<T> read_as(uint64_t va) const {
     T v;
     if (!read(va, &v, sizeof(v))) return std::nullopt;
     return v;
@@ -45,4 +45,4 @@ private:
   std::vector<Load> m_loads;
 };
 
-}  // namespace kdsim
+} // namespace kdsim

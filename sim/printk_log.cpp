@@ -1,6 +1,6 @@
 #include "sim/printk_log.h"
-#include <fmt/format.h>
 #include <charconv>
+#include <fmt/format.h>
 #include <map>
 
 namespace kdsim {
@@ -20,7 +20,9 @@ public:
     }
   }
   std::optional<uint64_t> symbol(const std::string& name) const { return number("SYMBOL(" + name + ")", 16); }
-  std::optional<uint64_t> offset(const std::string& member) const { return number("OFFSET(" + member + ")", 10); }
+  std::optional<uint64_t> offset(const std::string& member) const {
+    return number("OFFSET(" + member + ")", 10);
+  }
   std::optional<uint64_t> size(const std::string& type) const { return number("SIZE(" + type + ")", 10); }
 
 private:
@@ -49,7 +51,7 @@ struct Ring {
 constexpr unsigned kDescFlagsShift = 62;
 constexpr uint64_t kDescIdMask = ~(uint64_t(3) << kDescFlagsShift);
 constexpr uint64_t kDescCommitted = 1, kDescFinalized = 2;
-constexpr unsigned kMaxCountBits = 24, kMaxSizeBits = 32;  // far beyond any real log_buf_len
+constexpr unsigned kMaxCountBits = 24, kMaxSizeBits = 32; // far beyond any real log_buf_len
 
 std::optional<Ring> locate_ring(const VmcoreInfo& info, const DumpedMemory& mem, std::string& problem) {
   auto prb_var = info.symbol("prb");
@@ -62,7 +64,8 @@ std::optional<Ring> locate_ring(const VmcoreInfo& info, const DumpedMemory& mem,
     if (!v && problem.empty()) problem = fmt::format("VMCOREINFO has no {}", what);
     return v.value_or(0);
   };
-  const uint64_t desc_ring = *rb + need(info.offset("printk_ringbuffer.desc_ring"), "OFFSET(printk_ringbuffer.desc_ring)");
+  const uint64_t desc_ring =
+      *rb + need(info.offset("printk_ringbuffer.desc_ring"), "OFFSET(printk_ringbuffer.desc_ring)");
   const uint64_t data_ring =
       *rb + need(info.offset("printk_ringbuffer.text_data_ring"), "OFFSET(printk_ringbuffer.text_data_ring)");
   const uint64_t counter = info.offset("atomic_long_t.counter").value_or(0);
@@ -76,12 +79,16 @@ std::optional<Ring> locate_ring(const VmcoreInfo& info, const DumpedMemory& mem,
   r.info_seq = need(info.offset("printk_info.seq"), "OFFSET(printk_info.seq)");
   r.info_ts = need(info.offset("printk_info.ts_nsec"), "OFFSET(printk_info.ts_nsec)");
   r.info_text_len = need(info.offset("printk_info.text_len"), "OFFSET(printk_info.text_len)");
-  auto count_bits = mem.read_as<uint32_t>(desc_ring + need(info.offset("prb_desc_ring.count_bits"), "count_bits"));
-  auto descs = mem.read_u64(desc_ring + need(info.offset("prb_desc_ring.descs"), "OFFSET(prb_desc_ring.descs)"));
-  auto infos = mem.read_u64(desc_ring + need(info.offset("prb_desc_ring.infos"), "OFFSET(prb_desc_ring.infos)"));
+  auto count_bits =
+      mem.read_as<uint32_t>(desc_ring + need(info.offset("prb_desc_ring.count_bits"), "count_bits"));
+  auto descs =
+      mem.read_u64(desc_ring + need(info.offset("prb_desc_ring.descs"), "OFFSET(prb_desc_ring.descs)"));
+  auto infos =
+      mem.read_u64(desc_ring + need(info.offset("prb_desc_ring.infos"), "OFFSET(prb_desc_ring.infos)"));
   auto head = mem.read_u64(desc_ring + need(info.offset("prb_desc_ring.head_id"), "head_id") + counter);
   auto tail = mem.read_u64(desc_ring + need(info.offset("prb_desc_ring.tail_id"), "tail_id") + counter);
-  auto size_bits = mem.read_as<uint32_t>(data_ring + need(info.offset("prb_data_ring.size_bits"), "size_bits"));
+  auto size_bits =
+      mem.read_as<uint32_t>(data_ring + need(info.offset("prb_data_ring.size_bits"), "size_bits"));
   auto data = mem.read_u64(data_ring + need(info.offset("prb_data_ring.data"), "OFFSET(prb_data_ring.data)"));
   if (!problem.empty()) return std::nullopt;
   if (!count_bits || !descs || !infos || !head || !tail || !size_bits || !data) {
@@ -100,7 +107,8 @@ std::optional<Ring> locate_ring(const VmcoreInfo& info, const DumpedMemory& mem,
 
 // One descriptor's record; std::nullopt for a descriptor that holds none (reserved, reusable,
 // data-less); an error text in problem when the dump is inconsistent.
-std::optional<LogRecord> read_record(const Ring& r, const DumpedMemory& mem, uint64_t id, std::string& problem) {
+std::optional<LogRecord> read_record(const Ring& r, const DumpedMemory& mem, uint64_t id,
+                                     std::string& problem) {
   const uint64_t index = id % r.desc_count;
   const uint64_t desc = r.descs + index * r.desc_size;
   auto sv = mem.read_u64(desc + r.state_var);
@@ -114,25 +122,26 @@ std::optional<LogRecord> read_record(const Ring& r, const DumpedMemory& mem, uin
   }
   const uint64_t state = *sv >> kDescFlagsShift;
   if ((*sv & kDescIdMask) != id || (state != kDescCommitted && state != kDescFinalized)) return std::nullopt;
-  if ((*begin & 1) || *begin == *next) return std::nullopt;  // data-less (BLK0_LPOS / FAILED_LPOS)
+  if ((*begin & 1) || *begin == *next) return std::nullopt; // data-less (BLK0_LPOS / FAILED_LPOS)
   // A block that wraps is stored whole at the ring's start (get_data()); either way it spans
   // at most the ring once, and only to the next lap.
   const bool fits = *next > *begin && *next - *begin <= r.data_size;
   uint64_t at = *begin % r.data_size, len = *next - *begin;
   if (fits && *begin / r.data_size != *next / r.data_size) at = 0, len = *next % r.data_size;
   if (!fits || len < 8 || at > r.data_size - len) {
-    problem = fmt::format("descriptor {}: text block [0x{:x}, 0x{:x}) does not fit the ring", id, *begin, *next);
+    problem =
+        fmt::format("descriptor {}: text block [0x{:x}, 0x{:x}) does not fit the ring", id, *begin, *next);
     return std::nullopt;
   }
   LogRecord rec{*seq, *ts, std::string(std::min<uint64_t>(*text_len, len - 8), '\0')};
-  if (!mem.read(r.data + at + 8, rec.text.data(), rec.text.size())) {  // after the block's id
+  if (!mem.read(r.data + at + 8, rec.text.data(), rec.text.size())) { // after the block's id
     problem = fmt::format("descriptor {}: its text is not in the dump", id);
     return std::nullopt;
   }
   return rec;
 }
 
-}  // namespace
+} // namespace
 
 std::optional<PrintkLog> read_printk_log(llvm::StringRef vmcoreinfo, const DumpedMemory& memory) {
   const VmcoreInfo info(vmcoreinfo);
@@ -151,9 +160,10 @@ std::optional<PrintkLog> read_printk_log(llvm::StringRef vmcoreinfo, const Dumpe
 std::string format_printk_log(const PrintkLog& log, const std::string& indent) {
   std::string out;
   for (const LogRecord& r : log.records)
-    out += fmt::format("{}[{:5}.{:06}] {}\n", indent, r.ts_nsec / 1000000000, r.ts_nsec % 1000000000 / 1000, r.text);
+    out += fmt::format("{}[{:5}.{:06}] {}\n", indent, r.ts_nsec / 1000000000, r.ts_nsec % 1000000000 / 1000,
+                       r.text);
   if (!log.problem.empty()) out += fmt::format("{}(log incomplete: {})\n", indent, log.problem);
   return out;
 }
 
-}  // namespace kdsim
+} // namespace kdsim

@@ -4,8 +4,8 @@
 // read it. Nothing about the kernel's layout is assumed beyond what VMCOREINFO says.
 #pragma once
 #include "sim/dumped_memory.h"
-#include <llvm/ADT/StringRef.h>
 #include <cstdint>
+#include <llvm/ADT/StringRef.h>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,7 +20,7 @@ struct LogRecord {
 
 struct PrintkLog {
   std::vector<LogRecord> records;
-  std::string problem;  // why reading stopped before the head, empty when the whole ring was read
+  std::string problem; // why reading stopped before the head, empty when the whole ring was read
 };
 
 // std::nullopt when VMCOREINFO describes no printk ring buffer (no SYMBOL(prb)).
@@ -29,4 +29,4 @@ std::optional<PrintkLog> read_printk_log(llvm::StringRef vmcoreinfo, const Dumpe
 // dmesg's format: "[%5llu.%06llu] text" per record, each line prefixed by indent.
 std::string format_printk_log(const PrintkLog& log, const std::string& indent);
 
-}  // namespace kdsim
+} // namespace kdsim

@@ -2,8 +2,8 @@
 // the tail to the head, a block that wrapped to the ring's start, descriptors that hold no
 // record skipped, and hostile geometry or block positions reported, never read past the dump.
 #include "sim/printk_log.h"
-#include <doctest/doctest.h>
 #include <cstring>
+#include <doctest/doctest.h>
 #include <string>
 #include <vector>
 
@@ -14,7 +14,7 @@ namespace {
 constexpr uint64_t kBase = 0xffff000000100000;
 // Where the pieces live inside the one PT_LOAD (offsets from kBase).
 constexpr uint64_t kPrb = 0x0, kRing = 0x100, kDescs = 0x200, kInfos = 0x300, kData = 0x800;
-constexpr uint64_t kDescSize = 24, kInfoSize = 88, kDataBits = 6;  // a 64-byte text ring
+constexpr uint64_t kDescSize = 24, kInfoSize = 88, kDataBits = 6; // a 64-byte text ring
 
 const char* kVmcoreinfo =
     "SYMBOL(prb)=ffff000000100000\n"
@@ -46,12 +46,12 @@ struct FakeDump {
     put64(d, (uint64_t(2) << 62) | id);
     put64(d + 8, begin);
     put64(d + 16, next);
-    put64(i, id);  // seq
+    put64(i, id); // seq
     put64(i + 8, ts);
     put16(i + 16, static_cast<uint16_t>(text.size()));
-    if (begin == next) return;  // data-less: no block
+    if (begin == next) return; // data-less: no block
     uint64_t at = begin % 64;
-    if (begin / 64 != next / 64) at = 0;  // wrapped: stored at the ring's start
+    if (begin / 64 != next / 64) at = 0; // wrapped: stored at the ring's start
     put64(kData + at, id);
     std::memcpy(mem.data() + kData + at + 8, text.data(), text.size());
   }
@@ -69,12 +69,12 @@ struct FakeDump {
   }
 };
 
-}  // namespace
+} // namespace
 
 TEST_CASE("printk log: records from tail to head, a wrapped block read from the ring's start") {
   FakeDump dump;
-  dump.record(1, 48, 88, "wrapped!", 1500000);      // does not fit before the end: at 0
-  dump.record(2, 88, 104, "second", 2000001000);   // at 24
+  dump.record(1, 48, 88, "wrapped!", 1500000);   // does not fit before the end: at 0
+  dump.record(2, 88, 104, "second", 2000001000); // at 24
   dump.ends(1, 2);
   auto log = dump.read();
   REQUIRE(log);
@@ -89,7 +89,7 @@ TEST_CASE("printk log: a descriptor that is not finalized or is data-less holds 
   FakeDump dump;
   dump.record(1, 0, 16, "kept", 1);
   dump.record(2, 16, 32, "reserved", 2);
-  dump.put64(kDescs + 2 * kDescSize, (uint64_t(0) << 62) | 2);  // desc_reserved
+  dump.put64(kDescs + 2 * kDescSize, (uint64_t(0) << 62) | 2); // desc_reserved
   dump.record(3, 1, 1, "", 3);                                 // BLK0-style data-less
   dump.ends(1, 3);
   auto log = dump.read();
@@ -109,7 +109,7 @@ TEST_CASE("printk log: no prb in VMCOREINFO is no log; hostile rings are reporte
 
   FakeDump outside;
   outside.record(1, 0, 16, "x", 1);
-  outside.put64(kDescs + kDescSize + 16, 1000);  // next far past the 64-byte ring
+  outside.put64(kDescs + kDescSize + 16, 1000); // next far past the 64-byte ring
   outside.ends(1, 1);
   log = outside.read();
   REQUIRE(log);
