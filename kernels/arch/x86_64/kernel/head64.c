@@ -96,3 +96,12 @@ void __noreturn x86_64_start_kernel(phys_addr_t real_mode_data, phys_addr_t load
 	serial8250_console_setup(PC_COM1_PORT, 115200);
 	start_kernel();
 }
+
+/*
+ * The bases of the direct map, vmalloc and the vmemmap (arch/x86/kernel/head64.c), fixed at
+ * the 4-level defaults since there is no KASLR. crash and drgn read page_offset_base to
+ * translate direct-map addresses; without it crash assumes the pre-4.19 0xffff880000000000.
+ */
+unsigned long page_offset_base = PAGE_OFFSET;
+unsigned long vmalloc_base = 0xffffc90000000000UL;  /* __VMALLOC_BASE_L4 */
+unsigned long vmemmap_base = 0xffffea0000000000UL;  /* __VMEMMAP_BASE_L4 */
