@@ -6,7 +6,9 @@
 #include <llvm/Object/ELF.h>
 #include <llvm/Object/ELFObjectFile.h>
 #include <llvm/Support/MemoryBuffer.h>
+#include <algorithm>
 #include <cstring>
+#include <tuple>
 
 namespace kdsim {
 
@@ -145,10 +147,52 @@ llvm::Expected<std::map<std::string, uint64_t, std::less<>>> read_symbols(const 
   return out;
 }
 
-// Function symbols with their sizes, for symbolize(). Best effort: a broken .symtab was already
-// reported by read_symbols().
+// Text symbols with their sizes, for symbolize(). The size is the kernel's own rule, so that
+// `kdsim inspect` and the transcript print the same "+off/size" as the oops: kallsyms ends a
+// symbol where the next one starts, the last one of its section at the section's end
+// (kernel/kallsyms.c get_symbol_pos(); scripts/kallsyms.py keeps nm's t/T symbols, and of
+// aliases the first in nm's name order). A symbol in no executable section (an image without
+// section headers for its code) keeps its ELF st_size. Best effort: a broken .symtab was
+// already reported by read_symbols().
+struct TextSymbol {
+  uint64_t address, section_end;
+  std::string name;
+  bool weak;
+};
+
+// Of several names at one address, the one kallsyms shows (scripts/kallsyms.c
+// compare_symbols(), as kernels/scripts/kallsyms.py applies it): strong before weak, then not
+// linker-script provided (__start_X, __stop_X, __end_X, __X_start, __X_end), then the fewest
+// leading underscores, then the name.
+auto alias_rank(const TextSymbol& s) {
+  const llvm::StringRef n = s.name;
+  const bool script = n.size() >= 8 && n.startswith("__") &&
+                      (n.drop_front(2).startswith("start_") || n.drop_front(2).startswith("stop_") ||
+                       n.drop_front(2).startswith("end_") || n.endswith("_start") || n.endswith("_end"));
+  return std::make_tuple(s.weak, script, n.size() - n.ltrim('_').size(), s.name);
+}
+
+bool kallsyms_name(llvm::StringRef n) { return !n.empty() && !n.startswith("$") && !n.startswith(".L"); }
+
+template <typename Function>
+std::vector<Function> sized_by_next_symbol(std::vector<TextSymbol> text) {
+  std::sort(text.begin(), text.end(), [](const TextSymbol& a, const TextSymbol& b) {
+    return a.address != b.address ? a.address < b.address : alias_rank(a) < alias_rank(b);
+  });
+  text.erase(std::unique(text.begin(), text.end(), [](const auto& a, const auto& b) { return a.address == b.address; }),
+             text.end());
+  std::vector<Function> out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    uint64_t end = text[i].section_end;
+    if (i + 1 < text.size() && text[i + 1].address < end) end = text[i + 1].address;
+    if (end > text[i].address) out.push_back({text[i].address, end - text[i].address, text[i].name});
+  }
+  return out;
+}
+
 template <typename Elf, typename Function> std::vector<Function> read_functions(const Elf& elf) {
   std::vector<Function> out;
+  std::vector<TextSymbol> text;
   auto sections = elf.sections();
   if (!sections) return llvm::consumeError(sections.takeError()), out;
   for (const auto& sec : *sections) {
@@ -161,15 +205,26 @@ template <typename Elf, typename Function> std::vector<Function> read_functions(
       continue;
     }
     for (const auto& sym : *syms) {
-      if (sym.getType() != ELF::STT_FUNC || sym.st_size == 0 || sym.st_shndx == ELF::SHN_UNDEF) continue;
+      const unsigned type = sym.getType();
+      if ((type != ELF::STT_FUNC && type != ELF::STT_NOTYPE) || sym.st_shndx == ELF::SHN_UNDEF ||
+          sym.st_shndx >= ELF::SHN_LORESERVE)
+        continue;
       auto n = sym.getName(*strtab);
       if (!n) {
         llvm::consumeError(n.takeError());
         continue;
       }
-      out.push_back({sym.st_value, sym.st_size, n->str()});
+      if (!kallsyms_name(*n)) continue;
+      const auto* home = sym.st_shndx < sections->size() ? &(*sections)[sym.st_shndx] : nullptr;
+      if (home && (home->sh_flags & ELF::SHF_EXECINSTR) && sym.st_value >= home->sh_addr &&
+          sym.st_value - home->sh_addr < home->sh_size)
+        text.push_back({sym.st_value, home->sh_addr + home->sh_size, n->str(), sym.getBinding() == ELF::STB_WEAK});
+      else if (type == ELF::STT_FUNC && sym.st_size != 0)
+        out.push_back({sym.st_value, sym.st_size, n->str()});
     }
   }
+  auto sized = sized_by_next_symbol<Function>(std::move(text));
+  out.insert(out.end(), sized.begin(), sized.end());
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.address < b.address; });
   return out;
 }

@@ -72,6 +72,14 @@ void remove_stale_outputs(const std::filesystem::path& out, const RunResult& res
   if (!report) std::filesystem::remove(out / "report.html", ec);
 }
 
+// The files this run left in OUTDIR, as the last line of `kdsim run` says them.
+std::string outputs_line(const std::filesystem::path& out, const RunResult& result, bool report) {
+  std::string files = "console.log, stages.jsonl, transcript.txt, summary.json";
+  if (result.vmcore_size) files += ", vmcore";
+  if (report) files += ", report.html";
+  return fmt::format("{}/{{{}}}", out.string(), files);
+}
+
 int run_command(const RunArgs& args) {
   auto scenario = Scenario::load(args.scenario);
   if (!scenario) return input_error(scenario.takeError());
@@ -105,7 +113,7 @@ int run_command(const RunArgs& args) {
   std::fflush(stdout);
   std::string transcript = render_transcript(*scenario, *result, checks);
   fmt::print("\n{}", transcript);
-  fmt::print("outputs: {}/{{console.log, stages.jsonl, transcript.txt, summary.json}}\n", out.string());
+  fmt::print("outputs: {}\n", outputs_line(out, *result, args.report));
   if (!result->errors.empty()) return static_cast<int>(ExitCode::ExpectationsFailed);
   for (const auto& c : checks)
     if (!c.met) return static_cast<int>(ExitCode::ExpectationsFailed);

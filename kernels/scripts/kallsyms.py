@@ -16,6 +16,22 @@ import subprocess
 import sys
 
 
+def linker_script_provided(name):
+    """__start_X, __stop_X, __end_X, __X_start, __X_end (scripts/kallsyms.c)."""
+    if len(name) < 8 or not name.startswith("__"):
+        return False
+    return (name[2:].startswith(("start_", "stop_", "end_")) or name.endswith("_start") or
+            name.endswith("_end"))
+
+
+def alias_rank(name, kind):
+    """Which of several names at one address kallsyms shows (scripts/kallsyms.c
+    compare_symbols()): strong before weak, then not linker-script provided, then the fewest
+    leading underscores; then the name, for a deterministic table. firmware-less-boot's
+    KernelImage applies the same rule."""
+    return (kind == "W", linker_script_provided(name), len(name) - len(name.lstrip("_")), name)
+
+
 def read_symbols(nm, elf):
     """{address: name} of the text symbols, and the address of _text."""
     lines = subprocess.run([nm, "--defined-only", elf], check=True, capture_output=True,
@@ -29,12 +45,14 @@ def read_symbols(nm, elf):
         addr, kind, name = int(parts[0], 16), parts[1], parts[2]
         if name == "_text":
             text_base = addr
-        if kind not in "tT" or name.startswith("$") or name.startswith(".L"):
+        if kind not in "tTW" or name.startswith("$") or name.startswith(".L"):
             continue
-        syms.setdefault(addr, name)  # first name wins for aliases
+        best = syms.get(addr)
+        if best is None or alias_rank(name, kind) < alias_rank(*best):
+            syms[addr] = (name, kind)
     if text_base is None:
         sys.exit("kallsyms.py: no _text symbol in " + elf)
-    return syms, text_base
+    return {addr: name for addr, (name, _) in syms.items()}, text_base
 
 
 def verify(nm, pass1, final):

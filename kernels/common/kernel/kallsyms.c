@@ -36,17 +36,27 @@ static const char *kallsyms_name(long index)
 	return p;
 }
 
+/*
+ * Core text [_text, _etext) and init text [_sinittext, _einittext) (is_ksym_addr()); a symbol
+ * ends where the next one starts or where its section does (kallsyms_lookup_size_offset()).
+ */
 int sprint_symbol(char *buf, size_t size, unsigned long addr)
 {
 	unsigned long text = (unsigned long)_text;
-	if (addr < text || addr >= (unsigned long)_etext)
+	unsigned long limit;
+	if (addr >= text && addr < (unsigned long)_etext)
+		limit = (unsigned long)_etext - text;
+	else if (addr >= (unsigned long)_sinittext && addr < (unsigned long)_einittext)
+		limit = (unsigned long)_einittext - text;
+	else
 		return snprintf(buf, size, "0x%lx", addr);
 	unsigned long off = addr - text;
 	long i = kallsyms_find(off);
 	if (i < 0)
 		return snprintf(buf, size, "0x%lx", addr);
 	unsigned long start = kallsyms_offsets[i];
-	unsigned long end = (unsigned long)(i + 1) < kallsyms_num ? kallsyms_offsets[i + 1]
-	                                                         : (unsigned long)(_etext - _text);
+	unsigned long end = (unsigned long)(i + 1) < kallsyms_num ? kallsyms_offsets[i + 1] : limit;
+	if (end > limit)
+		end = limit;
 	return snprintf(buf, size, "%s+0x%lx/0x%lx", kallsyms_name(i), off - start, end - start);
 }

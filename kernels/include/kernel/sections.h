@@ -7,6 +7,8 @@
 #define KERNEL_SECTIONS_H
 
 extern char _text[], _stext[], _etext[];
+/* __init code (include/kernel/init.h): [_sinittext, _einittext) inside [__init_begin, __init_end). */
+extern char _sinittext[], _einittext[], __init_begin[], __init_end[];
 extern char __start_rodata[], __end_rodata[];
 extern char _sdata[], _edata[];
 extern char __bss_start[], __bss_stop[];

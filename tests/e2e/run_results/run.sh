@@ -33,7 +33,12 @@ grep -q "steps\[1\] run: cat /nonexistent -> not reached" "$out/none/transcript.
 [ "$(json "$out/reused/summary.json" '["steps"][0]["exit_status"]')" = 0 ] || fail "summary.json: first step's exit status"
 [ "$(json "$out/reused/summary.json" '["steps"][-2]["exit_status"]')" = null ] || fail "summary.json: the trigger completed?"
 [ "$(json "$out/reused/summary.json" '["steps"][-1]["label"]')" = '"run: save-vmcore"' ] || fail "summary.json: the capture kernel step"
+# The last line names every file the run left (issue #13: it used to omit the vmcore).
+grep -qxF "outputs: $out/reused/{console.log, stages.jsonl, transcript.txt, summary.json, vmcore, report.html}" \
+  "$out/kdump.stdout" || fail "outputs line of the kdump run: $(grep '^outputs:' "$out/kdump.stdout")"
 "$kdsim" run "$scenarios/arm64/boot-panic.yaml" -o "$out/reused" --quiet >"$out/boot.stdout"
+grep -qxF "outputs: $out/reused/{console.log, stages.jsonl, transcript.txt, summary.json}" "$out/boot.stdout" ||
+  fail "outputs line of the boot-panic run: $(grep '^outputs:' "$out/boot.stdout")"
 [ ! -e "$out/reused/vmcore" ] || fail "a stale vmcore is left in a reused output directory"
 [ ! -e "$out/reused/report.html" ] || fail "a stale report.html is left in a reused output directory"
 [ "$(json "$out/reused/summary.json" '["vmcore_bytes"]')" = null ] || fail "summary.json vmcore_bytes"
