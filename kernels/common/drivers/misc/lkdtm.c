@@ -2,7 +2,8 @@
 /*
  * Linux Kernel Dump Test Module, reduced to its DIRECT entry (mirrors drivers/misc/lkdtm/core.c:
  * direct_entry(), find_crashtype(), lkdtm_do_action(); the crash types mirror
- * drivers/misc/lkdtm/bugs.c: lkdtm_PANIC, lkdtm_BUG, lkdtm_EXCEPTION). Writing a type name to
+ * drivers/misc/lkdtm/bugs.c: lkdtm_PANIC, lkdtm_BUG, lkdtm_EXCEPTION, lkdtm_LOOP,
+ * lkdtm_HARDLOCKUP). Writing a type name to
  * /sys/kernel/debug/provoke-crash/DIRECT runs it at once, as
  * `echo BUG > /sys/kernel/debug/provoke-crash/DIRECT` does on Linux. There is no debugfs: the
  * path is a node of the flat file table. DIVIDE_ZERO is kdsim's own (x86 #DE; refused on arm64,
@@ -10,6 +11,7 @@
  */
 #define pr_fmt(fmt) "lkdtm: " fmt
 
+#include <kernel/arch.h>
 #include <kernel/lkdtm.h>
 #include <kernel/bug.h>
 #include <kernel/fs.h>
@@ -53,10 +55,31 @@ static void __noinline lkdtm_DIVIDE_ZERO(void)
 	arch_lkdtm_divide_zero();
 }
 
+/*
+ * lkdtm_LOOP (bugs.c): a CPU that never leaves the kernel. Nothing detects it in this kernel
+ * (no soft-lockup watchdog), so the machine's spin detection ends the run: a runaway guest.
+ */
+static void __noinline lkdtm_LOOP(void)
+{
+	for (;;)
+		__asm__ __volatile__("" ::: "memory"); /* cpu_relax() without the pause */
+}
+
+/* lkdtm_HARDLOCKUP (bugs.c): the same with interrupts off, so not even the serial console's
+ * SysRq can break in. */
+static void __noinline lkdtm_HARDLOCKUP(void)
+{
+	arch_local_irq_save();
+	for (;;)
+		__asm__ __volatile__("" ::: "memory");
+}
+
 static const struct crashtype crashtypes[] = {
 	{ "PANIC", lkdtm_PANIC, NULL },
 	{ "BUG", lkdtm_BUG, NULL },
 	{ "EXCEPTION", lkdtm_EXCEPTION, NULL },
+	{ "LOOP", lkdtm_LOOP, NULL },
+	{ "HARDLOCKUP", lkdtm_HARDLOCKUP, NULL },
 	{ "DIVIDE_ZERO", lkdtm_DIVIDE_ZERO, ARCH_LKDTM_DIVIDE_ZERO_REFUSED },
 };
 
