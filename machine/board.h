@@ -18,6 +18,7 @@ struct Board {
   PhysAddr gic_distributor;    // arm64: GICv2 distributor and CPU interface (0: none)
   PhysAddr gic_cpu_interface;
   PhysAddr rtc;                // arm64: PL031 MMIO base; x86_64: CMOS RTC port base
+  PhysAddr hpet;               // x86_64: the HPET's MMIO base (the machine-time clock); arm64: none
 };
 
 inline constexpr uint64_t kArm64RamBase = 0x4000'0000;

@@ -73,6 +73,7 @@ llvm::Error Machine::attach_devices() {
     m_serial = uart.get();
     if (auto err = add(m_ports, m_board.uart, std::move(uart))) return err;
     if (auto err = add(m_ports, m_board.rtc, std::make_unique<CmosRtc>(*m_wall_clock))) return err;
+    if (auto err = add(m_mmio, m_board.hpet, std::make_unique<Hpet>([this] { return instructions(); }))) return err;
     if (auto err = add(m_ports, PhysAddr(0x604), std::make_unique<AcpiPowerControl>(power))) return err;
     return add(m_ports, PhysAddr(0xcf9), std::make_unique<ResetControl>(power));
   }

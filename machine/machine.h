@@ -8,6 +8,7 @@
 #include "machine/devices/agent.h"
 #include "machine/devices/dump_disk.h"
 #include "machine/devices/gic.h"
+#include "machine/devices/hpet.h"
 #include "machine/devices/rtc.h"
 #include "machine/devices/sinks.h"
 #include "machine/devices/uart.h"

@@ -164,5 +164,6 @@ void __init __noreturn start_kernel(void)
 	sched_init();
 	mem_init();
 	timekeeping_init(); /* reads the RTC, as start_kernel() does after the IRQ setup */
+	time_init();
 	kernel_init();
 }

@@ -9,6 +9,9 @@ typedef s64 time64_t;
 
 /* Read the RTC once at boot (Linux: timekeeping_init() from start_kernel()). */
 void timekeeping_init(void);
+/* The arch's clock hardware (Linux: time_init() right after timekeeping_init()); weak no-op
+ * default for arches whose counter needs no setup (arm64's generic timer). */
+void time_init(void);
 /* Seconds since the epoch now: the boot-time RTC reading plus sched_clock()'s progress. */
 time64_t ktime_get_real_seconds(void);
 /* Days and seconds to epoch seconds, proleptic Gregorian (kernel/time/time.c, mktime64). */

@@ -1,22 +1,54 @@
 // SPDX-License-Identifier: MIT
 /*
- * sched_clock() (Linux: native_sched_clock() from the TSC, arch/x86/kernel/tsc.c). kdsim must
- * be deterministic and rdtsc returns the host's TSC on Unicorn 2.0.1, so this clock is a
- * counter instead: each reading advances it by one microsecond. printk reads it once per
- * line, so timestamps count console lines, identically on every run.
+ * sched_clock() from the HPET's main counter (arch/x86/kernel/hpet.c: hpet_enable(),
+ * read_hpet(); Linux prefers the TSC, but Unicorn 2.0.1's rdtsc returns the host's TSC).
+ * kdsim's HPET counts machine time, one tick per instruction, so console timestamps follow the
+ * instruction clock exactly as arm64's generic timer does, identically on every run. Until
+ * time_init() has enabled the HPET the clock reads 0, as Linux's does before its clocksource
+ * is up ("[    0.000000]" on the first lines).
  */
 #include <kernel/arch.h>
+#include <kernel/printk.h>
 #include <kernel/timekeeping.h>
+#include <asm/board.h>
 #include <asm/io.h>
 
-#define SCHED_CLOCK_STEP_NS 1000ULL
+/* arch/x86/include/asm/hpet.h */
+#define HPET_ID 0x000
+#define HPET_ID_PERIOD_SHIFT 32 /* COUNTER_CLK_PERIOD, femtoseconds per tick */
+#define HPET_CFG 0x010
+#define HPET_CFG_ENABLE 0x001
+#define HPET_COUNTER 0x0f0
+#define FSEC_PER_NSEC 1000000ULL
 
-static u64 sched_clock_ns;
+static volatile u64 __iomem *hpet_virt_address;
+static u64 hpet_period_fs;
+
+static u64 hpet_readq(unsigned int reg)
+{
+	return hpet_virt_address[reg / 8];
+}
+
+void time_init(void)
+{
+	volatile u64 __iomem *hpet = ioremap(PC_HPET_PHYS, PC_HPET_SIZE);
+	if (!hpet)
+		return;
+	u64 period = hpet[HPET_ID / 8] >> HPET_ID_PERIOD_SHIFT;
+	if (!period)
+		return; /* not an HPET: keep the clock at 0 */
+	hpet[HPET_COUNTER / 8] = 0;      /* hpet_reset_counter() */
+	hpet[HPET_CFG / 8] |= HPET_CFG_ENABLE; /* hpet_start_counter() */
+	hpet_period_fs = period;
+	hpet_virt_address = hpet;
+	pr_info("hpet: %llu fs period, machine time as the clocksource\n", (unsigned long long)period);
+}
 
 u64 sched_clock(void)
 {
-	sched_clock_ns += SCHED_CLOCK_STEP_NS;
-	return sched_clock_ns;
+	if (!hpet_virt_address)
+		return 0;
+	return hpet_readq(HPET_COUNTER) * hpet_period_fs / FSEC_PER_NSEC;
 }
 
 /* The MC146818 CMOS RTC (include/linux/mc146818rtc.h): index port 0x70, data port 0x71. */

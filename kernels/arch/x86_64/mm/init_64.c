@@ -35,8 +35,11 @@ void *phys_to_virt(phys_addr_t pa)
 /* The device window lies in the direct map (it covers the whole 32-bit space). */
 void __iomem *ioremap(phys_addr_t pa, size_t size)
 {
-	if (pa < BOARD_DEVICE_PHYS_START || pa >= BOARD_DEVICE_PHYS_END ||
-	    size > BOARD_DEVICE_PHYS_END - pa)
+	bool kdsim_slots = pa >= BOARD_DEVICE_PHYS_START && pa < BOARD_DEVICE_PHYS_END &&
+	                   size <= BOARD_DEVICE_PHYS_END - pa;
+	bool hpet = pa >= PC_HPET_PHYS && pa < PC_HPET_PHYS + PC_HPET_SIZE &&
+	            size <= PC_HPET_PHYS + PC_HPET_SIZE - pa;
+	if (!kdsim_slots && !hpet)
 		return NULL;
 	return (void __iomem *)__va(pa);
 }

@@ -35,3 +35,7 @@ time64_t mktime64(unsigned int year, unsigned int mon, unsigned int day, unsigne
 	                (time64_t)year * 365 - 719499;
 	return ((days * 24 + hour) * 60 + min) * 60 + sec;
 }
+
+__attribute__((weak)) void time_init(void)
+{
+}

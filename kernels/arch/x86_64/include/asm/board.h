@@ -18,7 +18,11 @@
 #define KDSIM_STAGE_PHYS UL(0xfeb00200)
 #define KDSIM_DUMP_PHYS UL(0xfeb00400)
 
-/* The device window ioremap() hands out (through the direct map). */
+/* The HPET (its main counter counts machine time: machine/devices/hpet.h). */
+#define PC_HPET_PHYS UL(0xfed00000)
+#define PC_HPET_SIZE UL(0x400)
+
+/* The device window ioremap() hands out (through the direct map), and the HPET. */
 #define BOARD_DEVICE_PHYS_START UL(0xfeb00000)
 #define BOARD_DEVICE_PHYS_END UL(0xfeb00600)
 
