@@ -6,4 +6,5 @@ set(KDSIM_DEVICE_SOURCES
   devices/agent.cpp
   devices/dump_disk.cpp
   devices/gic.cpp
-  devices/rtc.cpp)
+  devices/rtc.cpp
+  devices/lapic.cpp)
