@@ -1,5 +1,7 @@
 // The local APIC's CPU-side deliveries: an NMI through IDT vector 2 whatever RFLAGS.IF says, and
 // INIT + STARTUP into real mode, from where a Linux-like trampoline reaches long mode by itself.
+#include "machine/machine.h"
+#include "tests/unit/null_observer.h"
 #include "x86_test_machine.h"
 
 using namespace kdsim;
@@ -56,4 +58,33 @@ TEST_CASE("x86 INIT + STARTUP: real mode at vector << 12; the trampoline reaches
   CHECK(m.cpu->reg(X86Reg::Rip) == kTrampoline + 0x62);  // after the hlt
   CHECK((m.cpu->reg(X86Reg::Cr0) & 0x80000001) == 0x80000001);
   CHECK((m.cpu->msr(0xc0000080) & 0x500) == 0x500);  // EFER.LME | LMA
+}
+
+TEST_CASE("machine: INIT + STARTUP through the local APIC start CPU 1 in real mode") {
+  // CPU 0 (64-bit): ICR2 = APIC ID 1, INIT (level, assert), STARTUP vector 0x08; then counts.
+  constexpr uint8_t cpu0[] = {
+      0xb8, 0x00, 0x00, 0xe0, 0xfe,                                // mov eax, 0xfee00000
+      0xc7, 0x80, 0x10, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,  // mov dword [rax+0x310], 0x01000000
+      0xc7, 0x80, 0x00, 0x03, 0x00, 0x00, 0x00, 0xc5, 0x00, 0x00,  // mov dword [rax+0x300], 0xc500
+      0xc7, 0x80, 0x00, 0x03, 0x00, 0x00, 0x08, 0x06, 0x00, 0x00,  // mov dword [rax+0x300], 0x608
+      0x48, 0xff, 0xc3,                                            // 1: inc rbx
+      0xeb, 0xfb,                                                  // jmp 1b
+  };
+  // CPU 1 (real mode, CS = 0x0800): mov word [0x7000], 0x4b4f; then counts.
+  constexpr uint8_t cpu1[] = {0xc7, 0x06, 0x00, 0x70, 0x4f, 0x4b, 0x43, 0xeb, 0xfd};
+  test::NullObserver quiet;
+  auto m = Machine::create({.arch = Arch::X86_64, .ram_size = 64ull << 20, .cpus = 2, .quantum = 10'000}, quiet);
+  REQUIRE(bool(m));
+  REQUIRE(!(*m)->ram().write(PhysAddr(0x10000), std::span<const uint8_t>(cpu0)));
+  REQUIRE(!(*m)->ram().write(PhysAddr(kTrampoline), std::span<const uint8_t>(cpu1)));
+  (*m)->cpu(0).set_pc(0x10000);
+  (*m)->start_cpu(0);
+  CHECK((*m)->run(200'000).cause == StopCause::InstructionLimit);
+  uint16_t marker = 0;
+  std::memcpy(&marker, (*m)->ram().host_ptr(PhysAddr(kMarker), 2), 2);
+  CHECK(marker == 0x4b4f);
+  auto& ap = static_cast<X86_64Cpu&>((*m)->cpu(1));
+  CHECK(ap.reg(X86Reg::Cs) == 0x0800);
+  CHECK(ap.instructions() > 1000);  // it keeps running its loop
+  CHECK((*m)->lapic()->undeliverable() == 0);
 }
