@@ -14,6 +14,7 @@
  */
 #include <kernel/arch.h>
 #include <kernel/crash_dump.h>
+#include <kernel/memblock.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
@@ -47,10 +48,9 @@ const struct {
 	unsigned long base;
 } __attribute__((packed)) smpboot_gdt_descr = { GDT_ENTRIES * 8 - 1, (unsigned long)gdt_page };
 
-static __aligned(16) u8 ap_stacks[NR_CPUS][THREAD_SIZE];
+/* Each AP's stack, allocated at bring-up (Linux: the idle thread's stack, fork_idle()). */
+static unsigned long ap_stack_top[NR_CPUS];
 static struct x86_pcpu ap_pcpu[NR_CPUS];
-/* Linux's trampoline_pgd: the kernel's PML4 plus the identity map of low memory in slot 0. */
-static __aligned(4096) u64 trampoline_pgd[512];
 
 /* Linux reads %gs:pcpu_hot.cpu_number; here the per-CPU block's address says which CPU. */
 int smp_processor_id(void)
@@ -67,16 +67,21 @@ static void *trampoline_field(const char *field)
 	return __va(TRAMPOLINE_PHYS + (unsigned long)(field - trampoline_start));
 }
 
-/* setup_real_mode() + init_trampoline(): copy, relocate the tr_* fields, build the PML4. */
+/*
+ * setup_real_mode() + init_trampoline(): copy, relocate the tr_* fields, build the PML4
+ * (Linux's trampoline_pgd: the kernel's PML4 plus the identity map of low memory in slot 0;
+ * allocated below 4 GiB, as the 32-bit trampoline loads it into CR3).
+ */
 static bool setup_real_mode(void)
 {
-	memcpy(trampoline_pgd, init_top_pgt, sizeof(trampoline_pgd));
-	trampoline_pgd[0] = init_top_pgt[(PAGE_OFFSET >> PGDIR_SHIFT) & 511];
-	phys_addr_t pgd = virt_to_phys(trampoline_pgd);
-	if (pgd >= 0x100000000ULL) {
-		pr_err("smpboot: trampoline_pgd at 0x%llx is above 4 GiB\n", (unsigned long long)pgd);
+	phys_addr_t pgd = memblock_phys_alloc_range(PAGE_SIZE, PAGE_SIZE, 0, 0x100000000ULL);
+	if (!pgd) {
+		pr_err("smpboot: no page below 4 GiB for trampoline_pgd\n");
 		return false;
 	}
+	u64 *trampoline_pgd = __va(pgd);
+	memcpy(trampoline_pgd, init_top_pgt, PAGE_SIZE);
+	trampoline_pgd[0] = init_top_pgt[(PAGE_OFFSET >> PGDIR_SHIFT) & 511];
 	memcpy(__va(TRAMPOLINE_PHYS), trampoline_start, (size_t)(trampoline_end - trampoline_start));
 	const u32 base = (u32)TRAMPOLINE_PHYS;
 	*(u32 *)((u8 *)trampoline_field(tr_gdt_descr) + 2) = base + (u32)(tr_gdt - trampoline_start);
@@ -121,8 +126,12 @@ static u32 wakeup_secondary_cpu_via_init(u32 phys_apicid, unsigned long start_ei
 static int do_boot_cpu(unsigned int cpu)
 {
 	pr_cont(cpu == 1 ? "#%u" : " #%u", cpu); /* announce_cpu() */
+	phys_addr_t stack = memblock_phys_alloc(THREAD_SIZE, THREAD_SIZE);
+	if (!stack)
+		return -12; /* -ENOMEM */
+	ap_stack_top[cpu] = (unsigned long)__va(stack) + THREAD_SIZE;
 	smpboot_cpu = cpu;
-	smpboot_stack = (unsigned long)(ap_stacks[cpu] + THREAD_SIZE);
+	smpboot_stack = ap_stack_top[cpu];
 	mb();
 	if (wakeup_secondary_cpu_via_init(x86_cpu_to_apicid[cpu], TRAMPOLINE_PHYS))
 		return -5; /* -EIO */
@@ -136,7 +145,7 @@ void __noreturn start_secondary(unsigned long cpu);
 void __noreturn start_secondary(unsigned long cpu)
 {
 	idt_load();
-	ap_pcpu[cpu].top_of_stack = (unsigned long)(ap_stacks[cpu] + THREAD_SIZE);
+	ap_pcpu[cpu].top_of_stack = ap_stack_top[cpu];
 	wrmsr(MSR_GS_BASE, (unsigned long)&ap_pcpu[cpu]);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	setup_local_APIC();
