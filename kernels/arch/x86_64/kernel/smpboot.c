@@ -140,7 +140,7 @@ static int do_boot_cpu(unsigned int cpu)
 	return cpu_online(cpu) ? 0 : -5;
 }
 
-/* start_secondary() + cpu_startup_entry(): the AP's C entry, on ap_stacks[cpu]. */
+/* start_secondary() + cpu_startup_entry(): the AP's C entry, on the stack do_boot_cpu() gave it. */
 void __noreturn start_secondary(unsigned long cpu);
 void __noreturn start_secondary(unsigned long cpu)
 {
