@@ -1,5 +1,6 @@
 #include "firmware-less-boot/x86_boot.h"
 #include "machine/assert.h"
+#include "firmware-less-boot/x86_acpi.h"
 #include "firmware-less-boot/x86_boot_params.h"
 #include "firmware-less-boot/x86_gdt.h"
 #include "firmware-less-boot/x86_page_tables.h"
@@ -55,6 +56,7 @@ llvm::Error check_boot_area(const X86BootConfig& c, PhysRange area) {
 
 llvm::Expected<X86BootProtocol> X86BootProtocol::create(X86BootConfig config) {
   if (config.ram.empty()) return make_error("x86: no RAM ranges given");
+  if (config.cpus < 1 || config.cpus > 255) return make_error("x86: {} CPUs: the MADT describes 1 to 255", config.cpus);
   std::sort(config.ram.begin(), config.ram.end(), [](auto& a, auto& b) { return a.base < b.base; });
   if (auto err = check_cmdline(config.cmdline)) return err;
 
@@ -72,10 +74,12 @@ llvm::Expected<X86BootProtocol> X86BootProtocol::create(X86BootConfig config) {
   return p;
 }
 
-std::vector<uint8_t> x86::build_boot_params(std::span<const E820Entry> e820, PhysAddr cmdline_at) {
+std::vector<uint8_t> x86::build_boot_params(std::span<const E820Entry> e820, PhysAddr cmdline_at,
+                                            PhysAddr acpi_rsdp) {
   KDSIM_ASSERT(e820.size() <= kE820MaxEntriesZeropage, "{} e820 entries", e820.size());
   BootParams bp;
   std::memset(&bp, 0, sizeof bp);
+  bp.acpi_rsdp_addr = acpi_rsdp.value();
   bp.hdr.boot_flag = kBootFlag;
   bp.hdr.header = kHdrSMagic;
   bp.hdr.version = kBootProtocolVersion;
@@ -93,7 +97,8 @@ std::vector<uint8_t> x86::build_boot_params(std::span<const E820Entry> e820, Phy
 }
 
 std::vector<uint8_t> X86BootProtocol::boot_params_page() const {
-  return x86::build_boot_params(m_e820, kCmdlineAddress);  // <= 128 entries, checked in create()
+  // <= 128 entries, checked in create()
+  return x86::build_boot_params(m_e820, kCmdlineAddress, x86::kAcpiTablesAddress);
 }
 
 X86EntryState X86BootProtocol::entry_state() const {
@@ -119,6 +124,7 @@ llvm::Expected<X86EntryState> X86BootProtocol::install(Ram& ram) const {
   std::vector<uint8_t> cmdline_page(kPage, 0);  // the NUL comes from the zero fill
   std::memcpy(cmdline_page.data(), m_config.cmdline.data(), m_config.cmdline.size());
   const std::vector<uint8_t> zero_page = boot_params_page();
+  const std::vector<uint8_t> acpi = x86::build_acpi_tables(x86::kAcpiTablesAddress, m_config.cpus);
 
   const struct {
     PhysAddr at;
@@ -126,7 +132,8 @@ llvm::Expected<X86EntryState> X86BootProtocol::install(Ram& ram) const {
   } parts[] = {{kGdtAddress, gdt_page},
                {kBootParamsAddress, zero_page},
                {kCmdlineAddress, cmdline_page},
-               {m_tables.area.base, m_tables.bytes}};
+               {m_tables.area.base, m_tables.bytes},
+               {x86::kAcpiTablesAddress, acpi}};
   for (const auto& part : parts)
     if (auto err = ram.write(part.at, part.bytes)) return make_error("x86: {}", llvm::toString(std::move(err)));
   return entry_state();

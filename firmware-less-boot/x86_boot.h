@@ -2,6 +2,8 @@
 // Protocol"; the host's promises are docs/boot.md). Low memory holds, in order:
 //   0x6000 GDT (__BOOT_CS 0x10, __BOOT_DS 0x18)      0x7000 struct boot_params (zero page)
 //   0x8000 command line (NUL-terminated)              0x9000.. identity page tables
+// and, in the BIOS area e820 reports reserved, the ACPI tables describing the CPUs (0xe0000,
+// x86_acpi.h), found through boot_params.acpi_rsdp_addr.
 // The kernel enters in long mode with paging on, %rsi = boot_params. This class builds and
 // places those structures and returns the register values; sim/ applies them to the CPU.
 #pragma once
@@ -21,7 +23,9 @@ class Ram;
 namespace x86 {
 // A 4 KiB struct boot_params ("zero page") with the given e820 map (at most 128 entries) and
 // the command line pointer; used for the first kernel and for a kexec'd capture kernel.
-std::vector<uint8_t> build_boot_params(std::span<const E820Entry> e820, PhysAddr cmdline_at);
+// `acpi_rsdp` (0: none) goes to boot_params.acpi_rsdp_addr.
+std::vector<uint8_t> build_boot_params(std::span<const E820Entry> e820, PhysAddr cmdline_at,
+                                       PhysAddr acpi_rsdp = PhysAddr(0));
 }  // namespace x86
 
 struct X86BootConfig {
@@ -29,6 +33,7 @@ struct X86BootConfig {
   std::string cmdline;
   std::vector<PhysRange> kernel_footprint;  // KernelImage::footprint(): must not meet the boot area
   PhysAddr kernel_entry;                    // KernelImage::entry_physical()
+  unsigned cpus = 1;                        // one MADT Processor Local APIC entry each (x86_acpi.h)
 };
 
 // CPU 0 at kernel entry. Apply GDTR before the segment registers (Unicorn loads a selector's
@@ -72,7 +77,8 @@ public:
   const std::vector<x86::E820Entry>& e820() const { return m_e820; }
   PhysRange identity_mapped() const { return m_mapped; }
 
-  // Writes the GDT, boot_params, command line and page tables; returns CPU 0's entry state.
+  // Writes the GDT, boot_params, command line, page tables and ACPI tables; returns CPU 0's
+  // entry state.
   llvm::Expected<X86EntryState> install(Ram& ram) const;
   X86EntryState entry_state() const;
 

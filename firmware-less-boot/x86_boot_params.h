@@ -65,7 +65,9 @@ struct SetupHeader {  // struct setup_header, at 0x1f1 in boot_params
 };
 
 struct BootParams {
-  uint8_t _before_ext_cmd_line[0x0c8];  // screen_info .. ext_ramdisk_size
+  uint8_t _before_acpi_rsdp[0x070];      // screen_info, apm_bios_info, _pad2, tboot_addr, ist_info
+  uint64_t acpi_rsdp_addr;               // 0x070
+  uint8_t _before_ext_cmd_line[0x0c8 - 0x078];  // _pad3, hd0_info .. ext_ramdisk_size
   uint32_t ext_cmd_line_ptr;             // 0x0c8
   uint8_t _pad4[0x1e8 - 0x0cc];          // _pad4, cc_blob_address, edid_info, efi_info, ...
   uint8_t e820_entries;                  // 0x1e8
@@ -80,6 +82,7 @@ struct BootParams {
 static_assert(sizeof(BootE820Entry) == 20);
 static_assert(sizeof(SetupHeader) == 0x26c - 0x1f1);
 static_assert(sizeof(BootParams) == 0x1000, "the zero page is one 4 KiB page");
+static_assert(offsetof(BootParams, acpi_rsdp_addr) == 0x070);
 static_assert(offsetof(BootParams, ext_cmd_line_ptr) == 0x0c8);
 static_assert(offsetof(BootParams, e820_entries) == 0x1e8);
 static_assert(offsetof(BootParams, hdr) == 0x1f1);

@@ -29,6 +29,7 @@ Board x86_pc(uint64_t ram_size) {
           .stage_port = PhysAddr(0xfeb0'0200),
           .dump_disk = PhysAddr(0xfeb0'0400),
           .kdsim_window = {PhysAddr(0xfeb0'0000), 0x4000},
+          .local_apic = PhysAddr(0xfee0'0000),
           .rtc = PhysAddr(0x70),
           .hpet = PhysAddr(0xfed0'0000)};
   uint64_t low = std::min(ram_size, kX86LowRamLimit);

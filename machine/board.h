@@ -17,6 +17,7 @@ struct Board {
   PhysRange kdsim_window;      // the slots kdsim devices live in; unused slots read as zero
   PhysAddr gic_distributor;    // arm64: GICv2 distributor and CPU interface (0: none)
   PhysAddr gic_cpu_interface;
+  PhysAddr local_apic;         // x86_64: the xAPIC page, banked per CPU (0: none)
   PhysAddr rtc;                // arm64: PL031 MMIO base; x86_64: CMOS RTC port base
   PhysAddr hpet;               // x86_64: the HPET's MMIO base (the machine-time clock); arm64: none
 };

@@ -10,6 +10,10 @@ Arm64Cpu& as_arm64(Cpu& cpu) {
   KDSIM_ASSERT(cpu.arch() == Arch::Arm64, "cpu{} is not an arm64 CPU", cpu.index());
   return static_cast<Arm64Cpu&>(cpu);
 }
+X86_64Cpu& as_x86(Cpu& cpu) {
+  KDSIM_ASSERT(cpu.arch() == Arch::X86_64, "cpu{} is not an x86_64 CPU", cpu.index());
+  return static_cast<X86_64Cpu&>(cpu);
+}
 }  // namespace
 
 llvm::Expected<std::unique_ptr<Cpu>> create_cpu(Arch arch, const CpuConfig& config) {
@@ -37,6 +41,10 @@ std::array<uint64_t, 4> smccc_arguments(Cpu& cpu) {
 void set_smccc_result(Cpu& cpu, uint64_t x0) { as_arm64(cpu).set_x(0, x0); }
 
 void arm64_power_on(Cpu& cpu, uint64_t entry, uint64_t context) { as_arm64(cpu).power_on(entry, context); }
+
+bool x86_deliver_nmi(Cpu& cpu) { return as_x86(cpu).deliver_nmi(); }
+
+void x86_start_up(Cpu& cpu, uint8_t vector) { as_x86(cpu).start_up(vector); }
 
 void new_kernel_entered(Cpu& cpu) {
   switch (cpu.arch()) {

@@ -14,6 +14,10 @@ std::array<uint64_t, 4> smccc_arguments(Cpu& cpu);
 void set_smccc_result(Cpu& cpu, uint64_t x0);
 // PSCI CPU_ON: reset the (never run or turned off) CPU to EL1, MMU off, at `entry` with x0.
 void arm64_power_on(Cpu& cpu, uint64_t entry, uint64_t context);
+// x86_64 local APIC deliveries: an NMI (false when the IDT cannot take it), and INIT + STARTUP
+// (real mode at vector << 12).
+bool x86_deliver_nmi(Cpu& cpu);
+void x86_start_up(Cpu& cpu, uint8_t vector);
 // A new kernel started on this CPU: drop state tied to the previous kernel's address space.
 void new_kernel_entered(Cpu& cpu);
 // Wires the CPUs to each other where the architecture needs it (arm64 TLBI broadcast).

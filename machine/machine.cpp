@@ -75,6 +75,13 @@ llvm::Error Machine::attach_devices() {
     if (auto err = add(m_ports, m_board.rtc, std::make_unique<CmosRtc>(*m_wall_clock))) return err;
     if (auto err = add(m_mmio, m_board.hpet, std::make_unique<Hpet>([this] { return instructions(); }))) return err;
     if (auto err = add(m_ports, PhysAddr(0x604), std::make_unique<AcpiPowerControl>(power))) return err;
+    m_lapic = std::make_unique<LapicState>(m_config.cpus);
+    m_waiting_for_sipi.assign(m_config.cpus, true);
+    // An IPI ends the sender's slice (a CPU alone runs long slices): the target gets it at once.
+    auto sent = [this] { m_cpus[m_current_cpu]->request_stop(); };
+    if (auto err = add(m_mmio, m_board.local_apic,
+                       std::make_unique<LocalApic>(*m_lapic, [this] { return m_current_cpu; }, sent)))
+      return err;
     return add(m_ports, PhysAddr(0xcf9), std::make_unique<ResetControl>(power));
   }
   }
@@ -110,7 +117,10 @@ void Machine::debug_resume(std::optional<unsigned> step_cpu) {
   for (auto& cpu : m_cpus) cpu->debug_resume(step_cpu == cpu->index());
 }
 
-void Machine::start_cpu(unsigned index) { m_run_state.at(index) = CpuRunState::Running; }
+void Machine::start_cpu(unsigned index) {
+  m_run_state.at(index) = CpuRunState::Running;
+  if (!m_waiting_for_sipi.empty()) m_waiting_for_sipi[index] = false;
+}
 
 void Machine::wake_idle_cpus() {
   for (CpuRunState& s : m_run_state)
@@ -333,6 +343,7 @@ constexpr unsigned kArm64UartIntid = 33;
 // it (GICC_IAR), so a masked CPU takes it later. The UART's line is level-sensitive: it stays
 // high until the driver has read what was received.
 void Machine::route_interrupts(unsigned index) {
+  if (m_lapic) route_lapic(index);  // INIT and STARTUP reach CPUs that are off
   if (m_run_state[index] == CpuRunState::Off) return;
   if (!m_gic) {
     // x86_64: CPU 0 takes the UART's interrupt when it runs with RFLAGS.IF set.
@@ -344,6 +355,44 @@ void Machine::route_interrupts(unsigned index) {
   if (!m_gic->has_pending(index)) return;
   m_run_state[index] = CpuRunState::Running;
   m_cpus[index]->deliver_interrupt(0);
+}
+
+// What the local APICs sent this CPU (SDM Vol. 3A 10.6.1, 8.4.4): INIT puts it in the
+// wait-for-SIPI state whatever it was doing; a STARTUP IPI starts a waiting CPU in real mode and
+// is ignored otherwise; an NMI is taken at once, waking a halted CPU; a fixed vector wakes and
+// enters the CPU once RFLAGS.IF is set (a halted CPU with IF clear stays halted, as `hlt` does).
+void Machine::route_lapic(unsigned index) {
+  LapicCpu& apic = m_lapic->cpu(index);
+  if (!m_lapic->has_pending(index)) return;
+  if (apic.init) {
+    apic.init = false;
+    m_run_state[index] = CpuRunState::Off;
+    m_waiting_for_sipi[index] = true;
+  }
+  if (apic.startup_vector) {
+    const uint8_t vector = *apic.startup_vector;
+    apic.startup_vector.reset();
+    if (m_waiting_for_sipi[index] && m_run_state[index] == CpuRunState::Off) {
+      m_waiting_for_sipi[index] = false;
+      x86_start_up(*m_cpus[index], vector);
+      m_run_state[index] = CpuRunState::Running;
+    }
+  }
+  if (m_run_state[index] == CpuRunState::Off) {  // an NMI or vector to a CPU not started is lost
+    apic.nmi = false;
+    apic.irr.reset();
+    return;
+  }
+  if (apic.nmi) {
+    apic.nmi = false;
+    m_run_state[index] = CpuRunState::Running;
+    x86_deliver_nmi(*m_cpus[index]);  // a failure is the next slice's GuestFault
+    return;  // the handler's first instruction runs before anything else is taken
+  }
+  if (auto vector = m_lapic->deliverable_vector(index); vector && m_cpus[index]->deliver_interrupt(*vector)) {
+    apic.irr.reset(*vector);
+    m_run_state[index] = CpuRunState::Running;
+  }
 }
 
 void Machine::power_request(PowerRequest request) {

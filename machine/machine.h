@@ -9,6 +9,7 @@
 #include "machine/devices/dump_disk.h"
 #include "machine/devices/gic.h"
 #include "machine/devices/hpet.h"
+#include "machine/devices/lapic.h"
 #include "machine/devices/rtc.h"
 #include "machine/devices/sinks.h"
 #include "machine/devices/uart.h"
@@ -143,6 +144,8 @@ public:
   // replaces the old image). Call between runs.
   void watch_kexec(const KexecWatch& watch);
   const HandoffObservation& handoff() const { return m_handoff; }
+  // x86_64: the local APICs (null on arm64).
+  const LapicState* lapic() const { return m_lapic.get(); }
 
   // Spin detection: a CPU is sampled every kSpinWindow of its instructions; a repeated register
   // state starts one window of verification (a store watch, device accesses counted); a repeat
@@ -159,6 +162,7 @@ private:
   uint64_t slice_budget(unsigned index, uint64_t instruction_limit) const;
   std::optional<RunStop> run_one_slice(unsigned index, uint64_t budget);
   void route_interrupts(unsigned index);
+  void route_lapic(unsigned index);
   void deliver_due_serial_input();
 
   // Sinks the devices and CPUs report to.
@@ -207,6 +211,10 @@ private:
   std::optional<ScheduledSerialInput> m_serial_input;
   DumpDisk* m_dump_disk = nullptr;
   std::unique_ptr<GicState> m_gic;  // arm64 only
+  std::unique_ptr<LapicState> m_lapic;  // x86_64 only
+  // x86_64: CPUs in the wait-for-SIPI state (every CPU at power-on, a CPU after INIT); the boot
+  // CPU leaves it through start_cpu().
+  std::vector<bool> m_waiting_for_sipi;
   std::vector<bool> m_new_kernel_entered;  // per CPU: a kernel_entry stage during the slice
   std::vector<std::unique_ptr<Cpu>> m_cpus;
   std::set<uint64_t> m_breakpoints;

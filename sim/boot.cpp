@@ -32,7 +32,8 @@ llvm::Expected<BootInfo> boot_x86_64(Machine& m, const KernelImage& image, const
   auto proto = X86BootProtocol::create({.ram = m.board().ram,
                                         .cmdline = cmdline,
                                         .kernel_footprint = image.footprint(),
-                                        .kernel_entry = image.entry_physical()});
+                                        .kernel_entry = image.entry_physical(),
+                                        .cpus = m.config().cpus});
   if (!proto) return proto.takeError();
   if (auto err = image.load(m.ram(), {.phys_offset = 0, .reserved = {proto->reserved()}})) return err;
   auto entry = proto->install(m.ram());

@@ -118,9 +118,6 @@ llvm::Error parse_machine(const Fields& f, const YAML::Node& m, Scenario& s) {
     auto cpus = f.size(m["cpus"], "machine.cpus");
     if (!cpus) return cpus.takeError();
     if (*cpus < 1 || *cpus > 8) return f.error(m["cpus"], "machine.cpus", fmt::format("{} is not between 1 and 8", *cpus));
-    // x86_64 secondaries would need the local APIC and INIT-SIPI-SIPI, which the board lacks.
-    if (s.arch == Arch::X86_64 && *cpus > 1)
-      return f.error(m["cpus"], "machine.cpus", fmt::format("{}: an x86_64 machine has one CPU (SMP is arm64 only)", *cpus));
     s.cpus = static_cast<unsigned>(*cpus);
   }
   return llvm::Error::success();

@@ -7,4 +7,5 @@ set(KDSIM_DEVICE_SOURCES
   devices/dump_disk.cpp
   devices/gic.cpp
   devices/rtc.cpp
-  devices/hpet.cpp)
+  devices/hpet.cpp
+  devices/lapic.cpp)

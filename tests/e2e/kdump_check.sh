@@ -39,6 +39,16 @@ grep -q 'write_sysrq_trigger' <<<"$bt" || { echo "gdb bt: no write_sysrq_trigger
 inspect=$("$kdsim" inspect "$vmcore" --kernel "$kernel")
 blocks=$(grep -c '^CPU [0-9]* (NT_PRSTATUS' <<<"$inspect" || true)
 [ "$blocks" -eq "$cpus" ] || { echo "kdsim inspect: $blocks CPU blocks, want $cpus"; echo "$inspect" | head -40; exit 1; }
+# x86_64 SMP: each AP's own registers, saved from its NMI handler: its RIP in the idle loop it was
+# halted in (start_secondary), and every CPU on its own stack.
+if [ "$arch" = x86_64 ] && [ "$cpus" -gt 1 ]; then
+  for ((c = 1; c < cpus; c++)); do
+    grep -A1 "^CPU $c " <<<"$inspect" | grep -qE 'RIP: start_secondary\+0x' ||
+      { echo "kdsim inspect: CPU $c's RIP is not in its idle loop"; echo "$inspect" | head -60; exit 1; }
+  done
+  rsps=$(grep -E '^  RSP: ' <<<"$inspect" | awk '{print $2}' | sort -u | wc -l)
+  [ "$rsps" -eq "$cpus" ] || { echo "kdsim inspect: $rsps distinct RSPs for $cpus CPUs"; exit 1; }
+fi
 grep -A1 '^CPU 0 ' <<<"$inspect" | grep -qE '(pc :|RIP:) sysrq_handle_crash\+0x' ||
   { echo "kdsim inspect: CPU 0's PC is not in sysrq_handle_crash"; echo "$inspect" | head -20; exit 1; }
 grep -q '^  OSRELEASE=' <<<"$inspect" || { echo "kdsim inspect: no VMCOREINFO text"; exit 1; }

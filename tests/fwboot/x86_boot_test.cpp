@@ -252,3 +252,61 @@ TEST_CASE("x86 boot: the boot area is a reserved range for the kernel loader") {
   CHECK(llvm::toString(image->load(**ram, {.reserved = {proto->reserved()}})) ==
         "k.elf: segment 0 [P0x8000, P0x8100) overlaps the x86 boot area [P0x6000, P0xb000)");
 }
+
+namespace {
+uint8_t sum(const Ram& ram, uint64_t pa, uint64_t len) {
+  uint8_t s = 0;
+  for (uint64_t i = 0; i < len; ++i) s = static_cast<uint8_t>(s + rd(ram, pa + i, 1));
+  return s;
+}
+std::string sig(const Ram& ram, uint64_t pa, unsigned n) {
+  std::string s(n, '\0');
+  REQUIRE(!ram.read(PhysAddr(pa), {reinterpret_cast<uint8_t*>(s.data()), n}));
+  return s;
+}
+}  // namespace
+
+TEST_CASE("x86 boot: ACPI RSDP -> XSDT -> MADT with one enabled local APIC per CPU, found via boot_params") {
+  auto cfg = config(1 * kGiB);
+  cfg.cpus = 4;
+  auto proto = X86BootProtocol::create(cfg);
+  REQUIRE_MESSAGE(bool(proto), llvm::toString(proto.takeError()));
+  auto ram = Ram::create(pc_ram(1 * kGiB));
+  REQUIRE(bool(ram));
+  REQUIRE(bool(proto->install(**ram)));
+  const Ram& r = **ram;
+  const uint64_t rsdp = rd(r, 0x7000 + 0x070, 8);  // boot_params.acpi_rsdp_addr
+  CHECK(rsdp == 0xe0000);
+  CHECK(sig(r, rsdp, 8) == "RSD PTR ");
+  CHECK(sum(r, rsdp, 20) == 0);
+  CHECK(sum(r, rsdp, 36) == 0);
+  CHECK(rd(r, rsdp + 15, 1) == 2);
+  const uint64_t xsdt = rd(r, rsdp + 24, 8);
+  CHECK(sig(r, xsdt, 4) == "XSDT");
+  CHECK(sum(r, xsdt, rd(r, xsdt + 4, 4)) == 0);
+  const uint64_t madt = rd(r, xsdt + 36, 8);
+  CHECK(sig(r, madt, 4) == "APIC");
+  const uint64_t len = rd(r, madt + 4, 4);
+  CHECK(len == 44 + 4 * 8);
+  CHECK(sum(r, madt, len) == 0);
+  CHECK(rd(r, madt + 36, 4) == 0xfee00000);
+  for (unsigned cpu = 0; cpu < 4; ++cpu) {
+    const uint64_t e = madt + 44 + 8 * cpu;
+    CHECK(rd(r, e, 2) == 0x0800);            // type 0 (Processor Local APIC), length 8
+    CHECK(rd(r, e + 3, 1) == cpu);           // APIC ID
+    CHECK(rd(r, e + 4, 4) == 1);             // enabled
+  }
+  // The tables sit in the BIOS area e820 reports reserved.
+  bool reserved = false;
+  for (const auto& e : proto->e820())
+    reserved |= e.type == x86::E820Type::Reserved && e.range.contains(PhysAddr(rsdp), madt + len - rsdp);
+  CHECK(reserved);
+}
+
+TEST_CASE("x86 boot: a CPU count the MADT cannot describe is an error") {
+  auto cfg = config(1 * kGiB);
+  cfg.cpus = 0;
+  auto proto = X86BootProtocol::create(cfg);
+  REQUIRE_FALSE(bool(proto));
+  CHECK(llvm::toString(proto.takeError()) == "x86: 0 CPUs: the MADT describes 1 to 255");
+}

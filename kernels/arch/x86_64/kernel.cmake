@@ -30,6 +30,11 @@ kdsim_guest_kernel(ARCH x86_64
     arch/x86_64/kernel/relocate_kernel_64.S
     arch/x86_64/kernel/crash.c
     arch/x86_64/kernel/crash_dump_64.c
+    arch/x86_64/kernel/reboot.c
+    arch/x86_64/kernel/smpboot.c
+    arch/x86_64/kernel/apic/apic.c
+    arch/x86_64/kernel/acpi/boot.c
+    arch/x86_64/realmode/trampoline_64.S
     common/drivers/tty/serial/8250.c
     ${KDSIM_KERNEL_KEXEC_SOURCES}
   LINKER_SCRIPT arch/x86_64/kernel/kernel.lds

@@ -123,6 +123,12 @@ public:
   // flush the TLB nor the translated blocks, which are empty then.
   void enter_boot_state(const X86BootState& state);
 
+  // The local APIC's deliveries (x86_smp.cpp). An NMI goes through IDT vector 2 whatever
+  // RFLAGS.IF says; false when the IDT cannot deliver it (the next run() is a GuestFault).
+  bool deliver_nmi();
+  // INIT + STARTUP: real mode at CS:IP = (vector << 8):0, i.e. physical vector << 12.
+  void start_up(uint8_t vector);
+
   // Unmaps every linear alias and fault shadow and drops all translated blocks. The machine
   // calls it when a new kernel starts (kexec/kdump): the aliases encode the old kernel's page
   // tables, and the new kernel may map the same VAs to other PAs (a crash kernel linked at the

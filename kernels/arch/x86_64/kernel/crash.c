@@ -11,12 +11,19 @@
 #include <kernel/smp.h>
 #include <kdsim/stage.h>
 #include <asm/ptrace.h>
+#include <asm/reboot.h>
 
 /*
- * Mirrors crash_smp_send_stop() -> kdump_nmi_shootdown_cpus() -> nmi_shootdown_cpus(): each
- * other online CPU would get an NMI and save its registers with crash_save_cpu(). Only the
- * boot CPU is ever online here (no local APIC driver yet), so there is nobody to shoot down.
+ * Mirrors kdump_nmi_callback(): on each other CPU, from its NMI handler, save the registers it
+ * was interrupted with; Linux then disables its local APIC and VMX/SVM (not modelled).
  */
+static void kdump_nmi_callback(int cpu, struct pt_regs *regs)
+{
+	crash_save_cpu(regs, cpu);
+	kdsim_stage(STAGE_MACHINE_CRASH_SHUTDOWN, crash_notes_phys((unsigned int)cpu), (u64)cpu);
+}
+
+/* Mirrors crash_smp_send_stop() -> kdump_nmi_shootdown_cpus() -> nmi_shootdown_cpus(). */
 static void crash_smp_send_stop(void)
 {
 	static int cpus_stopped;
@@ -24,7 +31,7 @@ static void crash_smp_send_stop(void)
 	if (cpus_stopped)
 		return;
 
-	/* nmi_shootdown_cpus(): "waiting_for_crash_ipi = num_online_cpus() - 1" = 0. */
+	nmi_shootdown_cpus(kdump_nmi_callback);
 	cpus_stopped = 1;
 }
 
@@ -33,8 +40,6 @@ static void crash_smp_send_stop(void)
  * panicked or is otherwise in a critical state. The minimum amount of code to allow a kexec'd
  * kernel to run successfully needs to happen here.
  */
-int crashing_cpu = -1;
-
 void machine_crash_shutdown(struct pt_regs *regs)
 {
 	int cpu = smp_processor_id();
@@ -42,8 +47,6 @@ void machine_crash_shutdown(struct pt_regs *regs)
 	/* The kernel is broken so disable interrupts */
 	arch_local_irq_save();
 
-	/* The CPU handling the crash (arch/x86/kernel/reboot.c; drgn's crashed thread). */
-	crashing_cpu = cpu;
 	crash_smp_send_stop();
 
 	/*

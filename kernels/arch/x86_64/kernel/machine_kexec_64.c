@@ -26,6 +26,7 @@
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kdsim/stage.h>
+#include <asm/reboot.h>
 #include <asm/board.h>
 #include <asm/memory.h>
 #include <asm/pgtable_types.h>
@@ -169,9 +170,10 @@ int machine_kexec_post_load(struct kimage *image)
 	return 0;
 }
 
-/* Mirrors native_machine_shutdown(): only the boot CPU is online; no APIC/IOAPIC to quiesce. */
+/* Mirrors native_machine_shutdown(): stop_other_cpus(); no IOAPIC or HPET to quiesce. */
 void machine_shutdown(void)
 {
+	stop_other_cpus();
 }
 
 /* Mirrors load_segments(): every data segment register = __KERNEL_DS. */

@@ -245,6 +245,8 @@ void arch_reserve_crashkernel(void)
 	reserve_crashkernel_generic(crash_size, crash_base, low_size, high);
 }
 
+void acpi_boot_init(const u8 *bp);
+
 void setup_arch(char **cmdline_p)
 {
 	kdsim_stage_init();
@@ -284,8 +286,8 @@ void setup_arch(char **cmdline_p)
 	arch_reserve_crashkernel();
 	print_memory();
 
-	/* prefill_possible_map(): no ACPI MADT / MP table on the kdsim PC, so one CPU. */
-	set_nr_cpu_ids(1);
+	/* acpi_boot_init() + prefill_possible_map(): the CPUs of the MADT (one without it). */
+	acpi_boot_init(bp);
 
 	insert_kernel_resources();
 	e820_reserve_resources();

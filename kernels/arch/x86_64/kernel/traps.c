@@ -9,11 +9,13 @@
 #include <kernel/printk.h>
 #include <kernel/sched.h>
 #include <kernel/serial_core.h>
+#include <kernel/smp.h>
 #include <asm/processor.h>
 #include <asm/board.h>
 #include <asm/ptrace.h>
 #include <asm/segment.h>
 #include <asm/setup.h>
+#include <asm/reboot.h>
 
 #define SIGILL 4
 #define SIGTRAP 5
@@ -63,6 +65,8 @@ static void set_gate(unsigned int vector, unsigned long addr, unsigned int dpl, 
 	g->reserved = 0;
 }
 
+void idt_load(void);
+
 /* Mirrors idt_setup_early_traps() + idt_setup_traps() + idt_setup_apic_and_irq_gates(). */
 void trap_init(void)
 {
@@ -71,6 +75,12 @@ void trap_init(void)
 		unsigned int ist = v == X86_TRAP_DF ? 1 : 0;                        /* IST_INDEX_DF */
 		set_gate(v, (unsigned long)asm_idt_stubs + v * IDT_STUB_SIZE, dpl, ist);
 	}
+	idt_load();
+}
+
+/* load_current_idt(): the one IDT, on every CPU (the APs load it in start_secondary()). */
+void idt_load(void)
+{
 	__asm__ __volatile__("lidt %0" : : "m"(idt_descr) : "memory");
 }
 
@@ -187,7 +197,10 @@ void do_idt(struct pt_regs *regs, unsigned long vector)
 		x86_die("double fault", regs, err);
 	}
 	if (vector == X86_TRAP_NMI) {
-		pr_emerg("Uhhuh. NMI received for unknown reason on CPU %d.\n", 0);
+		/* exc_nmi() -> nmi_handle(): the crash shootdown's handler first (crash.c). */
+		if (crash_nmi_callback(regs))
+			return;
+		pr_emerg("Uhhuh. NMI received for unknown reason on CPU %d.\n", smp_processor_id());
 		return;
 	}
 	if (err == (unsigned long)-1)
