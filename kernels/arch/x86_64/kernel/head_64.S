@@ -178,13 +178,7 @@ early_halt:
 startup_64_high:
 	leaq	init_stack_top(%rip), %rsp
 	lgdt	early_gdt_descr(%rip)
-	movl	$__KERNEL_DS, %eax
-	movl	%eax, %ds
-	movl	%eax, %es
-	movl	%eax, %ss
-	xorl	%eax, %eax
-	movl	%eax, %fs
-	movl	%eax, %gs
+	load_kernel_data_segments
 	pushq	$__KERNEL_CS
 	leaq	1f(%rip), %rax
 	pushq	%rax

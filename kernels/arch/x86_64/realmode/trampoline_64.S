@@ -109,13 +109,7 @@ secondary_startup_64:
 	movq	smpboot_cr3(%rip), %rax
 	movq	%rax, %cr3
 	lgdt	smpboot_gdt_descr(%rip)
-	movl	$__KERNEL_DS, %eax
-	movl	%eax, %ds
-	movl	%eax, %es
-	movl	%eax, %ss
-	xorl	%eax, %eax
-	movl	%eax, %fs
-	movl	%eax, %gs
+	load_kernel_data_segments
 	movq	smpboot_stack(%rip), %rsp
 	pushq	$__KERNEL_CS
 	leaq	1f(%rip), %rax

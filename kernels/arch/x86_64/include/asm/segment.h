@@ -24,4 +24,18 @@
 #define __USER_CS (GDT_ENTRY_DEFAULT_USER_CS * 8 + 3)
 #define GDT_ENTRY_TSS_SEL (GDT_ENTRY_TSS * 8)
 
+#ifdef __ASSEMBLER__
+/* After lgdt: DS/ES/SS from the new GDT, FS/GS null (64-bit code keeps their bases in MSRs).
+ * Clobbers %eax. Used by the boot CPU (head_64.S) and the APs (trampoline_64.S). */
+.macro load_kernel_data_segments
+	movl	$__KERNEL_DS, %eax
+	movl	%eax, %ds
+	movl	%eax, %es
+	movl	%eax, %ss
+	xorl	%eax, %eax
+	movl	%eax, %fs
+	movl	%eax, %gs
+.endm
+#endif
+
 #endif /* ASM_SEGMENT_H */
