@@ -22,6 +22,32 @@ namespace {
 constexpr size_t kMaxSteps = 1000;      // per list; a real scenario has a dozen
 constexpr size_t kMaxListItems = 1000;  // expect.console, expect.stages, expect.kexec_load
 constexpr size_t kMaxText = 4096;       // a name, a description, a command line, an expected line
+// Nodes of the document with every alias expanded where it is used. yaml-cpp shares an
+// aliased node instead of copying it, so loading an alias bomb is cheap, but anything that walks
+// the tree (the checks below, a fuzzer's mutation) pays for every use: 9 levels of 10 aliases is
+// 10^9 nodes from a 1 KiB file. A real scenario has a few thousand.
+constexpr size_t kMaxExpandedNodes = 100'000;
+
+// Counts the document's nodes, an aliased node once per use, and stops at the budget: the walk
+// itself never costs more than kMaxExpandedNodes steps, whatever the aliases (a self-reference
+// included) would expand to. An explicit stack: nesting depth costs no host stack.
+llvm::Error check_alias_expansion(const YAML::Node& root, const std::filesystem::path& file) {
+  std::vector<YAML::Node> pending{root};
+  size_t nodes = 0;
+  while (!pending.empty()) {
+    const YAML::Node n = pending.back();
+    pending.pop_back();
+    if (++nodes > kMaxExpandedNodes)
+      return make_error("{}: the YAML document has more than {} nodes once its aliases (*name) are expanded "
+                        "(kdsim's limit against alias bombs; a scenario needs a few thousand)",
+                        file.string(), kMaxExpandedNodes);
+    if (n.IsSequence())
+      for (const YAML::Node& item : n) pending.push_back(item);
+    else if (n.IsMap())
+      for (const auto& kv : n) pending.insert(pending.end(), {kv.first, kv.second});
+  }
+  return llvm::Error::success();
+}
 
 // Levenshtein distance, for "did you mean".
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -623,6 +649,7 @@ llvm::Expected<Scenario> Scenario::parse(std::string_view text, const std::files
     return make_error("{}:{}:{}: YAML syntax error: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg);
   }
   if (!root.IsMap()) return make_error("{}: the scenario must be a YAML mapping", file.string());
+  if (auto err = check_alias_expansion(root, file)) return err;
   try {
     if (auto err = parse_document(f, root, s)) return err;
   } catch (const YAML::Exception& e) {

@@ -165,3 +165,14 @@ TEST_CASE("scenario: kexec.purgatory is a purgatory.ro path or {from_kexec: <kex
   CHECK(error_of(std::string(kMinimal) + "kexec: {purgatory: {from_kexec: default}}\n") ==
         "t.yaml:2:33: kexec.purgatory.from_kexec: must be a path to a kexec binary");
 }
+
+TEST_CASE("scenario: aliases are expanded within a budget, a self-reference included") {
+  const std::string bomb = std::string(kMinimal) + "steps: &s [*s, *s]\n";
+  CHECK(error_of(bomb) ==
+        "t.yaml: the YAML document has more than 100000 nodes once its aliases (*name) are expanded (kdsim's "
+        "limit against alias bombs; a scenario needs a few thousand)");
+  // Ordinary aliases are fine.
+  auto s = Scenario::parse(std::string(kMinimal) + "steps:\n  - &c {run: cat /proc/iomem}\n  - *c\n", "t.yaml");
+  REQUIRE(bool(s));
+  CHECK(s->steps.size() == 2);
+}
