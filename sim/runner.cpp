@@ -1,6 +1,6 @@
 #include "sim/runner.h"
-#include <fstream>
 #include "machine/error.h"
+#include "machine/host_file.h"
 #include "sim/boot.h"
 #include "sim/driver.h"
 #include "sim/handoff_analysis.h"
@@ -94,6 +94,20 @@ private:
   bool m_purgatory = false, m_next = false;
 };
 
+// --timing: one JSON line per timeline event with its host seconds. Written as the reports are
+// (a fresh temporary file beside it, renamed into place), so a symlink at the path is replaced,
+// never written through, and an interrupted run leaves no half file (machine/host_file.h).
+llvm::Error write_timing(const std::filesystem::path& path, const RunResult& result, const std::vector<double>& secs) {
+  std::string out;
+  for (size_t i = 0; i < result.timeline.size() && i < secs.size(); ++i)
+    out += fmt::format("{{\"seq\":{},\"stage\":\"{}\",\"insn\":{},\"seconds\":{:.6f}}}\n", i,
+                       result.timeline[i].name, result.timeline[i].record.instructions, secs[i]);
+  std::filesystem::path tmp = path;
+  tmp.replace_filename(".kdsim-tmp-" + path.filename().string());
+  if (auto err = write_fresh_file(tmp, out)) return err;
+  return rename_into_place(tmp, path);
+}
+
 }  // namespace
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options) {
@@ -160,14 +174,8 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   result.panic_message = find_panic_message(result.console);
   analyse_handoff(m, result);
   symbolize_timeline(result, first_image);
-  if (!options.timing_path.empty()) {
-    std::string out;
-    const auto& secs = driver.event_seconds();
-    for (size_t i = 0; i < result.timeline.size() && i < secs.size(); ++i)
-      out += fmt::format("{{\"seq\":{},\"stage\":\"{}\",\"insn\":{},\"seconds\":{:.6f}}}\n", i,
-                         result.timeline[i].name, result.timeline[i].record.instructions, secs[i]);
-    std::ofstream(options.timing_path) << out;
-  }
+  if (!options.timing_path.empty())
+    if (auto err = write_timing(options.timing_path, result, driver.event_seconds())) return err;
   return result;
 }
 
