@@ -108,18 +108,29 @@ llvm::Error write_timing(const std::filesystem::path& path, const RunResult& res
   return rename_into_place(tmp, path);
 }
 
+// The first kernel's image, with the error naming the scenario and kernel.image (or the default
+// kernel and how to build it).
+llvm::Error kernel_error(const Scenario& scenario, llvm::Error err) {
+  std::string why = error_text(std::move(err));
+  if (scenario.kernel) return make_error("{}: kernel.image: {}", scenario.file.string(), why);
+  return make_error("{}: the default {} kernel cannot be used ({}); build it with scripts/setup.sh or pass "
+                    "--kernel-dir", scenario.file.string(), arch_name(scenario.arch), why);
+}
+
 }  // namespace
+
+llvm::Expected<KernelImage> load_first_kernel(const Scenario& scenario, const std::filesystem::path& kernel_dir) {
+  std::filesystem::path kernel = scenario.kernel.value_or(default_kernel_path(kernel_dir, scenario.arch));
+  auto image = KernelImage::create(kernel.string(), scenario.arch);
+  if (!image) return kernel_error(scenario, image.takeError());
+  return image;
+}
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::filesystem::path kernel = scenario.kernel.value_or(default_kernel_path(options.kernel_dir, scenario.arch));
-  auto fail = [&](llvm::Error err) -> llvm::Error {
-    std::string why = error_text(std::move(err));
-    if (scenario.kernel) return make_error("{}: kernel.image: {}", scenario.file.string(), why);
-    return make_error("{}: the default {} kernel cannot be used ({}); build it with scripts/setup.sh or pass "
-                      "--kernel-dir", scenario.file.string(), arch_name(scenario.arch), why);
-  };
-  auto image = KernelImage::create(kernel.string(), scenario.arch);
-  if (!image) return fail(image.takeError());
+  auto fail = [&](llvm::Error err) -> llvm::Error { return kernel_error(scenario, std::move(err)); };
+  auto image = load_first_kernel(scenario, options.kernel_dir);
+  if (!image) return image.takeError();
   auto first_image = std::make_shared<const KernelImage>(*image);
 
   RunResult result;

@@ -2,6 +2,8 @@
 #include "sim/test_command.h"
 #include "machine/error.h"
 #include "sim/exit_codes.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
 #include "sim/test_children.h"
 #include "sim/test_plan.h"
 #include "sim/test_report.h"
@@ -125,15 +127,39 @@ llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std:
   return results;
 }
 
+// Why `kdsim test` could not pass this scenario whatever the machine did: what `kdsim run`
+// refuses before it runs (the file, the first kernel's image) or a scenario with nothing to
+// check. Empty when it would run.
+std::string why_invalid(const TestArgs& args, const TestCase& test) {
+  if (!test.load_error.empty()) return test.load_error;
+  auto scenario = Scenario::load(test.file);
+  if (!scenario) return error_text(scenario.takeError());
+  if (auto image = load_first_kernel(*scenario, args.resolved_kernel_dir); !image) return error_text(image.takeError());
+  if (!test.has_expectations) return "no expect: block, nothing to check (kdsim test refuses it)";
+  return {};
+}
+
+// --list: every selected scenario, name TAB file, each validated as `kdsim run` would before
+// running it; an invalid one gets a third column "INVALID: why" and the exit status is 1.
+int list_cases(const TestArgs& args, const std::vector<TestCase>& cases) {
+  size_t invalid = 0;
+  for (const TestCase& c : cases) {
+    const std::string why = why_invalid(args, c);
+    if (why.empty()) fmt::print("{}\t{}\n", c.name, c.file.string());
+    else fmt::print("{}\t{}\tINVALID: {}\n", c.name, c.file.string(), why), ++invalid;
+  }
+  std::fflush(stdout);
+  if (!invalid) return static_cast<int>(ExitCode::Ok);
+  fmt::print(stderr, "kdsim: {} of {} listed scenarios are invalid\n", invalid, cases.size());
+  return static_cast<int>(ExitCode::ExpectationsFailed);
+}
+
 }  // namespace
 
 int test_command(const TestArgs& args) {
   auto cases = plan(args);
   if (!cases) return input_error(cases.takeError());
-  if (args.list) {
-    for (const TestCase& c : *cases) fmt::print("{}\t{}\n", c.name, c.file.string());
-    return static_cast<int>(ExitCode::Ok);
-  }
+  if (args.list) return list_cases(args, *cases);
   auto started = std::chrono::steady_clock::now();  // the report's wall time only
   auto results = run_all(args, *cases);
   if (!results) return input_error(results.takeError());
