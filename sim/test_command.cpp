@@ -8,6 +8,7 @@
 #include "sim/test_plan.h"
 #include "sim/test_report.h"
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sys/ioctl.h>
@@ -26,6 +27,7 @@ llvm::Expected<std::vector<TestCase>> plan(const TestArgs& args) {
   auto shard = args.shard.empty() ? llvm::Expected<Shard>(Shard{}) : parse_shard(args.shard);
   if (!shard) return shard.takeError();
   if (args.jobs < 1) return make_error("-j {}: at least 1 job", args.jobs);
+  if (args.jobs > static_cast<int>(kMaxChildJobs)) return make_error("-j {}: at most {} jobs", args.jobs, kMaxChildJobs);
   auto files = find_scenario_files(args.paths.empty() ? std::vector<std::string>{"scenarios"} : args.paths);
   if (!files) return files.takeError();
   auto cases = describe_scenarios(*files);
@@ -98,7 +100,9 @@ llvm::Error write_atomically(const std::filesystem::path& path, std::string_view
   return rename_into_place(tmp, path);
 }
 
-llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std::vector<TestCase>& cases) {
+// `interrupted`: the signal (SIGINT, SIGTERM) that stopped the runs, or 0.
+llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std::vector<TestCase>& cases,
+                                                int& interrupted) {
   auto self = self_executable();
   if (!self) return self.takeError();
   std::vector<TestResult> results(cases.size());
@@ -116,7 +120,7 @@ llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std:
   Progress progress(cases.size());
   for (const TestResult& r : results)
     if (!r.name.empty()) progress.finished(r);
-  run_children(specs, static_cast<unsigned>(args.jobs),
+  interrupted = run_children(specs, static_cast<unsigned>(args.jobs),
                ChildEvents{.started = [&](size_t s) { progress.started(cases[spec_case[s]].name); },
                            .finished = [&](size_t s, const ChildExit& exit) {
                              const TestCase& test = cases[spec_case[s]];
@@ -161,8 +165,16 @@ int test_command(const TestArgs& args) {
   if (!cases) return input_error(cases.takeError());
   if (args.list) return list_cases(args, *cases);
   auto started = std::chrono::steady_clock::now();  // the report's wall time only
-  auto results = run_all(args, *cases);
+  int interrupted = 0;
+  auto results = run_all(args, *cases, interrupted);
   if (!results) return input_error(results.takeError());
+  if (interrupted) {
+    // The children got the signal too and removed their own unfinished files; no report is
+    // written for a run that did not finish.
+    fmt::print(stderr, "kdsim: interrupted by {}; the running scenarios were stopped, no report written\n",
+               interrupted == SIGINT ? "SIGINT" : "SIGTERM");
+    return 128 + interrupted;  // the shell's convention, as kdsim run
+  }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("{}", render_table(*results, wall));
   std::fflush(stdout);
