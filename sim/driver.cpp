@@ -25,11 +25,12 @@ bool ScenarioDriver::expand_next_step() {
   case Step::Kind::KexecLoad:
     host_event("kexec", step.label);
     m_actions = kexec_load_actions(ctx, step.kind == Step::Kind::KexecCrash ? KexecMode::Crash : KexecMode::Normal,
-                                   step.origin);
+                                   step);
     break;
   case Step::Kind::KexecExec: m_actions.push_back(command(step)); break;
   case Step::Kind::SerialSysrqTrigger: m_actions = serial_sysrq_actions(step); break;
-  case Step::Kind::KexecUnload: {
+  case Step::Kind::KexecUnloadCrash:
+  case Step::Kind::KexecUnloadNormal: {
     host_event("kexec", step.label);
     Action unload = command(step);
     RunResult* result = &m_result;
