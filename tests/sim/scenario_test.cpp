@@ -222,3 +222,20 @@ TEST_CASE("scenario: kexec.purgatory is a purgatory.ro path or {from_kexec: <kex
   CHECK(error_of(std::string(kMinimal) + "kexec: {purgatory: {from_kexec: default}}\n") ==
         "t.yaml:2:33: kexec.purgatory.from_kexec: must be a path to a kexec binary");
 }
+
+TEST_CASE("scenario: steps may follow a serial trigger (it arms input for later); not another trigger") {
+  auto s = Scenario::parse(std::string(kMinimal) + R"(
+steps:
+  - trigger: {sysrq-c: serial, after_instructions: 1000000}
+  - run: cat /proc/cmdline
+  - trigger: panic
+)", "t.yaml");
+  REQUIRE(bool(s));
+  REQUIRE(s->steps.size() == 3);
+  CHECK(s->steps[0].kind == Step::Kind::SerialSysrqTrigger);
+  CHECK(s->steps[0].after_instructions == 1000000);
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - trigger: panic\n  - trigger: {sysrq-c: serial, "
+                                         "after_instructions: 5}\n") ==
+        "t.yaml:4:5: steps[1]: can never run: the first kernel has crashed at steps[0] (trigger: panic); steps for "
+        "the capture kernel go in capture_steps");
+}
