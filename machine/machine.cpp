@@ -322,6 +322,13 @@ void Machine::schedule_serial_input(uint64_t at, std::vector<SerialRx> input) {
   m_serial_input = ScheduledSerialInput{at, std::move(input)};
 }
 
+std::optional<uint64_t> Machine::cancel_serial_input() {
+  if (!m_serial_input) return std::nullopt;
+  const uint64_t at = m_serial_input->at;
+  m_serial_input.reset();
+  return at;
+}
+
 void Machine::deliver_due_serial_input() {
   if (!m_serial_input || instructions() < m_serial_input->at) return;
   const ScheduledSerialInput due = std::move(*m_serial_input);

@@ -139,6 +139,10 @@ public:
   // time reaches `at`, at the first slice boundary at or after it (slices are cut short to end
   // there; a slice ends at a block boundary). Replaces input not yet delivered. Call between runs.
   void schedule_serial_input(uint64_t at, std::vector<SerialRx> input);
+  // Drops input not yet delivered (the kernel it was meant for is gone: it panicked or another
+  // kernel took over). Returns the machine time it was due at, or nothing when none was
+  // pending. Safe from an observer callback during a run: delivery happens between slices.
+  std::optional<uint64_t> cancel_serial_input();
 
   // Arms the hand-off watches on every CPU (replacing earlier ones, as a new kexec_load
   // replaces the old image). Call between runs.

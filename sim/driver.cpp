@@ -25,11 +25,14 @@ bool ScenarioDriver::expand_next_step() {
   case Step::Kind::KexecLoad:
     host_event("kexec", step.label);
     m_actions = kexec_load_actions(ctx, step.kind == Step::Kind::KexecCrash ? KexecMode::Crash : KexecMode::Normal,
-                                   step.origin);
+                                   step);
     break;
   case Step::Kind::KexecExec: m_actions.push_back(command(step)); break;
-  case Step::Kind::SerialSysrqTrigger: m_actions = serial_sysrq_actions(step); break;
-  case Step::Kind::KexecUnload: {
+  case Step::Kind::SerialSysrqTrigger:
+    m_actions = serial_sysrq_actions(step, m_next_step == m_steps->size() ? SerialWait::BusyLoop : SerialWait::NextSteps);
+    break;
+  case Step::Kind::KexecUnloadCrash:
+  case Step::Kind::KexecUnloadNormal: {
     host_event("kexec", step.label);
     Action unload = command(step);
     RunResult* result = &m_result;
@@ -116,9 +119,10 @@ bool ScenarioDriver::feed() {
 }
 
 // The magic SysRq typed on the serial console: the host arms the UART input (a BREAK, then
-// 'c') for `after_instructions` of machine time from now, and init starts its busy loop at the
-// same machine time; whatever init then runs, the kernel's UART interrupt gets the keys.
-std::deque<Action> ScenarioDriver::serial_sysrq_actions(const Step& step) {
+// 'c') for `after_instructions` of machine time from now; as the last step of its list, init
+// starts its busy loop at the same machine time, else the next steps run meanwhile. Whatever
+// init then runs, the kernel's UART interrupt gets the keys.
+std::deque<Action> ScenarioDriver::serial_sysrq_actions(const Step& step, SerialWait wait) {
   std::deque<Action> actions;
   actions.push_back(Action{.label = step.label, .command = {}, .blob = {}, .host = [this, &step]() -> llvm::Error {
                              const uint64_t at = m_machine->instructions() + step.after_instructions;
@@ -130,8 +134,19 @@ std::deque<Action> ScenarioDriver::serial_sysrq_actions(const Step& step) {
                              return llvm::Error::success();
                            },
                            .on_done = {}});
-  actions.push_back(command(step));
+  switch (wait) {
+  case SerialWait::BusyLoop: actions.push_back(command(step)); break;
+  case SerialWait::NextSteps: break;
+  }
   return actions;
+}
+
+// Input typed on the serial console is for the kernel running when it was scheduled: once that
+// kernel panics or hands over (crash_kexec, kexec -e), it would reach the next kernel instead.
+void ScenarioDriver::cancel_serial_input(std::string_view why) {
+  if (auto at = m_machine->cancel_serial_input())
+    host_event("serial_cancelled",
+               fmt::format("BREAK then 'c', due at instruction {}, not sent: {}", *at, why));
 }
 
 void ScenarioDriver::serial_input_delivered(uint64_t at, std::span<const SerialRx> input) {
@@ -181,6 +196,7 @@ void ScenarioDriver::enter_capture_kernel() {
 }
 
 void ScenarioDriver::finish() {
+  cancel_serial_input("the run ended first");
   auto list = [&](const std::vector<Step>& steps, const char* name, size_t from) {
     for (size_t i = from; i < steps.size(); ++i)
       m_result.not_reached.push_back(fmt::format("{}[{}] {}", name, i, steps[i].label));
@@ -219,6 +235,11 @@ void ScenarioDriver::stage_recorded(const StageRecord& r) {
                   name ? std::string(*name) : fmt::format("stage_0x{:x}", r.code), r, {}};
   e.record.sequence = m_result.timeline.size();
   m_result.timeline.push_back(std::move(e));
+  // The three stages that end the kernel scheduled serial input was meant for.
+  if (static_cast<StageCode>(r.code) == StageCode::Panic) cancel_serial_input("the kernel panicked first");
+  if (static_cast<StageCode>(r.code) == StageCode::CrashKexec) cancel_serial_input("the kernel crashed first (crash_kexec)");
+  if (static_cast<StageCode>(r.code) == StageCode::MachineKexec)
+    cancel_serial_input("the kernel handed over first (machine_kexec)");
   if (!r.observed && static_cast<StageCode>(r.code) == StageCode::KernelEntry && m_kernels_started++ > 0) new_kernel();
   if (static_cast<StageCode>(r.code) == StageCode::CaptureEntry && !m_in_capture_kernel) enter_capture_kernel();
   if (static_cast<StageCode>(r.code) == StageCode::PurgatoryEntry && !m_options.ram_snapshot_path.empty() &&

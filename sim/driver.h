@@ -57,7 +57,9 @@ private:
   void new_kernel();
   Action command(const Step& step);
   void kexec_tools_failed(const Action& a, llvm::Error err);
-  std::deque<Action> serial_sysrq_actions(const Step& step);
+  enum class SerialWait { BusyLoop, NextSteps };  // what init does until the input arrives
+  std::deque<Action> serial_sysrq_actions(const Step& step, SerialWait wait);
+  void cancel_serial_input(std::string_view why);
 
   const Scenario& m_scenario;
   const RunOptions& m_options;

@@ -59,10 +59,11 @@ std::string vmcoreinfo_text(Machine& m, const CrashNoteBuffer& note) {
   return text;
 }
 
-// The next kernel's command line: for a capture kernel the first kernel's minus crashkernel= (a
-// capture kernel reserves nothing), for kexec -l the first kernel's as it is.
-std::string next_cmdline(const Scenario& s, KexecMode mode) {
-  if (s.kexec.next_cmdline) return *s.kexec.next_cmdline;
+// The next kernel's command line: the step's own cmdline: (kexec-tools' --command-line), else
+// for a capture kernel the first kernel's minus crashkernel= (a capture kernel reserves
+// nothing), for kexec -l the first kernel's as it is.
+std::string next_cmdline(const Scenario& s, KexecMode mode, const std::optional<std::string>& given) {
+  if (given) return *given;
   if (mode == KexecMode::Normal) return s.cmdline;
   std::istringstream in(s.cmdline);
   std::string word, out;
@@ -88,7 +89,8 @@ llvm::Expected<PurgatoryImage> load_purgatory(const KexecStepContext& ctx, Arch 
   return make_error("unreachable");
 }
 
-llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& g, KexecMode mode) {
+llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& g, KexecMode mode,
+                                   const std::optional<std::string>& cmdline) {
   const Arch arch = ctx.scenario.arch;
   auto purgatory = load_purgatory(ctx, arch);
   if (!purgatory) return purgatory.takeError();
@@ -104,7 +106,7 @@ llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& 
                     .purgatory = &*purgatory,
                     .board_ram = ctx.machine.board().ram,
                     .cpu_count = ctx.machine.cpu_count(),
-                    .cmdline = next_cmdline(ctx.scenario, mode),
+                    .cmdline = next_cmdline(ctx.scenario, mode, cmdline),
                     .iomem_text = g.iomem};
   for (size_t i = 0; i < g.note_addr.size(); ++i)  // kexec-tools skips CPUs without the file
     if (g.note_addr[i]) c.cpu_notes.push_back({PhysAddr(*g.note_addr[i]), g.note_size[i].value_or(0)});
@@ -140,7 +142,7 @@ std::optional<std::string> parse_kexec_load_output(std::string_view output) {
   return std::string(rest.substr(open + 1, close - open - 1));
 }
 
-std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mode, std::string origin) {
+std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mode, const Step& step) {
   auto g = std::make_shared<Gathered>();
   const unsigned cpus = ctx.machine.cpu_count();
   g->note_addr.resize(cpus);
@@ -164,11 +166,11 @@ std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mod
   Machine* machine = &ctx.machine;
   const bool verify_digest = ctx.scenario.kexec.verify_digest;
   actions.push_back(Action{
-      .origin = std::move(origin),
+      .origin = step.origin,
       .label = mode == KexecMode::Crash ? "kexec -p: kexec_load(KEXEC_ON_CRASH)" : "kexec -l: kexec_load",
       .command = "kexec-load",
-      .blob = [ctx, g, mode]() -> llvm::Expected<std::vector<uint8_t>> {
-        auto p = plan(ctx, *g, mode);
+      .blob = [ctx, g, mode, cmdline = step.cmdline]() -> llvm::Expected<std::vector<uint8_t>> {
+        auto p = plan(ctx, *g, mode, cmdline);
         if (!p) return p.takeError();
         ctx.result.kexec_plan = std::move(*p);
         const CrashLoadPlan& pl = *ctx.result.kexec_plan;

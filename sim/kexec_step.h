@@ -20,9 +20,9 @@ struct KexecStepContext {
 
 enum class KexecMode { Crash, Normal };
 
-// The actions of `kexec -p` (Crash) or `kexec -l` (Normal), in order. The last one, the
-// kexec_load itself, carries the scenario step's `origin`: its result is the step's result.
-std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mode, std::string origin);
+// The actions of `kexec -p` (Crash) or `kexec -l` (Normal) for a `kexec:` step, in order. The
+// last one, the kexec_load itself, carries the step's `origin`: its result is the step's result.
+std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mode, const Step& step);
 
 // Fault injection: flips one byte of a loaded segment in guest RAM (after kexec -p).
 llvm::Error corrupt_segment(const KexecStepContext& ctx, const Step& step, std::string& detail);

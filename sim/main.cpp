@@ -231,7 +231,8 @@ int main(int raw_argc, char** raw_argv) {
   test->add_option("--junit", test_args.junit, "Write a JUnit XML report to this file");
   test->add_option("--shard", test_args.shard,
                    "K/N: run only shard K of N (1-based; scenario i of the sorted list goes to shard i mod N + 1)");
-  test->add_flag("--list", test_args.list, "Print the scenarios that would run (name, file) and exit");
+  test->add_flag("--list", test_args.list,
+                "Print the scenarios that would run (name, file), each validated as kdsim run would; exit");
   test->add_option("--filter", test_args.filter, "Only scenarios whose name or path matches this glob (fnmatch)");
   test->add_option("-o,--out", test_args.out_root, "Each scenario's outputs go to OUTROOT/<name> (default: out/test)");
   test->add_option("--kernel-dir", test_args.kernel_dir, "Handed to every kdsim run");
@@ -239,7 +240,8 @@ int main(int raw_argc, char** raw_argv) {
                "  0  every scenario passed\n"
                "  1  a scenario failed: an expectation not met, no expect: block, or kdsim run could not judge it\n"
                "  2  usage error\n"
-               "  3  bad arguments (--shard, -j), no scenario found, or an unusable output\n");
+               "  3  bad arguments (--shard, -j), no scenario found, or an unusable output\n"
+               "  --list: 1 when a listed scenario is invalid (marked INVALID, with why)\n");
 
   try {
     app.parse(argc, argv);
@@ -248,7 +250,10 @@ int main(int raw_argc, char** raw_argv) {
     return rc == 0 ? 0 : static_cast<int>(ExitCode::Usage);
   }
   if (run->parsed()) return run_command(run_args);
-  if (test->parsed()) return test_command(test_args);
+  if (test->parsed()) {
+    test_args.resolved_kernel_dir = default_kernel_dir(test_args.kernel_dir).string();
+    return test_command(test_args);
+  }
   if (inspect->parsed()) return inspect_command(inspect_vmcore_path, inspect_kernel);
   if (lab_check->parsed()) return lab_check_command(lab_dir, lab_answers, default_kernel_dir(lab_kernel_dir));
   if (extract->parsed()) {

@@ -1,6 +1,6 @@
 #include "sim/runner.h"
-#include <fstream>
 #include "machine/error.h"
+#include "machine/host_file.h"
 #include "sim/boot.h"
 #include "sim/driver.h"
 #include "sim/handoff_analysis.h"
@@ -94,18 +94,43 @@ private:
   bool m_purgatory = false, m_next = false;
 };
 
+// --timing: one JSON line per timeline event with its host seconds. Written as the reports are
+// (a fresh temporary file beside it, renamed into place), so a symlink at the path is replaced,
+// never written through, and an interrupted run leaves no half file (machine/host_file.h).
+llvm::Error write_timing(const std::filesystem::path& path, const RunResult& result, const std::vector<double>& secs) {
+  std::string out;
+  for (size_t i = 0; i < result.timeline.size() && i < secs.size(); ++i)
+    out += fmt::format("{{\"seq\":{},\"stage\":\"{}\",\"insn\":{},\"seconds\":{:.6f}}}\n", i,
+                       result.timeline[i].name, result.timeline[i].record.instructions, secs[i]);
+  std::filesystem::path tmp = path;
+  tmp.replace_filename(".kdsim-tmp-" + path.filename().string());
+  if (auto err = write_fresh_file(tmp, out)) return err;
+  return rename_into_place(tmp, path);
+}
+
+// The first kernel's image, with the error naming the scenario and kernel.image (or the default
+// kernel and how to build it).
+llvm::Error kernel_error(const Scenario& scenario, llvm::Error err) {
+  std::string why = error_text(std::move(err));
+  if (scenario.kernel) return make_error("{}: kernel.image: {}", scenario.file.string(), why);
+  return make_error("{}: the default {} kernel cannot be used ({}); build it with scripts/setup.sh or pass "
+                    "--kernel-dir", scenario.file.string(), arch_name(scenario.arch), why);
+}
+
 }  // namespace
+
+llvm::Expected<KernelImage> load_first_kernel(const Scenario& scenario, const std::filesystem::path& kernel_dir) {
+  std::filesystem::path kernel = scenario.kernel.value_or(default_kernel_path(kernel_dir, scenario.arch));
+  auto image = KernelImage::create(kernel.string(), scenario.arch);
+  if (!image) return kernel_error(scenario, image.takeError());
+  return image;
+}
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options) {
   std::filesystem::path kernel = scenario.kernel.value_or(default_kernel_path(options.kernel_dir, scenario.arch));
-  auto fail = [&](llvm::Error err) -> llvm::Error {
-    std::string why = error_text(std::move(err));
-    if (scenario.kernel) return make_error("{}: kernel.image: {}", scenario.file.string(), why);
-    return make_error("{}: the default {} kernel cannot be used ({}); build it with scripts/setup.sh or pass "
-                      "--kernel-dir", scenario.file.string(), arch_name(scenario.arch), why);
-  };
-  auto image = KernelImage::create(kernel.string(), scenario.arch);
-  if (!image) return fail(image.takeError());
+  auto fail = [&](llvm::Error err) -> llvm::Error { return kernel_error(scenario, std::move(err)); };
+  auto image = load_first_kernel(scenario, options.kernel_dir);
+  if (!image) return image.takeError();
   auto first_image = std::make_shared<const KernelImage>(*image);
 
   RunResult result;
@@ -160,14 +185,8 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   result.panic_message = find_panic_message(result.console);
   analyse_handoff(m, result);
   symbolize_timeline(result, first_image);
-  if (!options.timing_path.empty()) {
-    std::string out;
-    const auto& secs = driver.event_seconds();
-    for (size_t i = 0; i < result.timeline.size() && i < secs.size(); ++i)
-      out += fmt::format("{{\"seq\":{},\"stage\":\"{}\",\"insn\":{},\"seconds\":{:.6f}}}\n", i,
-                         result.timeline[i].name, result.timeline[i].record.instructions, secs[i]);
-    std::ofstream(options.timing_path) << out;
-  }
+  if (!options.timing_path.empty())
+    if (auto err = write_timing(options.timing_path, result, driver.event_seconds())) return err;
   return result;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 #include "sim/run_result.h"
 #include "sim/scenario.h"
+#include "firmware-less-boot/kernel_image.h"
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -22,6 +23,10 @@ struct RunOptions {
   // kdsim run --gdb: serve the GDB remote protocol on 127.0.0.1:port (sim/gdb_server.h).
   std::optional<uint16_t> gdb_port;
 };
+
+// What kdsim run checks before it builds the machine, besides the scenario file itself: the
+// first kernel's image (kernel.image, or the built one under kernel_dir) loads for the arch.
+llvm::Expected<KernelImage> load_first_kernel(const Scenario& scenario, const std::filesystem::path& kernel_dir);
 
 llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOptions& options);
 

@@ -22,6 +22,32 @@ namespace {
 constexpr size_t kMaxSteps = 1000;      // per list; a real scenario has a dozen
 constexpr size_t kMaxListItems = 1000;  // expect.console, expect.stages, expect.kexec_load
 constexpr size_t kMaxText = 4096;       // a name, a description, a command line, an expected line
+// Nodes of the document with every alias expanded where it is used. yaml-cpp shares an
+// aliased node instead of copying it, so loading an alias bomb is cheap, but anything that walks
+// the tree (the checks below, a fuzzer's mutation) pays for every use: 9 levels of 10 aliases is
+// 10^9 nodes from a 1 KiB file. A real scenario has a few thousand.
+constexpr size_t kMaxExpandedNodes = 100'000;
+
+// Counts the document's nodes, an aliased node once per use, and stops at the budget: the walk
+// itself never costs more than kMaxExpandedNodes steps, whatever the aliases (a self-reference
+// included) would expand to. An explicit stack: nesting depth costs no host stack.
+llvm::Error check_alias_expansion(const YAML::Node& root, const std::filesystem::path& file) {
+  std::vector<YAML::Node> pending{root};
+  size_t nodes = 0;
+  while (!pending.empty()) {
+    const YAML::Node n = pending.back();
+    pending.pop_back();
+    if (++nodes > kMaxExpandedNodes)
+      return make_error("{}: the YAML document has more than {} nodes once its aliases (*name) are expanded "
+                        "(kdsim's limit against alias bombs; a scenario needs a few thousand)",
+                        file.string(), kMaxExpandedNodes);
+    if (n.IsSequence())
+      for (const YAML::Node& item : n) pending.push_back(item);
+    else if (n.IsMap())
+      for (const auto& kv : n) pending.insert(pending.end(), {kv.first, kv.second});
+  }
+  return llvm::Error::success();
+}
 
 // Levenshtein distance, for "did you mean".
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -209,7 +235,8 @@ llvm::Error parse_step_expect(const Fields& f, const YAML::Node& n, const Step& 
   // completes (it crashes the kernel) and the host's own actions have no exit status.
   const bool has_result = step.kind == Step::Kind::Run || step.kind == Step::Kind::KexecCrash ||
                           step.kind == Step::Kind::KexecLoad || step.kind == Step::Kind::KexecExec ||
-                          step.kind == Step::Kind::KexecUnload || step.kind == Step::Kind::KexecLoadRaw;
+                          step.kind == Step::Kind::KexecUnloadCrash || step.kind == Step::Kind::KexecUnloadNormal ||
+                          step.kind == Step::Kind::KexecLoadRaw;
   if (!has_result)
     return f.error(n, where, "only run:, kexec: and kexec_load: steps have an expect: of their own");
   if (auto err = f.only_known_keys(n, where, {"exit", "output"})) return err;
@@ -235,17 +262,34 @@ llvm::Error parse_step_expect(const Fields& f, const YAML::Node& n, const Step& 
 
 llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const std::string& where, const Scenario& s);
 
+// `cmdline:` beside `kexec: crash` or `kexec: load`: that load's next-kernel command line, as
+// kexec-tools takes --command-line (or --append) on each invocation. Each load has its own.
+llvm::Error parse_step_cmdline(const Fields& f, const YAML::Node& n, const std::string& where, Step& step) {
+  if (step.kind != Step::Kind::KexecCrash && step.kind != Step::Kind::KexecLoad)
+    return f.error(n, where,
+                   fmt::format("only a kexec: crash or kexec: load step takes a cmdline: (kexec-tools' "
+                               "--command-line), not {}", step.label));
+  auto v = f.string(n, where);
+  if (!v) return v.takeError();
+  if (v->find('\n') != std::string::npos) return f.error(n, where, "must be one line");
+  step.cmdline = *v;
+  return llvm::Error::success();
+}
+
 llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index, std::string_view list,
                                 Scenario& s) {
   std::string where = fmt::format("{}[{}]", list, index);
-  if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt", "touch", "kexec_load", "expect"}))
+  if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt", "touch", "kexec_load", "expect",
+                                              "cmdline"}))
     return err;
-  const size_t kinds = n.size() - (n["expect"] ? 1 : 0);
+  const size_t kinds = n.size() - (n["expect"] ? 1 : 0) - (n["cmdline"] ? 1 : 0);
   if (kinds != 1)
     return f.error(n, where, "must have exactly one of: corrupt, kexec, kexec_load, run, touch, trigger");
   auto step = parse_step_kind(f, n, where, s);
   if (!step) return step.takeError();
   step->origin = where;
+  if (n["cmdline"])
+    if (auto err = parse_step_cmdline(f, n["cmdline"], where + ".cmdline", *step)) return err;
   if (n["expect"])
     if (auto err = parse_step_expect(f, n["expect"], *step, s)) return err;
   return step;
@@ -288,12 +332,21 @@ llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const
     if (*mode == "crash") return Step{Step::Kind::KexecCrash, "", "kexec -p (load the crash kernel)"};
     if (*mode == "load") return Step{Step::Kind::KexecLoad, "", "kexec -l (load a kernel for kexec -e)"};
     if (*mode == "exec") return Step{Step::Kind::KexecExec, "kexec-exec", "kexec -e (reboot into the loaded kernel)"};
-    // kexec-tools' k_unload() (kexec/kexec.c): kexec_load(NULL, 0, NULL, KEXEC_ON_CRASH | arch).
+    // kexec-tools' k_unload() (kexec/kexec.c): kexec_load(NULL, 0, NULL, flags | arch), flags
+    // KEXEC_ON_CRASH with -p; do_kexec_load() (kernel/kexec.c) frees kexec_crash_image or
+    // kexec_image when nr_segments is 0.
+    if (*mode == "unload-crash")
+      return Step{Step::Kind::KexecUnloadCrash, "kexec-load -u -p", "kexec -p -u (unload the crash kernel)"};
+    if (*mode == "unload-normal")
+      return Step{Step::Kind::KexecUnloadNormal, "kexec-load -u", "kexec -u (unload the kernel kexec -l loaded)"};
     if (*mode == "unload")
-      return Step{Step::Kind::KexecUnload, "kexec-load -u -p", "kexec -p -u (unload the crash kernel)"};
+      return f.error(n["kexec"], where + ".kexec",
+                     "'unload' does not say which image: unload-crash is kexec -p -u (what kexec: crash loaded), "
+                     "unload-normal is kexec -u (what kexec: load loaded)");
+    static constexpr std::array<std::string_view, 5> modes{"crash", "exec", "load", "unload-crash", "unload-normal"};
     return f.error(n["kexec"], where + ".kexec",
-                   fmt::format("'{}' is not a kexec mode{} (known: crash, exec, load, unload)", *mode,
-                               did_you_mean(*mode, std::array{"crash", "exec", "load", "unload"})));
+                   fmt::format("'{}' is not a kexec mode{} (known: {})", *mode, did_you_mean(*mode, modes),
+                               fmt::join(modes, ", ")));
   }
   if (n["corrupt"]) return parse_corrupt(f, n["corrupt"], where + ".corrupt");
   if (n["run"]) {
@@ -378,8 +431,12 @@ llvm::Error parse_purgatory_source(const Fields& f, const YAML::Node& n, const P
 
 llvm::Error parse_kexec(const Fields& f, const YAML::Node& k, Scenario& s) {
   if (!k) return llvm::Error::success();
-  if (auto err = f.only_known_keys(k, "kexec", {"purgatory", "capture_kernel", "cmdline", "verify_digest",
-                                                "purgatory_console"}))
+  // kexec.cmdline was one command line for every load; each load step now has its own.
+  if (k.IsMap() && k["cmdline"])
+    return f.error(k["cmdline"], "kexec.cmdline",
+                   "is per load now: write cmdline: beside the kexec: crash or kexec: load step it is for "
+                   "(kexec-tools takes --command-line on each invocation)");
+  if (auto err = f.only_known_keys(k, "kexec", {"purgatory", "capture_kernel", "verify_digest", "purgatory_console"}))
     return err;
   auto path = [&](const YAML::Node& n, const std::string& field, std::optional<std::filesystem::path>& out) -> llvm::Error {
     if (!n) return llvm::Error::success();
@@ -390,11 +447,6 @@ llvm::Error parse_kexec(const Fields& f, const YAML::Node& k, Scenario& s) {
   };
   if (auto err = parse_purgatory_source(f, k["purgatory"], path, s.kexec.purgatory)) return err;
   if (auto err = path(k["capture_kernel"], "kexec.capture_kernel", s.kexec.capture_kernel)) return err;
-  if (k["cmdline"]) {
-    auto v = f.string(k["cmdline"], "kexec.cmdline");
-    if (!v) return v.takeError();
-    s.kexec.next_cmdline = *v;
-  }
   if (k["verify_digest"])
     if (auto err = parse_flag(f, k["verify_digest"], "kexec.verify_digest", s.kexec.verify_digest)) return err;
   if (k["purgatory_console"])
@@ -414,7 +466,7 @@ std::vector<std::string> timeline_names() {
     if (auto n = stage_name(code)) names.emplace_back(*n);
   for (const char* host : {"boot", "agent_hello", "agent_error", "step", "step_done", "no_more_commands", "kexec",
                            "kexec_plan", "kexec_failed", "corrupt", "touch", "host_action_failed", "ram_snapshot",
-                           "serial_armed", "serial_input",
+                           "serial_armed", "serial_input", "serial_cancelled",
                            "vmcore_saved", "dump_error"})
     names.emplace_back(host);
   names.insert(names.end(), kOutcomes.begin(), kOutcomes.end());
@@ -535,10 +587,9 @@ llvm::Error check_nothing_after_crash(const Fields& f, const YAML::Node& list, c
                                       std::string_view name) {
   for (size_t i = 0; i + 1 < steps.size(); ++i) {
     // Every trigger crashes the kernel (sysrq-c and each LKDTM type; a refused one is an
-    // input error already).
-    if (steps[i].kind != Step::Kind::SysrqTrigger && steps[i].kind != Step::Kind::LkdtmTrigger &&
-        steps[i].kind != Step::Kind::SerialSysrqTrigger)
-      continue;
+    // input error already). The serial one only arms input for a later machine time: the next
+    // steps run meanwhile, and the ones the crash comes before are reported as not reached.
+    if (steps[i].kind != Step::Kind::SysrqTrigger && steps[i].kind != Step::Kind::LkdtmTrigger) continue;
     const bool capture = name == "capture_steps";
     return f.error(list[i + 1], fmt::format("{}[{}]", name, i + 1),
                    fmt::format("can never run: the {} kernel has crashed at {}[{}] ({}){}", capture ? "capture" : "first",
@@ -620,6 +671,7 @@ llvm::Expected<Scenario> Scenario::parse(std::string_view text, const std::files
     return make_error("{}:{}:{}: YAML syntax error: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg);
   }
   if (!root.IsMap()) return make_error("{}: the scenario must be a YAML mapping", file.string());
+  if (auto err = check_alias_expansion(root, file)) return err;
   try {
     if (auto err = parse_document(f, root, s)) return err;
   } catch (const YAML::Exception& e) {

@@ -21,7 +21,8 @@ struct Step {
     KexecCrash,    // kexec -p: the kexec-tools role, then init's real kexec_load
     KexecLoad,     // kexec -l: a normal load, for kexec -e
     KexecExec,     // kexec -e: reboot(LINUX_REBOOT_CMD_KEXEC) into the loaded kernel
-    KexecUnload,   // kexec -p -u: kexec_load(0, 0, NULL, KEXEC_ON_CRASH) unloads the crash kernel
+    KexecUnloadCrash,   // kexec -p -u: kexec_load(0, 0, NULL, KEXEC_ON_CRASH) frees kexec_crash_image
+    KexecUnloadNormal,  // kexec -u: kexec_load(0, 0, NULL, 0) frees kexec_image (what kexec -l loaded)
     Corrupt,       // fault injection: flip one byte of a loaded kexec segment in guest RAM
     Touch,         // workload stand-in: the host fills guest RAM with data (a DMA-like writer)
     KexecLoadRaw,  // a kexec_load(2) with exactly the given flags, entry and segments (tests the kernel)
@@ -39,6 +40,8 @@ struct Step {
   std::vector<RawSegment> segments;     // KexecLoadRaw: buffers are bufsz bytes of 0xa5
   std::string origin;                   // "steps[2]", "capture_steps[0]": where the scenario wrote it
   uint64_t after_instructions = 0;      // SerialSysrqTrigger: machine time from the workload's start
+  std::optional<std::string> cmdline;   // KexecCrash/KexecLoad: the next kernel's command line
+                                        // (kexec-tools' --command-line); none: the default
 };
 
 // A console line to find: a substring, or a POSIX extended regular expression matched against
@@ -72,8 +75,6 @@ struct PurgatorySource {
 struct KexecOptions {
   std::optional<PurgatorySource> purgatory;             // none: the built purgatory.ro
   std::optional<std::filesystem::path> capture_kernel;  // none: the first kernel's image
-  std::optional<std::string> next_cmdline;           // the next kernel's (capture or kexec -l) command
-                                                        // line; none: the first kernel's (kexec -p: without crashkernel=)
   bool verify_digest = true;                            // false: kexec --no-checks (skip_checks)
   bool purgatory_console = false;  // purgatory prints to the UART (kexec-tools: off unless asked)
 };

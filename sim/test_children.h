@@ -26,9 +26,14 @@ struct ChildEvents {
   std::function<void(size_t index, const ChildExit&)> finished;
 };
 
+// The most children run at once (-j).
+inline constexpr unsigned kMaxChildJobs = 256;
+
 // Runs every spec, at most `jobs` at a time, in order of the list; the events come in the
-// parent, as children start and end.
-void run_children(const std::vector<ChildSpec>& specs, unsigned jobs, const ChildEvents& events);
+// parent, as children start and end. SIGINT or SIGTERM meanwhile is sent on to the running
+// children, no other starts, and it returns once they have all ended: the signal's number
+// (0 when none came), for the caller to exit 128 + signo.
+int run_children(const std::vector<ChildSpec>& specs, unsigned jobs, const ChildEvents& events);
 
 // This process's own executable (/proc/self/exe resolved), to run `kdsim run` with.
 llvm::Expected<std::string> self_executable();

@@ -2,10 +2,13 @@
 #include "sim/test_command.h"
 #include "machine/error.h"
 #include "sim/exit_codes.h"
+#include "sim/runner.h"
+#include "sim/scenario.h"
 #include "sim/test_children.h"
 #include "sim/test_plan.h"
 #include "sim/test_report.h"
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <sys/ioctl.h>
@@ -24,6 +27,7 @@ llvm::Expected<std::vector<TestCase>> plan(const TestArgs& args) {
   auto shard = args.shard.empty() ? llvm::Expected<Shard>(Shard{}) : parse_shard(args.shard);
   if (!shard) return shard.takeError();
   if (args.jobs < 1) return make_error("-j {}: at least 1 job", args.jobs);
+  if (args.jobs > static_cast<int>(kMaxChildJobs)) return make_error("-j {}: at most {} jobs", args.jobs, kMaxChildJobs);
   auto files = find_scenario_files(args.paths.empty() ? std::vector<std::string>{"scenarios"} : args.paths);
   if (!files) return files.takeError();
   auto cases = describe_scenarios(*files);
@@ -96,7 +100,9 @@ llvm::Error write_atomically(const std::filesystem::path& path, std::string_view
   return rename_into_place(tmp, path);
 }
 
-llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std::vector<TestCase>& cases) {
+// `interrupted`: the signal (SIGINT, SIGTERM) that stopped the runs, or 0.
+llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std::vector<TestCase>& cases,
+                                                int& interrupted) {
   auto self = self_executable();
   if (!self) return self.takeError();
   std::vector<TestResult> results(cases.size());
@@ -114,7 +120,7 @@ llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std:
   Progress progress(cases.size());
   for (const TestResult& r : results)
     if (!r.name.empty()) progress.finished(r);
-  run_children(specs, static_cast<unsigned>(args.jobs),
+  interrupted = run_children(specs, static_cast<unsigned>(args.jobs),
                ChildEvents{.started = [&](size_t s) { progress.started(cases[spec_case[s]].name); },
                            .finished = [&](size_t s, const ChildExit& exit) {
                              const TestCase& test = cases[spec_case[s]];
@@ -125,18 +131,50 @@ llvm::Expected<std::vector<TestResult>> run_all(const TestArgs& args, const std:
   return results;
 }
 
+// Why `kdsim test` could not pass this scenario whatever the machine did: what `kdsim run`
+// refuses before it runs (the file, the first kernel's image) or a scenario with nothing to
+// check. Empty when it would run.
+std::string why_invalid(const TestArgs& args, const TestCase& test) {
+  if (!test.load_error.empty()) return test.load_error;
+  auto scenario = Scenario::load(test.file);
+  if (!scenario) return error_text(scenario.takeError());
+  if (auto image = load_first_kernel(*scenario, args.resolved_kernel_dir); !image) return error_text(image.takeError());
+  if (!test.has_expectations) return "no expect: block, nothing to check (kdsim test refuses it)";
+  return {};
+}
+
+// --list: every selected scenario, name TAB file, each validated as `kdsim run` would before
+// running it; an invalid one gets a third column "INVALID: why" and the exit status is 1.
+int list_cases(const TestArgs& args, const std::vector<TestCase>& cases) {
+  size_t invalid = 0;
+  for (const TestCase& c : cases) {
+    const std::string why = why_invalid(args, c);
+    if (why.empty()) fmt::print("{}\t{}\n", c.name, c.file.string());
+    else fmt::print("{}\t{}\tINVALID: {}\n", c.name, c.file.string(), why), ++invalid;
+  }
+  std::fflush(stdout);
+  if (!invalid) return static_cast<int>(ExitCode::Ok);
+  fmt::print(stderr, "kdsim: {} of {} listed scenarios are invalid\n", invalid, cases.size());
+  return static_cast<int>(ExitCode::ExpectationsFailed);
+}
+
 }  // namespace
 
 int test_command(const TestArgs& args) {
   auto cases = plan(args);
   if (!cases) return input_error(cases.takeError());
-  if (args.list) {
-    for (const TestCase& c : *cases) fmt::print("{}\t{}\n", c.name, c.file.string());
-    return static_cast<int>(ExitCode::Ok);
-  }
+  if (args.list) return list_cases(args, *cases);
   auto started = std::chrono::steady_clock::now();  // the report's wall time only
-  auto results = run_all(args, *cases);
+  int interrupted = 0;
+  auto results = run_all(args, *cases, interrupted);
   if (!results) return input_error(results.takeError());
+  if (interrupted) {
+    // The children got the signal too and removed their own unfinished files; no report is
+    // written for a run that did not finish.
+    fmt::print(stderr, "kdsim: interrupted by {}; the running scenarios were stopped, no report written\n",
+               interrupted == SIGINT ? "SIGINT" : "SIGTERM");
+    return 128 + interrupted;  // the shell's convention, as kdsim run
+  }
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   fmt::print("{}", render_table(*results, wall));
   std::fflush(stdout);

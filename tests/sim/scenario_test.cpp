@@ -93,18 +93,18 @@ TEST_CASE("scenario: golden errors name the file, line, column, field and value"
         "t.yaml:2:19: expect.console: must be a list of strings or {regex: ...}");
 }
 
-TEST_CASE("scenario: kexec: unload is kexec -p -u, and kexec: steps may expect their own result") {
+TEST_CASE("scenario: kexec: unload-crash is kexec -p -u, and kexec: steps may expect their own result") {
   auto s = Scenario::parse(std::string(kMinimal) + R"(
 steps:
   - kexec: crash
     expect: {exit: 1, output: "locate_hole failed"}
-  - kexec: unload
+  - kexec: unload-crash
     expect: {exit: 0}
   - trigger: sysrq-c
 )", "t.yaml");
   REQUIRE(bool(s));
   REQUIRE(s->steps.size() == 3);
-  CHECK(s->steps[1].kind == Step::Kind::KexecUnload);
+  CHECK(s->steps[1].kind == Step::Kind::KexecUnloadCrash);
   CHECK(s->steps[1].command == "kexec-load -u -p");  // init's kexec_load(0, 0, NULL, KEXEC_ON_CRASH | arch)
   CHECK(s->steps[1].label == "kexec -p -u (unload the crash kernel)");
   REQUIRE(s->expect.steps.size() == 2);
@@ -113,9 +113,66 @@ steps:
   CHECK(s->expect.steps[0].output == "locate_hole failed");
   CHECK(s->expect.steps[1].origin == "steps[1]");
   CHECK(error_of(std::string(kMinimal) + "steps:\n  - kexec: unlod\n") ==
-        "t.yaml:3:12: steps[0].kexec: 'unlod' is not a kexec mode; did you mean 'unload'? (known: crash, exec, load, unload)");
+        "t.yaml:3:12: steps[0].kexec: 'unlod' is not a kexec mode (known: crash, exec, load, unload-crash, "
+        "unload-normal)");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - kexec: unload-crsh\n") ==
+        "t.yaml:3:12: steps[0].kexec: 'unload-crsh' is not a kexec mode; did you mean 'unload-crash'? (known: crash, "
+        "exec, load, unload-crash, unload-normal)");
   CHECK(error_of(std::string(kMinimal) + "steps:\n  - touch: {size: 1M}\n    expect: {exit: 0}\n") ==
         "t.yaml:4:13: steps[0].expect: only run:, kexec: and kexec_load: steps have an expect: of their own");
+}
+
+TEST_CASE("scenario: kexec: unload-normal is kexec -u; a bare unload is refused as ambiguous") {
+  auto s = Scenario::parse(std::string(kMinimal) + "steps:\n  - kexec: load\n  - kexec: unload-normal\n", "t.yaml");
+  REQUIRE(bool(s));
+  CHECK(s->steps[1].kind == Step::Kind::KexecUnloadNormal);
+  CHECK(s->steps[1].command == "kexec-load -u");  // init's kexec_load(0, 0, NULL, arch): no KEXEC_ON_CRASH
+  CHECK(s->steps[1].label == "kexec -u (unload the kernel kexec -l loaded)");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - kexec: unload\n") ==
+        "t.yaml:3:12: steps[0].kexec: 'unload' does not say which image: unload-crash is kexec -p -u (what kexec: "
+        "crash loaded), unload-normal is kexec -u (what kexec: load loaded)");
+}
+
+TEST_CASE("scenario: each kexec load step has its own cmdline:") {
+  auto s = Scenario::parse(std::string(kMinimal) + R"(
+steps:
+  - kexec: crash
+    cmdline: "console=ttyAMA0 capture=1"
+  - kexec: load
+    cmdline: "console=ttyAMA0 next=1"
+    expect: {exit: 0}
+  - kexec: load
+)", "t.yaml");
+  REQUIRE(bool(s));
+  CHECK(s->steps[0].cmdline == "console=ttyAMA0 capture=1");
+  CHECK(s->steps[1].cmdline == "console=ttyAMA0 next=1");
+  CHECK(!s->steps[2].cmdline);  // the default: the first kernel's (kexec -p: without crashkernel=)
+  CHECK(s->expect.steps.size() == 1);
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - kexec: exec\n    cmdline: quiet\n") ==
+        "t.yaml:4:14: steps[0].cmdline: only a kexec: crash or kexec: load step takes a cmdline: (kexec-tools' "
+        "--command-line), not kexec -e (reboot into the loaded kernel)");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - run: cat /proc/cmdline\n    cmdline: quiet\n") ==
+        "t.yaml:4:14: steps[0].cmdline: only a kexec: crash or kexec: load step takes a cmdline: (kexec-tools' "
+        "--command-line), not run: cat /proc/cmdline");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - kexec: load\n    cmdline: [a]\n") ==
+        "t.yaml:4:14: steps[0].cmdline: must be a string");
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - cmdline: quiet\n") ==
+        "t.yaml:3:5: steps[0]: must have exactly one of: corrupt, kexec, kexec_load, run, touch, trigger");
+  // The old scenario-wide kexec.cmdline applied to every load at once.
+  CHECK(error_of(std::string(kMinimal) + "kexec: {cmdline: quiet}\n") ==
+        "t.yaml:2:18: kexec.cmdline: is per load now: write cmdline: beside the kexec: crash or kexec: load step "
+        "it is for (kexec-tools takes --command-line on each invocation)");
+}
+
+TEST_CASE("scenario: aliases are expanded within a budget, a self-reference included") {
+  const std::string bomb = std::string(kMinimal) + "steps: &s [*s, *s]\n";
+  CHECK(error_of(bomb) ==
+        "t.yaml: the YAML document has more than 100000 nodes once its aliases (*name) are expanded (kdsim's "
+        "limit against alias bombs; a scenario needs a few thousand)");
+  // Ordinary aliases are fine.
+  auto s = Scenario::parse(std::string(kMinimal) + "steps:\n  - &c {run: cat /proc/iomem}\n  - *c\n", "t.yaml");
+  REQUIRE(bool(s));
+  CHECK(s->steps.size() == 2);
 }
 
 TEST_CASE("scenario: a missing file is an error naming it") {
@@ -164,4 +221,21 @@ TEST_CASE("scenario: kexec.purgatory is a purgatory.ro path or {from_kexec: <kex
         "t.yaml:2:33: kexec.purgatory.from_kexec: must be a string");
   CHECK(error_of(std::string(kMinimal) + "kexec: {purgatory: {from_kexec: default}}\n") ==
         "t.yaml:2:33: kexec.purgatory.from_kexec: must be a path to a kexec binary");
+}
+
+TEST_CASE("scenario: steps may follow a serial trigger (it arms input for later); not another trigger") {
+  auto s = Scenario::parse(std::string(kMinimal) + R"(
+steps:
+  - trigger: {sysrq-c: serial, after_instructions: 1000000}
+  - run: cat /proc/cmdline
+  - trigger: panic
+)", "t.yaml");
+  REQUIRE(bool(s));
+  REQUIRE(s->steps.size() == 3);
+  CHECK(s->steps[0].kind == Step::Kind::SerialSysrqTrigger);
+  CHECK(s->steps[0].after_instructions == 1000000);
+  CHECK(error_of(std::string(kMinimal) + "steps:\n  - trigger: panic\n  - trigger: {sysrq-c: serial, "
+                                         "after_instructions: 5}\n") ==
+        "t.yaml:4:5: steps[1]: can never run: the first kernel has crashed at steps[0] (trigger: panic); steps for "
+        "the capture kernel go in capture_steps");
 }

@@ -72,6 +72,7 @@ expect_input_error "K must be between 1 and N" "$scenarios" --shard 3/2 --list
 expect_input_error "expected K/N" "$scenarios" --shard two
 expect_input_error "N must be at least 1" "$scenarios" --shard 0/0
 expect_input_error "at least 1 job" "$scenarios" -j 0
+expect_input_error "at most 256 jobs" "$scenarios" -j 257
 expect_input_error "no such scenario file or directory" "$work/nowhere"
 expect_input_error "none left after --filter" "$scenarios" --filter 'no-such-*'
 echo "kdsim test: all checks passed"

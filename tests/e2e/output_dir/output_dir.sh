@@ -59,4 +59,15 @@ fi
 "$kdsim" run "$scenario" -o new/a/b --quiet --kernel-dir "$kernel_dir" >stdout 2>stderr ||
   fail "-o new/a/b: exit $?; stderr: $(cat stderr)"
 [ -f new/a/b/summary.json ] || fail "-o new/a/b: no summary.json"
-echo "output_dir: every unusable OUTDIR refused before the run; a missing one created"
+# --timing is written as the reports are (issue #12): a symlink at its path is replaced, not
+# written through, and no temporary file is left beside it.
+echo "keep me" >timing-target
+ln -s timing-target timing.jsonl
+"$kdsim" run "$scenario" -o timed --quiet --kernel-dir "$kernel_dir" --timing timing.jsonl >stdout 2>stderr ||
+  fail "--timing: exit $?; stderr: $(cat stderr)"
+[ "$(cat timing-target)" = "keep me" ] || fail "--timing wrote through the symlink into its target"
+[ -f timing.jsonl ] && [ ! -L timing.jsonl ] || fail "--timing: timing.jsonl is not a new regular file"
+head -n1 timing.jsonl | grep -q '^{"seq":0,"stage":"[a-z_]*","insn":[0-9]*,"seconds":[0-9.]*}$' ||
+  fail "--timing: first line is not a timing record: $(head -n1 timing.jsonl)"
+[ -z "$(ls -A | grep kdsim-tmp)" ] || fail "--timing left a temporary file: $(ls -A)"
+echo "output_dir: every unusable OUTDIR refused before the run; a missing one created; --timing replaced a symlink"
