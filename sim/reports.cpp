@@ -116,7 +116,10 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
   if (r.panic_message) out += fmt::format("panic: {}\n", *r.panic_message);
   if (r.kexec_plan) {
     const CrashLoadPlan& p = *r.kexec_plan;
-    out += fmt::format("\nkexec -p: entry {}, flags 0x{:x}, kexec_load -> {}\n", p.entry, p.flags,
+    // KEXEC_ON_CRASH (include/uapi/linux/kexec.h) tells a kexec -p load from a kexec -l one.
+    constexpr uint64_t kKexecOnCrash = 0x1;
+    out += fmt::format("\n{}: entry {}, flags 0x{:x}, kexec_load -> {}\n",
+                       (p.flags & kKexecOnCrash) ? "kexec -p" : "kexec -l", p.entry, p.flags,
                        r.kexec_load.value_or("not called"));
     for (const std::string& line : p.log) out += fmt::format("  {}\n", line);
     for (size_t i = 0; i < p.segments.size(); ++i)

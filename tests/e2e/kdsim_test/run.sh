@@ -21,6 +21,11 @@ mapfile -t all < <("$kdsim" test "$scenarios" --list | cut -f1)
   { cat "$work/all.txt" "$work/all.err"; die "the shipped scenarios do not pass"; }
 cat "$work/all.txt"
 "$py" "$here/check_junit.py" "$work/all.xml" "${all[@]/%/=pass}"
+# The transcript names each load by what it was: kexec -l (no KEXEC_ON_CRASH) or kexec -p.
+for arch in arm64 x86_64; do
+  grep -q "^kexec -l: entry " "$work/all/$arch-kexec-reboot/transcript.txt" || die "$arch kexec-reboot: no 'kexec -l: entry' line"
+  grep -q "^kexec -p: entry " "$work/all/$arch-kdump-sysrq/transcript.txt" || die "$arch kdump-sysrq: no 'kexec -p: entry' line"
+done
 [ -f "$work/all/${all[0]}/summary.json" ] || die "no summary.json under -o $work/all/${all[0]}"
 
 # (2) A wrong outcome, no expect: block, an invalid machine: exit 1, failure/failure/error.
