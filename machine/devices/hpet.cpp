@@ -1,4 +1,5 @@
 #include "machine/devices/hpet.h"
+#include "machine/devices/kdsim_device.h"
 
 namespace kdsim {
 
@@ -47,11 +48,8 @@ void Hpet::write(uint64_t offset, unsigned width, uint64_t value) {
   }
   case kHpetCounter: {
     if (m_enabled) return;  // software writes the counter only while it is halted
-    uint64_t v = m_counter_at;
-    if (width == 8) v = value;
-    else if (offset & 7) v = (v & 0xffffffffull) | (value << 32);
-    else v = (v & ~0xffffffffull) | (value & 0xffffffffull);
-    m_counter_at = v;
+    if (width == 8) m_counter_at = value;
+    else write_half(m_counter_at, offset & 4, value);
     return;
   }
   default: return;

@@ -6,6 +6,7 @@
  */
 #include <kernel/init.h>
 #include "sched.h"
+#include <kernel/printk.h>
 
 DEFINE_PER_CPU(struct rq, runqueues);
 
@@ -42,10 +43,7 @@ void __init idle_threads_init(void)
 	static struct task_struct idle_threads[NR_CPUS];
 	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
 		struct task_struct *idle = &idle_threads[cpu];
-		const char name[] = "swapper/"; /* "swapper/N", as init_idle() names it */
-		for (unsigned int i = 0; i < sizeof(name) - 1; i++)
-			idle->comm[i] = name[i];
-		idle->comm[sizeof(name) - 1] = (char)('0' + cpu);
+		snprintf(idle->comm, sizeof(idle->comm), "swapper/%u", cpu); /* as init_idle() names it */
 		init_idle(idle, cpu);
 	}
 }
