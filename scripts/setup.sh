@@ -22,8 +22,9 @@ packages=(
   python3
   # `kdsim test --junit` is read back by a real JUnit parser in the tests
   python3-junitparser
-  # real dump readers on kdsim's vmcores (tests/e2e/dump_tools): drgn reads both arches' dumps
-  python3-drgn
+  # real dump readers on kdsim's vmcores (tests/e2e/dump_tools): drgn reads both arches' dumps;
+  # crash and makedumpfile only their build arch's, so the other arch's run under qemu-user
+  python3-drgn crash makedumpfile qemu-user-static
 )
 
 missing=()
@@ -89,6 +90,35 @@ fetch_debian_kexec() {
   done
 }
 fetch_debian_kexec
+
+# crash and makedumpfile read only dumps of the architecture they were built for. On an amd64
+# host the arm64 ones are Debian's arm64 packages, unpacked (never installed) with the shared
+# libraries they load into "$build_dir/arm64-tools/root", a sysroot that scripts/arm64-tool
+# runs them in through qemu-aarch64-static. On an arm64 host the installed ones are used.
+arm64_tool_debs=(crash makedumpfile
+  # their shared libraries, closed over Depends (apt-cache depends --recurse), Debian 12
+  gcc-12-base libbz2-1.0 libc6 libdw1 libelf1 libgcc-s1 liblzma5 liblzo2-2 libncursesw6
+  libsnappy1v5 libstdc++6 libtinfo6 libzstd1 zlib1g)
+fetch_arm64_dump_tools() {
+  [ "$(dpkg --print-architecture)" != arm64 ] || return 0
+  local dir="$build_dir/arm64-tools" log
+  [ -x "$dir/root/usr/bin/crash" ] && [ -x "$dir/root/usr/bin/makedumpfile" ] && return 0
+  echo "kdsim setup: fetching crash and makedumpfile for arm64 dumps (unpacked, run under qemu-user)"
+  rm -rf "$dir"
+  mkdir -p "$dir/debs"
+  log="$dir/setup.log"
+  local names=() p
+  for p in "${arm64_tool_debs[@]}"; do names+=("$p:arm64"); done
+  (cd "$dir/debs" && apt-get download -qq "${names[@]}") >>"$log" 2>&1 ||
+    { $sudo apt-get update -qq >>"$log" 2>&1 && (cd "$dir/debs" && apt-get download -qq "${names[@]}") >>"$log" 2>&1; } ||
+    { cat "$log"; return 1; }
+  local deb
+  for deb in "$dir"/debs/*.deb; do dpkg-deb -x "$deb" "$dir/root"; done
+  rm -rf "$dir/debs"
+  [ -x "$dir/root/usr/bin/crash" ] && [ -x "$dir/root/usr/bin/makedumpfile" ] ||
+    { echo "kdsim setup: crash or makedumpfile missing from $dir/root after unpacking"; return 1; }
+}
+fetch_arm64_dump_tools
 
 cmake -S . -B "$build_dir" -G Ninja "$@" >/dev/null
 cmake --build "$build_dir"
