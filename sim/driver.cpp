@@ -211,7 +211,7 @@ void ScenarioDriver::finish() {
 
 void ScenarioDriver::stamp() {
   if (m_options.timing_path.empty()) return;
-  m_event_seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count());
+  m_event_seconds.push_back(std::chrono::duration<double>(m_options.host_clock() - m_started).count());
 }
 
 void ScenarioDriver::host_event(std::string name, std::string detail, unsigned cpu) {

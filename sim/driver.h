@@ -29,7 +29,9 @@ struct Action {
 class ScenarioDriver final : public MachineObserver {
 public:
   ScenarioDriver(const Scenario& scenario, const RunOptions& options, RunResult& result, const KernelImage& kernel)
-      : m_scenario(scenario), m_options(options), m_result(result), m_kernel(kernel), m_steps(&scenario.steps) {}
+      : m_scenario(scenario), m_options(options), m_result(result), m_kernel(kernel), m_steps(&scenario.steps) {
+    if (!m_options.timing_path.empty()) m_started = m_options.host_clock();
+  }
   void attach(Machine& m) { m_machine = &m; }
   // --timing: host seconds since the driver started, per timeline event (same indices).
   const std::vector<double>& event_seconds() const { return m_event_seconds; }
@@ -76,7 +78,7 @@ private:
   unsigned m_kernels_started = 0;
   bool m_snapshot_taken = false;
   std::vector<double> m_event_seconds;
-  std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point m_started;  // set only with --timing
   void stamp();
 };
 

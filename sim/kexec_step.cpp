@@ -49,13 +49,18 @@ std::optional<CrashNoteBuffer> parse_vmcoreinfo_file(std::string_view text) {
 }
 
 // The VMCOREINFO note's text, read from guest RAM as kexec-tools reads the note through
-// /proc/kcore: a 12-byte header, "VMCOREINFO\0" padded to 12, then the KEY=VALUE text.
-std::string vmcoreinfo_text(Machine& m, const CrashNoteBuffer& note) {
+// /proc/kcore: a 12-byte header, "VMCOREINFO\0" padded to 12, then the KEY=VALUE text. An
+// address /sys/kernel/vmcoreinfo gave that is not RAM fails the load, with the RAM's reason.
+llvm::Expected<std::string> vmcoreinfo_text(Machine& m, const CrashNoteBuffer& note) {
   uint32_t hdr[3] = {};
-  if (m.ram().read(note.addr, {reinterpret_cast<uint8_t*>(hdr), sizeof hdr})) return {};
+  if (llvm::Error e = m.ram().read(note.addr, {reinterpret_cast<uint8_t*>(hdr), sizeof hdr}))
+    return make_error("the VMCOREINFO note at {} (from /sys/kernel/vmcoreinfo): {}", note.addr,
+                      llvm::toString(std::move(e)));
   uint64_t desc = std::min<uint64_t>(hdr[1], note.size > 24 ? note.size - 24 : 0);
   std::string text(desc, '\0');
-  if (m.ram().read(note.addr.offset(24), {reinterpret_cast<uint8_t*>(text.data()), text.size()})) return {};
+  if (llvm::Error e = m.ram().read(note.addr.offset(24), {reinterpret_cast<uint8_t*>(text.data()), text.size()}))
+    return make_error("the VMCOREINFO note's text at {} ({} bytes, from /sys/kernel/vmcoreinfo): {}",
+                      note.addr.offset(24), desc, llvm::toString(std::move(e)));
   return text;
 }
 
@@ -111,7 +116,11 @@ llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& 
   for (size_t i = 0; i < g.note_addr.size(); ++i)  // kexec-tools skips CPUs without the file
     if (g.note_addr[i]) c.cpu_notes.push_back({PhysAddr(*g.note_addr[i]), g.note_size[i].value_or(0)});
   c.vmcoreinfo = g.vmcoreinfo;
-  if (g.vmcoreinfo) c.vmcoreinfo_text = vmcoreinfo_text(ctx.machine, *g.vmcoreinfo);
+  if (g.vmcoreinfo) {
+    auto text = vmcoreinfo_text(ctx.machine, *g.vmcoreinfo);
+    if (!text) return text.takeError();
+    c.vmcoreinfo_text = std::move(*text);
+  }
   c.checks = ctx.scenario.kexec.verify_digest ? PurgatoryChecks::Verify : PurgatoryChecks::Skip;
   c.purgatory_uart = ctx.scenario.kexec.purgatory_console ? ctx.machine.board().uart.value() : 0;
   c.stage_port = ctx.machine.board().stage_port.value();

@@ -4,6 +4,7 @@
 #include "sim/run_result.h"
 #include "sim/scenario.h"
 #include "firmware-less-boot/kernel_image.h"
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -20,6 +21,8 @@ struct RunOptions {
   // Benchmarks only: host wall time of every timeline event, as JSON lines. The host clock is
   // read only when this is set, and nothing else in the outputs depends on it.
   std::filesystem::path timing_path;
+  // The host clock --timing reads (tests count its calls: without --timing it is never called).
+  std::function<std::chrono::steady_clock::time_point()> host_clock = std::chrono::steady_clock::now;
   // kdsim run --gdb: serve the GDB remote protocol on 127.0.0.1:port (sim/gdb_server.h).
   std::optional<uint16_t> gdb_port;
 };
