@@ -18,7 +18,8 @@ Board arm64_virt(uint64_t ram_size) {
                .kdsim_window = {PhysAddr(0x0a00'0000), 0x4000},
                .gic_distributor = PhysAddr(0x0800'0000),
                .gic_cpu_interface = PhysAddr(0x0801'0000),
-               .rtc = PhysAddr(0x0901'0000)};
+               .rtc = PhysAddr(0x0901'0000),
+               .device_window = {PhysAddr(0x0800'0000), 0x0220'0000}};
 }
 
 Board x86_pc(uint64_t ram_size) {

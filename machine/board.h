@@ -20,6 +20,12 @@ struct Board {
   PhysAddr local_apic;         // x86_64: the xAPIC page, banked per CPU (0: none)
   PhysAddr rtc;                // arm64: PL031 MMIO base; x86_64: CMOS RTC port base
   PhysAddr hpet;               // x86_64: the HPET's MMIO base (the machine-time clock); arm64: none
+  // MMIO the bus decodes whole: an address in it where no device sits reads as all ones and
+  // drops writes, and the run names the access (Bus::set_unmapped_listener). arm64: the device
+  // window the kernel maps (QEMU virt's low devices, the kernel's asm/board.h
+  // BOARD_DEVICE_PHYS_*); without it such a read returned the zeros of a VA shadow
+  // (unicorn-2.0.1.md 2). x86_64: none (size 0; its ports bus decodes every port).
+  PhysRange device_window;
 };
 
 inline constexpr uint64_t kArm64RamBase = 0x4000'0000;

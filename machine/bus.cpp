@@ -39,15 +39,22 @@ uint64_t Bus::read(uint64_t address, unsigned width) {
   ++m_accesses;
   const Mapping* m = find(address);
   if (m && m->device) return m->device->read(address - m->base, width);
-  m_unmapped.push_back({address, width, false});
-  return width >= 8 ? ~0ull : (1ull << (8 * width)) - 1;
+  const uint64_t floating = width >= 8 ? ~0ull : (1ull << (8 * width)) - 1;
+  record_unmapped({address, width, false, floating});
+  return floating;
 }
 
 void Bus::write(uint64_t address, unsigned width, uint64_t value) {
   ++m_accesses;
   const Mapping* m = find(address);
   if (m && m->device) return m->device->write(address - m->base, width, value);
-  m_unmapped.push_back({address, width, true});
+  record_unmapped({address, width, true, value});
+}
+
+void Bus::record_unmapped(UnmappedAccess access) {
+  if (m_unmapped_count++ >= kKeptUnmapped) return;
+  m_unmapped.push_back(access);
+  if (m_on_unmapped) m_on_unmapped(*this, access);
 }
 
 }  // namespace kdsim

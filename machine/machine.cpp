@@ -31,6 +31,17 @@ llvm::Error Machine::build() {
   for (const PhysRange& r : m_board.ram)
     if (auto err = m_mmio.reserve(r.base.value(), r.size, "RAM")) return err;
   if (auto err = attach_devices()) return err;
+  if (m_board.device_window.size) m_mmio.add_decode_window(m_board.device_window.base.value(), m_board.device_window.size);
+  auto report = [this](const Bus& bus, const Bus::UnmappedAccess& access) {
+    Cpu& cpu = *m_cpus[m_current_cpu];
+    m_observer.unmapped_device_access(UnmappedDeviceAccess{.space = bus.space_name(),
+                                                           .access = access,
+                                                           .cpu = m_current_cpu,
+                                                           .instructions = instructions(),
+                                                           .state = cpu.snapshot()});
+  };
+  m_mmio.set_unmapped_listener(report);
+  m_ports.set_unmapped_listener(report);
   return create_cpus();
 }
 

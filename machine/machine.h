@@ -40,6 +40,15 @@ struct MachineConfig {
   int64_t wall_clock_at_boot = WallClock::kDefaultBootEpoch;
 };
 
+// A CPU's access to an MMIO address or I/O port where no device sits.
+struct UnmappedDeviceAccess {
+  std::string_view space;  // "mmio" or "ports"
+  Bus::UnmappedAccess access;
+  unsigned cpu = 0;
+  uint64_t instructions = 0;  // machine time
+  CpuSnapshot state;          // the accessing CPU, at the access
+};
+
 // What the machine reports while it runs. Called synchronously from the run loop.
 class MachineObserver {
 public:
@@ -54,7 +63,11 @@ public:
   virtual void dump_error(std::string_view what) = 0;
   // Input scheduled with Machine::schedule_serial_input reached the UART at machine time `at`.
   virtual void serial_input_delivered(uint64_t /*at*/, std::span<const SerialRx> /*input*/) {}
+  // A CPU read or wrote an MMIO address or I/O port where no device sits (the first
+  // Bus::kKeptUnmapped per address space; Machine::unmapped_device_accesses() counts them all).
+  virtual void unmapped_device_access(const UnmappedDeviceAccess& /*access*/) {}
 };
+
 
 enum class StopCause {
   PowerOff,          // PSCI SYSTEM_OFF / ACPI S5
@@ -148,6 +161,8 @@ public:
   // replaces the old image). Call between runs.
   void watch_kexec(const KexecWatch& watch);
   const HandoffObservation& handoff() const { return m_handoff; }
+  // Accesses to addresses or ports where no device sits, in all (MMIO and I/O ports).
+  uint64_t unmapped_device_accesses() const { return m_mmio.unmapped_count() + m_ports.unmapped_count(); }
   // x86_64: the local APICs (null on arm64).
   const LapicState* lapic() const { return m_lapic.get(); }
 

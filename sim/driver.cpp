@@ -156,6 +156,31 @@ void ScenarioDriver::serial_input_delivered(uint64_t at, std::span<const SerialR
   host_event("serial_input", fmt::format("the UART received {} at instruction {}", what, at));
 }
 
+// Seen by the machine, not reported: a CPU touched an address or port where no device sits (a
+// driver probing hardware the board does not have, a wrong ioremap). The guest carries on (reads
+// float high, writes are dropped), so the timeline names the access where it happened.
+void ScenarioDriver::unmapped_device_access(const UnmappedDeviceAccess& a) {
+  stamp();
+  const bool port = a.space == "ports";
+  const Bus::UnmappedAccess& x = a.access;
+  std::string where = port ? fmt::format("port 0x{:x}", x.address) : fmt::format("{}", PhysAddr(x.address));
+  std::string what = x.is_write ? fmt::format("write of 0x{:x} ({} bytes) to {}: no device there, dropped", x.value,
+                                              x.width, where)
+                                : fmt::format("read of {} bytes from {}: no device there, read as 0x{:x} (a floating bus)",
+                                              x.width, where, x.value);
+  TimelineEvent e{TimelineEvent::Source::Machine, port ? "unmapped_port" : "unmapped_mmio",
+                  StageRecord{.sequence = m_result.timeline.size(),
+                              .instructions = a.instructions,
+                              .cpu = a.cpu,
+                              .state = a.state,
+                              .code = 0,
+                              .arg0 = x.address,
+                              .arg1 = x.value,
+                              .observed = true},
+                  std::move(what)};
+  m_result.timeline.push_back(std::move(e));
+}
+
 // kexec-tools' own refusal (KexecToolsExit: a crashkernel= region too small, say) is the kexec
 // step's result, as `kexec -p` printing an error and exiting 1 is in a shell: a scenario may
 // expect it. Anything else (a purgatory of the other arch) means the step could not be carried

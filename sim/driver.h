@@ -52,6 +52,7 @@ public:
   void dump_complete(uint64_t size) override;
   void dump_error(std::string_view what) override;
   void serial_input_delivered(uint64_t at, std::span<const SerialRx> input) override;
+  void unmapped_device_access(const UnmappedDeviceAccess& access) override;
 
 private:
   bool expand_next_step();

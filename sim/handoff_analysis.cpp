@@ -105,14 +105,16 @@ void analyse_handoff(Machine& m, RunResult& r) {
   r.purgatory = purgatory_status(r);
   if (!r.kexec_plan) return;
   const CrashLoadPlan& plan = *r.kexec_plan;
+  bool in_purgatory = false;
   for (unsigned i = 0; i < m.cpu_count(); ++i) {
     uint64_t pc = m.cpu(i).pc();
-    if (plan.purgatory.contains(PhysAddr(pc)))
-      r.analysis.push_back(fmt::format("cpu{} is {} in purgatory at PC 0x{:x} (purgatory segment {}, +0x{:x})", i,
+    if (!plan.purgatory.contains(PhysAddr(pc))) continue;
+    in_purgatory = true;
+    r.analysis.push_back(fmt::format("cpu{} is {} in purgatory at PC 0x{:x} (purgatory segment {}, +0x{:x})", i,
                                        r.outcome == "purgatory-fault" ? "stopped by a fault" : "spinning", pc,
                                        PhysRange{plan.purgatory}, pc - plan.purgatory.base.value()));
   }
-  if (r.purgatory == "digest-mismatch" || !r.analysis.empty())
+  if (r.purgatory == "digest-mismatch" || in_purgatory)
     if (auto changed = first_changed_region(m, r, plan)) r.analysis.push_back(*changed);
 }
 

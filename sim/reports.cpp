@@ -33,6 +33,7 @@ std::string stage_json(const TimelineEvent& e, Arch arch) {
                      r.code, json_hex(r.state.pc), e.symbol.empty() ? "null" : json_string(e.symbol), privilege_key(arch), r.state.privilege, r.state.mmu_on ? "true" : "false",
                      arch == Arch::Arm64 ? "ttbr1" : "cr3", json_hex(r.state.translation_root),
                      json_hex(r.state.sp), json_hex(r.arg0), json_hex(r.arg1));
+    if (!e.detail.empty()) s += fmt::format(",\"detail\":{}", json_string(e.detail));
   } else {
     s += fmt::format(",\"detail\":{}", json_string(e.detail));
   }
@@ -47,7 +48,8 @@ std::string timeline_line(const TimelineEvent& e, Arch arch) {
   return fmt::format("  {} insn  cpu{}  {:<7}{}{} {:<4} {:<22} pc 0x{:x}{}  args 0x{:x} 0x{:x}\n", when, r.cpu,
                      e.source == TimelineEvent::Source::Machine ? "seen" : "guest", arch == Arch::Arm64 ? "EL" : "CPL",
                      r.state.privilege, r.state.mmu_on ? "MMU" : "phys", e.name, r.state.pc,
-                     e.symbol.empty() ? "" : " " + e.symbol, r.arg0, r.arg1);
+                     e.symbol.empty() ? "" : " " + e.symbol, r.arg0, r.arg1) +
+         (e.detail.empty() ? "" : fmt::format("    {}\n", e.detail));
 }
 
 // Each stage the timeline shows, once, with the Linux (or purgatory) code it mirrors.
@@ -79,7 +81,7 @@ std::string indented_output(std::string_view output) {
 // The last stage the machine saw or the guest reported (host events are kdsim's own steps).
 std::optional<std::string> last_stage(const RunResult& r) {
   for (auto it = r.timeline.rbegin(); it != r.timeline.rend(); ++it)
-    if (it->source != TimelineEvent::Source::Host) return it->name;
+    if (it->source != TimelineEvent::Source::Host && !it->name.starts_with("unmapped_")) return it->name;
   return std::nullopt;
 }
 
@@ -177,6 +179,7 @@ std::string render_summary_json(const Scenario& s, const RunResult& r, const std
   out += fmt::format("  \"kexec_loads\": [{}],\n", strings_json(r.kexec_loads));
   out += fmt::format("  \"purgatory\": {},\n", json_string(r.purgatory));
   out += fmt::format("  \"vmcore_bytes\": {},\n", r.vmcore_size ? fmt::format("{}", *r.vmcore_size) : "null");
+  out += fmt::format("  \"unmapped_device_accesses\": {},\n", r.unmapped_device_accesses);
   std::string analysis;
   for (const std::string& a : r.analysis) analysis += (analysis.empty() ? "" : ", ") + json_string(a);
   out += fmt::format("  \"analysis\": [{}],\n", analysis);

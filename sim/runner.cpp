@@ -180,6 +180,13 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   if (gdb) gdb->report_exit(result.stop.cause == StopCause::PowerOff ? 0 : 1);
   result.outcome = outcome_of(m, result.stop);
   result.instructions = m.instructions();
+  result.unmapped_device_accesses = m.unmapped_device_accesses();
+  if (result.unmapped_device_accesses)
+    result.analysis.push_back(fmt::format(
+        "{} guest {} to MMIO or I/O ports where no device sits (the first {} per address space are in the "
+        "timeline as unmapped_mmio / unmapped_port): reads floated high, writes were dropped",
+        result.unmapped_device_accesses, result.unmapped_device_accesses == 1 ? "access" : "accesses",
+        Bus::kKeptUnmapped));
   driver.host_event(result.outcome, result.stop.detail, result.stop.cpu);
   driver.finish();
   result.panic_message = find_panic_message(result.console);

@@ -466,7 +466,7 @@ std::vector<std::string> timeline_names() {
     if (auto n = stage_name(code)) names.emplace_back(*n);
   for (const char* host : {"boot", "agent_hello", "agent_error", "step", "step_done", "no_more_commands", "kexec",
                            "kexec_plan", "kexec_failed", "corrupt", "touch", "host_action_failed", "ram_snapshot",
-                           "serial_armed", "serial_input", "serial_cancelled",
+                           "serial_armed", "serial_input", "serial_cancelled", "unmapped_mmio", "unmapped_port",
                            "vmcore_saved", "dump_error"})
     names.emplace_back(host);
   names.insert(names.end(), kOutcomes.begin(), kOutcomes.end());

@@ -50,4 +50,20 @@ TEST_CASE("bus unmapped policy: reads float high, writes are dropped, both recor
   bus.write(0x80, 1, 0x12);
   REQUIRE(bus.unmapped_accesses().size() == 3);
   CHECK(bus.unmapped_accesses()[2].is_write);
+  CHECK(bus.unmapped_accesses()[2].value == 0x12);
+  CHECK(bus.unmapped_accesses()[1].value == 0xffffffff);
+}
+
+TEST_CASE("bus unmapped accesses: the first ones reach the listener, the rest are only counted") {
+  Bus bus("ports");
+  std::vector<uint64_t> heard;
+  bus.set_unmapped_listener([&](const Bus& b, const Bus::UnmappedAccess& a) {
+    CHECK(b.space_name() == "ports");
+    heard.push_back(a.address);
+  });
+  for (uint64_t i = 0; i < 100000; ++i) bus.read(0x64, 1);  // a driver polling a missing i8042
+  CHECK(bus.unmapped_count() == 100000);
+  CHECK(bus.unmapped_accesses().size() == Bus::kKeptUnmapped);
+  CHECK(heard.size() == Bus::kKeptUnmapped);
+  CHECK(heard.front() == 0x64);
 }

@@ -7,6 +7,7 @@
 #include "machine/error.h"
 #include "machine/ram.h"
 #include <unicorn/unicorn.h>
+#include <algorithm>
 #include <sys/mman.h>
 
 namespace kdsim {
@@ -160,15 +161,21 @@ llvm::Error Arm64Cpu::map_memory() {
   size_t page_size = 0;
   check_uc(uc_query(m_uc.get(), UC_QUERY_PAGE_SIZE, &page_size), "page size");
   std::vector<std::pair<uint64_t, uint64_t>> spans;  // [begin, end)
-  for (const Bus::Mapping& m : m_mmio->mappings()) {
-    if (!m.device) continue;  // reserved (RAM)
-    uint64_t begin = m.base & ~(page_size - 1);
-    uint64_t end = (m.base + m.size + page_size - 1) & ~(page_size - 1);
-    if (!spans.empty() && begin <= spans.back().second)
-      spans.back().second = std::max(spans.back().second, end);
+  auto add_span = [&](uint64_t base, uint64_t size) {
+    spans.emplace_back(base & ~(page_size - 1), (base + size + page_size - 1) & ~(page_size - 1));
+  };
+  for (const Bus::Mapping& m : m_mmio->mappings())
+    if (m.device) add_span(m.base, m.size);  // no device: reserved (RAM)
+  for (const Bus::Mapping& w : m_mmio->decode_windows()) add_span(w.base, w.size);
+  std::sort(spans.begin(), spans.end());
+  std::vector<std::pair<uint64_t, uint64_t>> merged;
+  for (auto [begin, end] : spans) {
+    if (!merged.empty() && begin <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, end);
     else
-      spans.emplace_back(begin, end);
+      merged.emplace_back(begin, end);
   }
+  spans = std::move(merged);
   auto mmio_read = +[](uc_engine*, uint64_t offset, unsigned size, void* user) -> uint64_t {
     auto* span = static_cast<MmioSpan*>(user);
     return span->cpu->m_mmio->read(span->base + offset, size);

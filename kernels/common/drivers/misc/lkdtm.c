@@ -74,12 +74,24 @@ static void __noinline lkdtm_HARDLOCKUP(void)
 		__asm__ __volatile__("" ::: "memory");
 }
 
+/*
+ * UNMAPPED_IO (kdsim's catalogue of misbehaving guests; Linux's LKDTM has no such type): read a
+ * register of a device the board does not have (asm/lkdtm.h says which). No crash by itself:
+ * the machine names the access (x86: the port floats to 0xff) or the bus fault (arm64).
+ */
+static void __noinline lkdtm_UNMAPPED_IO(void)
+{
+	unsigned long value = arch_lkdtm_unmapped_io();
+	pr_info("UNMAPPED_IO: %s read as 0x%lx\n", ARCH_LKDTM_UNMAPPED_IO_WHAT, value);
+}
+
 static const struct crashtype crashtypes[] = {
 	{ "PANIC", lkdtm_PANIC, NULL },
 	{ "BUG", lkdtm_BUG, NULL },
 	{ "EXCEPTION", lkdtm_EXCEPTION, NULL },
 	{ "LOOP", lkdtm_LOOP, NULL },
 	{ "HARDLOCKUP", lkdtm_HARDLOCKUP, NULL },
+	{ "UNMAPPED_IO", lkdtm_UNMAPPED_IO, NULL },
 	{ "DIVIDE_ZERO", lkdtm_DIVIDE_ZERO, ARCH_LKDTM_DIVIDE_ZERO_REFUSED },
 };
 

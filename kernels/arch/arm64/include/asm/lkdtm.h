@@ -8,10 +8,26 @@
 #ifndef ASM_LKDTM_H
 #define ASM_LKDTM_H
 
+#include <kernel/arch.h>
+#include <kernel/io.h>
+
 #define ARCH_LKDTM_DIVIDE_ZERO_REFUSED "arm64 udiv by zero returns 0 and does not trap"
 
 static inline void arch_lkdtm_divide_zero(void)
 {
+}
+
+/*
+ * UNMAPPED_IO (kdsim's, not Linux's): a driver reads a register of a device the board does not
+ * have: QEMU virt's fw_cfg data register at 0x09020000, absent from kdsim's board. The address
+ * is inside the kernel's device mapping, so only the bus finds that nothing answers.
+ */
+#define ARCH_LKDTM_UNMAPPED_IO_WHAT "fw_cfg data register at 0x09020000"
+
+static inline unsigned long arch_lkdtm_unmapped_io(void)
+{
+	void __iomem *reg = ioremap(0x09020000, 4);
+	return reg ? readl(reg) : ~0UL;
 }
 
 #endif /* ASM_LKDTM_H */

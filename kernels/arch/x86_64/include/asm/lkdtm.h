@@ -8,12 +8,27 @@
 #ifndef ASM_LKDTM_H
 #define ASM_LKDTM_H
 
+#include <asm/io.h>
+
 #define ARCH_LKDTM_DIVIDE_ZERO_REFUSED NULL
 
 static inline void arch_lkdtm_divide_zero(void)
 {
 	unsigned int lo = 1, hi = 0, divisor = 0;
 	__asm__ __volatile__("divl %2" : "+a"(lo), "+d"(hi) : "r"(divisor) : "cc");
+}
+
+/*
+ * UNMAPPED_IO (kdsim's, not Linux's): a driver reads a register of a device the board does not
+ * have: the i8042 keyboard controller's status port (drivers/input/serio/i8042-io.h,
+ * I8042_STATUS_REG 0x64), as i8042_controller_check() does. With no device there the bus
+ * floats: 0xff, which that driver takes for "No controller found".
+ */
+#define ARCH_LKDTM_UNMAPPED_IO_WHAT "i8042 status port 0x64"
+
+static inline unsigned long arch_lkdtm_unmapped_io(void)
+{
+	return inb(0x64);
 }
 
 #endif /* ASM_LKDTM_H */
