@@ -142,6 +142,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   Machine& m = **machine;
   driver.attach(m);
   if (!options.vmcore_path.empty()) m.dump_disk().attach(options.vmcore_path);
+  m.dump_disk().set_faults(scenario.dump_disk);
 
   auto boot = boot_first_kernel(m, *image, scenario.cmdline);
   if (!boot) return fail(boot.takeError());

@@ -129,9 +129,23 @@ private:
   std::string m_file;
 };
 
+// machine.dump_disk: the dump target's faults (machine/devices/dump_disk.h).
+llvm::Error parse_dump_disk(const Fields& f, const YAML::Node& d, DumpDiskFaults& faults) {
+  if (!d) return llvm::Error::success();
+  if (!d.IsMap()) return f.error(d, "machine.dump_disk", "must be a mapping (capacity, io_error_at)");
+  if (auto err = f.only_known_keys(d, "machine.dump_disk", {"capacity", "io_error_at"})) return err;
+  for (const char* key : {"capacity", "io_error_at"}) {
+    if (!d[key]) continue;
+    auto v = f.size(d[key], fmt::format("machine.dump_disk.{}", key));
+    if (!v) return v.takeError();
+    (std::string_view(key) == "capacity" ? faults.capacity : faults.io_error_at) = *v;
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error parse_machine(const Fields& f, const YAML::Node& m, Scenario& s) {
   if (!m.IsDefined()) return f.error(m, "machine", "is required");
-  if (auto err = f.only_known_keys(m, "machine", {"arch", "memory", "cpus"})) return err;
+  if (auto err = f.only_known_keys(m, "machine", {"arch", "memory", "cpus", "dump_disk"})) return err;
   auto arch = f.string(m["arch"], "machine.arch");
   if (!arch) return arch.takeError();
   if (*arch == "arm64" || *arch == "aarch64") s.arch = Arch::Arm64;
@@ -146,7 +160,7 @@ llvm::Error parse_machine(const Fields& f, const YAML::Node& m, Scenario& s) {
     if (*cpus < 1 || *cpus > 8) return f.error(m["cpus"], "machine.cpus", fmt::format("{} is not between 1 and 8", *cpus));
     s.cpus = static_cast<unsigned>(*cpus);
   }
-  return llvm::Error::success();
+  return parse_dump_disk(f, m["dump_disk"], s.dump_disk);
 }
 
 llvm::Error parse_kernel(const Fields& f, const YAML::Node& k, Scenario& s) {

@@ -3,6 +3,7 @@
 // the value involved.
 #pragma once
 #include "machine/cpu.h"
+#include "machine/devices/dump_disk.h"
 #include <llvm/Support/Error.h>
 #include <cstdint>
 #include <filesystem>
@@ -104,6 +105,7 @@ struct Scenario {
   Arch arch = Arch::Arm64;
   uint64_t memory = 0;
   unsigned cpus = 1;
+  DumpDiskFaults dump_disk;  // machine.dump_disk: a full disk, a bad sector
   std::optional<std::filesystem::path> kernel;  // none: the built toy kernel for the arch
   std::string cmdline;
   uint64_t instruction_limit = 2'000'000'000;

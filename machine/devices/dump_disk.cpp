@@ -117,6 +117,18 @@ void DumpDisk::write_sg() {
 // up to kMaxWrite bytes: a syscall per 4 KiB page made the copy several times slower than cp.
 bool DumpDisk::write_entry(uint64_t disk_offset, PhysAddr phys, uint64_t len) {
   if (len == 0) return true;
+  // A scenario fault inside the entry: what comes before it is written, as write(2) writes
+  // what fits on a full disk before it fails.
+  const uint64_t fits = bytes_before_fault(disk_offset, len);
+  if (fits < len) {
+    if (fits && !write_range(disk_offset, phys, fits)) return false;
+    raise_fault(disk_offset + fits);
+    return false;
+  }
+  return write_range(disk_offset, phys, len);
+}
+
+bool DumpDisk::write_range(uint64_t disk_offset, PhysAddr phys, uint64_t len) {
   if (!m_ram.contains(phys, len)) {
     fail(Status::EntryNotRam, fmt::format("SG entry [{}, +0x{:x}) is not RAM", phys, len));
     return false;
@@ -145,6 +157,24 @@ bool DumpDisk::write_entry(uint64_t disk_offset, PhysAddr phys, uint64_t len) {
   }
   m_stats.bytes_accepted += len;
   return true;
+}
+
+// The scenario's faults (DumpDiskFaults): how many bytes of a write at `disk_offset` land
+// before the first of them, and the failure at that offset.
+uint64_t DumpDisk::bytes_before_fault(uint64_t disk_offset, uint64_t len) const {
+  uint64_t fits = len;
+  if (m_faults.capacity) fits = std::min(fits, *m_faults.capacity > disk_offset ? *m_faults.capacity - disk_offset : 0);
+  if (m_faults.io_error_at && *m_faults.io_error_at >= disk_offset)
+    fits = std::min(fits, *m_faults.io_error_at - disk_offset);
+  return fits;
+}
+
+void DumpDisk::raise_fault(uint64_t at) {
+  if (m_faults.capacity && at >= *m_faults.capacity)
+    return fail(Status::NoSpace, fmt::format("disk full at disk offset 0x{:x}: the disk holds {} bytes "
+                                             "(machine.dump_disk.capacity)",
+                                             at, *m_faults.capacity));
+  fail(Status::MediaError, fmt::format("I/O error at disk offset 0x{:x}, a bad sector (machine.dump_disk.io_error_at)", at));
 }
 
 bool DumpDisk::write_data(uint64_t disk_offset, const uint8_t* src, uint64_t len) {

@@ -21,6 +21,13 @@ public:
   virtual void dump_error(std::string_view what) = 0;
 };
 
+// Faults a scenario gives the disk, as a real dump target can have them: a disk that fills up
+// (the vmcore is larger than the space left) and an unreadable sector mid-dump.
+struct DumpDiskFaults {
+  std::optional<uint64_t> capacity;     // bytes; a write ending past it fails with NoSpace
+  std::optional<uint64_t> io_error_at;  // disk offset; a write covering it fails with MediaError
+};
+
 struct DumpDiskStats {
   uint64_t bytes_accepted = 0;  // everything the SG lists covered
   uint64_t bytes_written = 0;   // data actually written (non-zero pages)
@@ -30,7 +37,15 @@ struct DumpDiskStats {
 class DumpDisk final : public Device {
 public:
   enum class Doorbell : uint32_t { WriteSg = 1, Complete = 2, Abort = 3 };
-  enum class Status : uint32_t { Ok = 0, EntryNotRam = 1, ListNotRam = 2, HostWriteError = 3, NotAttached = 4 };
+  enum class Status : uint32_t {
+    Ok = 0,
+    EntryNotRam = 1,
+    ListNotRam = 2,
+    HostWriteError = 3,
+    NotAttached = 4,
+    NoSpace = 5,     // the scenario's disk is full (DumpDiskFaults::capacity)
+    MediaError = 6,  // the scenario's bad sector (DumpDiskFaults::io_error_at)
+  };
 
   DumpDisk(Ram& ram, DumpDiskListener& listener) : m_ram(ram), m_listener(listener) {}
   ~DumpDisk() override;
@@ -41,12 +56,16 @@ public:
 
   // Host side: the file the dump becomes. Nothing is created until the guest writes.
   void attach(std::filesystem::path final_path) { m_final_path = std::move(final_path); }
+  void set_faults(const DumpDiskFaults& faults) { m_faults = faults; }
   const DumpDiskStats& stats() const { return m_stats; }
 
 private:
   void ring(uint32_t doorbell);
   void write_sg();
   bool write_entry(uint64_t disk_offset, PhysAddr phys, uint64_t len);
+  bool write_range(uint64_t disk_offset, PhysAddr phys, uint64_t len);
+  uint64_t bytes_before_fault(uint64_t disk_offset, uint64_t len) const;
+  void raise_fault(uint64_t at);
   bool write_data(uint64_t disk_offset, const uint8_t* src, uint64_t len);
   bool open_partial();
   void complete();
@@ -63,6 +82,7 @@ private:
   uint64_t m_size = 0;
   Status m_status = Status::Ok;
   DumpDiskStats m_stats;
+  DumpDiskFaults m_faults;
 };
 
 }  // namespace kdsim

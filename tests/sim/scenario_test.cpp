@@ -21,6 +21,8 @@ TEST_CASE("scenario: a minimal scenario gets defaults") {
   CHECK(s->arch == Arch::Arm64);
   CHECK(s->memory == (1ull << 30));
   CHECK(s->cpus == 1);
+  CHECK(!s->dump_disk.capacity);
+  CHECK(!s->dump_disk.io_error_at);
   CHECK(!s->kernel);
   CHECK(s->steps.empty());
   // kexec-tools' defaults: digests checked, purgatory console off unless asked.
@@ -73,10 +75,16 @@ TEST_CASE("scenario: golden errors name the file, line, column, field and value"
   CHECK(error_of("machine: {arch: arm64, memory: 1GiB, cpus: 9}\n") ==
         "t.yaml:1:44: machine.cpus: 9 is not between 1 and 8");
   CHECK(error_of("machine: {arch: arm64, memory: 1GiB, gpus: 1}\n") ==
-        "t.yaml:1:38: machine.gpus: unknown field; did you mean 'cpus'? (known: arch, cpus, memory)");
+        "t.yaml:1:38: machine.gpus: unknown field; did you mean 'cpus'? (known: arch, cpus, dump_disk, memory)");
   // Nothing close enough to suggest: only the list.
   CHECK(error_of("machine: {arch: arm64, memory: 1GiB, colour: blue}\n") ==
-        "t.yaml:1:38: machine.colour: unknown field (known: arch, cpus, memory)");
+        "t.yaml:1:38: machine.colour: unknown field (known: arch, cpus, dump_disk, memory)");
+  CHECK(error_of("machine: {arch: arm64, memory: 1GiB, dump_disk: {capacity: full}}\n") ==
+        "t.yaml:1:60: machine.dump_disk.capacity: 'full' is not a size (try 1GiB, 512MiB, 0x40000000)");
+  CHECK(error_of("machine: {arch: arm64, memory: 1GiB, dump_disk: {capcity: 1GiB}}\n") ==
+        "t.yaml:1:50: machine.dump_disk.capcity: unknown field; did you mean 'capacity'? (known: capacity, io_error_at)");
+  CHECK(error_of("machine: {arch: arm64, memory: 1GiB, dump_disk: 64MiB}\n") ==
+        "t.yaml:1:49: machine.dump_disk: must be a mapping (capacity, io_error_at)");
   CHECK(error_of(std::string(kMinimal) + "stepz: []\n") ==
         "t.yaml:2:1: stepz: unknown field; did you mean 'steps'? (known: capture_steps, description, expect, kernel, kexec, limits, machine, name, steps)");
   CHECK(error_of(std::string(kMinimal) + "steps:\n  - trigger: sysrq-b\n") ==

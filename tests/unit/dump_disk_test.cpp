@@ -147,6 +147,42 @@ TEST_CASE("dump disk: an interrupted dump (device destroyed before COMPLETE) lea
   fs::remove_all(dir);
 }
 
+TEST_CASE("dump disk: a full disk and a bad sector fail the write after what lies before them") {
+  auto ram = std::move(*Ram::create({{PhysAddr(kRam), 16ull << 20}}));
+  std::memset(ram->host_ptr(PhysAddr(kRam + 0x100000), 0x4000), 0x77, 0x4000);
+  put_sg(*ram, 0, 0, kRam + 0x100000, 0x4000);
+  struct Case {
+    DumpDiskFaults faults;
+    uint32_t status;
+    uint64_t written;
+    std::string error;
+  } cases[] = {
+      {{.capacity = 0x2800, .io_error_at = {}}, 5, 0x2800,
+       "disk full at disk offset 0x2800: the disk holds 10240 bytes (machine.dump_disk.capacity)"},
+      {{.capacity = {}, .io_error_at = 0x1000}, 6, 0x1000,
+       "I/O error at disk offset 0x1000, a bad sector (machine.dump_disk.io_error_at)"},
+      {{.capacity = 0x4000, .io_error_at = 0x4000}, 0, 0x4000, ""},  // both just past the write
+  };
+  for (const Case& c : cases) {
+    DiskEvents ev;
+    fs::path dir = scratch_dir("disk-faults");
+    {
+      DumpDisk disk(*ram, ev);
+      disk.attach(dir / "vmcore");
+      disk.set_faults(c.faults);
+      disk.write(0x10, 8, kList);
+      disk.write(0x18, 4, 1);
+      disk.write(0x1c, 4, 1);
+      CHECK(disk.read(0x28, 4) == c.status);
+      CHECK(disk.stats().bytes_written == c.written);
+      CHECK(ev.errors == (c.error.empty() ? std::vector<std::string>{} : std::vector<std::string>{c.error}));
+    }
+    CHECK(!fs::exists(dir / "vmcore"));  // never completed
+    CHECK(!fs::exists(dir / ".vmcore.partial"));
+    fs::remove_all(dir);
+  }
+}
+
 TEST_CASE("agent: FETCH_BLOB copies ranges of the current command's blob, refuses ranges beyond it") {
   struct L final : AgentListener {
     std::vector<std::string> errors;

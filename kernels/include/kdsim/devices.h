@@ -59,6 +59,8 @@
 #define KDSIM_DUMP_DOORBELL_COMPLETE 2
 #define KDSIM_DUMP_DOORBELL_ABORT 3
 #define KDSIM_DUMP_STATUS_OK 0
+#define KDSIM_DUMP_STATUS_NO_SPACE 5
+#define KDSIM_DUMP_STATUS_MEDIA_ERROR 6
 #define KDSIM_DUMP_SG_ENTRY_SIZE 24 /* {u64 disk_offset, u64 phys, u64 len} */
 
 /* Stage port (DEVICE_ID 2). */

@@ -58,7 +58,8 @@ static int dumpdisk_write_sg(void)
 	dump_sg_count = 0;
 	if (status != KDSIM_DUMP_STATUS_OK) {
 		pr_err("WRITE_SG failed: status %u\n", status);
-		return -EIO;
+		/* A full disk is ENOSPC to the writer, as for a block device's filesystem. */
+		return status == KDSIM_DUMP_STATUS_NO_SPACE ? -ENOSPC : -EIO;
 	}
 	return 0;
 }
