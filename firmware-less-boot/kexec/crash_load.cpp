@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <fmt/ranges.h>
 
 namespace kdsim {
 
@@ -206,9 +207,19 @@ llvm::Error place_elfcorehdr(const CrashLoadConfig& c, const Iomem& iomem, Regio
   return llvm::Error::success();
 }
 
+// linux,usable-memory-range: the region holding the segments first (the capture kernel caps its
+// memory to the first pair, drivers/of/fdt.c early_init_dt_check_for_usable_mem_range, and adds
+// the others), then the other crash regions (the ,low one), as kexec-tools' arm64 setup_2nd_dtb.
+std::vector<PhysRange> usable_memory_ranges(const CrashLoadPlan& plan) {
+  std::vector<PhysRange> ranges{plan.crash_region.value_or(PhysRange{})};
+  for (const PhysRange& r : plan.crash_regions)
+    if (plan.crash_region && (r.base != plan.crash_region->base || r.size != plan.crash_region->size)) ranges.push_back(r);
+  return ranges;
+}
+
 llvm::Error place_arm64_dtb(const CrashLoadConfig& c, RegionAllocator& alloc, CrashLoadPlan& plan,
                             bool kdump = true) {
-  Arm64KdumpChosen chosen{plan.elfcorehdr, {plan.crash_region.value_or(PhysRange{})}};
+  Arm64KdumpChosen chosen{plan.elfcorehdr, usable_memory_ranges(plan)};
   auto dtb = build_arm64_dtb(c.board_ram, c.cpu_count, c.cmdline, kdump ? &chosen : nullptr);
   if (!dtb) return dtb.takeError();
   auto at = alloc.low(align_up(dtb->size(), kPage), kPage);
@@ -216,7 +227,7 @@ llvm::Error place_arm64_dtb(const CrashLoadConfig& c, RegionAllocator& alloc, Cr
   plan.boot_data = *at;
   if (kdump)
     plan.log.push_back(fmt::format("dtb at {}: bootargs \"{}\", linux,elfcorehdr {}, linux,usable-memory-range {}",
-                                   *at, c.cmdline, plan.elfcorehdr, *plan.crash_region));
+                                   *at, c.cmdline, plan.elfcorehdr, fmt::join(chosen.usable_memory, " ")));
   else
     plan.log.push_back(fmt::format("dtb at {}: bootargs \"{}\"", *at, c.cmdline));
   plan.segments.push_back({std::move(*dtb), *at, 0, "dtb"});
@@ -234,7 +245,9 @@ std::vector<x86::E820Entry> x86_kdump_e820(const CrashLoadPlan& plan) {
     e820.push_back({plan.backup->source, x86::E820Type::Ram});
     holes.push_back({plan.backup->backup_start, align_up(plan.backup->source.size, kPage)});
   }
-  for (const PhysRange& r : subtract_ranges({*plan.crash_region}, holes))
+  std::vector<PhysRange> regions = plan.crash_regions;
+  if (regions.empty()) regions.push_back(*plan.crash_region);  // nothing reserved: the fallback
+  for (const PhysRange& r : subtract_ranges(regions, holes))
     if (r.size != 0) e820.push_back({r, x86::E820Type::Ram});
   return e820;
 }
@@ -359,7 +372,10 @@ llvm::Expected<CrashLoadPlan> plan_crash_load(const CrashLoadConfig& c) {
     plan.crash_region = fallback_region(*iomem);
   } else {
     plan.crash_region = crash.back();  // x86: the high region (crashdump-x86.c); arm64: the last
+    plan.crash_regions = crash;
     plan.log.push_back(fmt::format("crash kernel region {}", *plan.crash_region));
+    if (crash.size() > 1)
+      plan.log.push_back(fmt::format("crash kernel regions the capture kernel may use: {}", fmt::join(crash, ", ")));
   }
   RegionAllocator alloc(*plan.crash_region);
   if (auto err = place_kernel(c, alloc, plan)) return err;

@@ -50,7 +50,11 @@ struct CrashLoadPlan {
   std::vector<KexecSegment> segments;  // sorted by mem, as kexec-tools hands them over
   PhysAddr entry;                       // kexec_load entry: the purgatory's purgatory_start
   uint64_t flags = 0;                   // KEXEC_ON_CRASH | KEXEC_ARCH_*
-  std::optional<PhysRange> crash_region;  // none: nothing reserved (kexec-tools would stop here)
+  std::optional<PhysRange> crash_region;  // where the segments go; none: nothing reserved
+  // Every "Crash kernel" range of /proc/iomem, lowest first: crashkernel=X,high with its ,low
+  // region gives two. The capture kernel may use all of them (arm64 linux,usable-memory-range,
+  // x86 e820), as kexec-tools passes them; the segments go to crash_region, the last.
+  std::vector<PhysRange> crash_regions;
   PhysAddr kernel_entry;
   PhysAddr boot_data;                   // DTB (arm64) / boot_params (x86_64)
   PhysRange elfcorehdr;                 // the header's bytes
