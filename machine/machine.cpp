@@ -8,6 +8,7 @@
 #include "machine/devices/uart.h"
 #include "machine/error.h"
 #include <algorithm>
+#include <utility>
 #include <fmt/format.h>
 
 namespace kdsim {
@@ -148,6 +149,7 @@ RunStop Machine::run(uint64_t instruction_limit) {
       if (m_run_state[i] != CpuRunState::Running) continue;
       any_running = true;
       if (auto stop = run_one_slice(i, slice_budget(i, instruction_limit))) return *stop;
+      if (std::exchange(m_host_turn, false) && other_cpu_running(i)) return {StopCause::HostTurn, i, {}};
       check_spin(i);
       if (auto stop = spin_stop()) return *stop;
       if (instructions() >= instruction_limit) return {StopCause::InstructionLimit, i, {}};
@@ -155,6 +157,12 @@ RunStop Machine::run(uint64_t instruction_limit) {
     if (!any_on) return {StopCause::AllOff, 0, {}};
     if (!any_running) return {StopCause::AllIdle, 0, {}};
   }
+}
+
+bool Machine::other_cpu_running(unsigned index) const {
+  for (unsigned i = 0; i < m_run_state.size(); ++i)
+    if (i != index && m_run_state[i] == CpuRunState::Running) return true;
+  return false;
 }
 
 // The quantum only shares the host thread between CPUs. A CPU alone in the machine (every other

@@ -78,6 +78,9 @@ enum class StopCause {
   GuestFault,        // a CPU did something the machine cannot continue from
   Spin,              // a CPU loops without progress and nothing else can change that
   Debug,             // a breakpoint or a single step (MachineConfig::debug); `cpu` stopped first
+  // init finished a command while another CPU still runs (a busy loop there): AllIdle may never
+  // come, so the host gets its turn now. Not an end: the caller feeds a command or runs on.
+  HostTurn,
 };
 
 // What a successful kexec_load put where, as the kexec-tools role planned it. The machine
@@ -180,6 +183,7 @@ private:
   llvm::Error create_cpus();
   uint64_t slice_budget(unsigned index, uint64_t instruction_limit) const;
   std::optional<RunStop> run_one_slice(unsigned index, uint64_t budget);
+  bool other_cpu_running(unsigned index) const;
   void route_interrupts(unsigned index);
   void route_lapic(unsigned index);
   void deliver_due_serial_input();
@@ -188,9 +192,15 @@ private:
   void console_write(std::string_view bytes) override { m_observer.console_output(bytes); }
   void power_request(PowerRequest request) override;
   void stage(uint32_t code, uint64_t arg0, uint64_t arg1) override;
-  void agent_hello() override { m_observer.agent_hello(); }
+  void agent_hello() override {
+    m_host_turn = true;
+    m_observer.agent_hello();
+  }
   void agent_output(std::string_view bytes) override { m_observer.agent_output(bytes); }
-  void agent_done(int32_t status) override { m_observer.agent_done(status); }
+  void agent_done(int32_t status) override {
+    m_host_turn = true;
+    m_observer.agent_done(status);
+  }
   void agent_error(std::string_view what) override { m_observer.agent_error(what); }
   void dump_complete(uint64_t size) override { m_observer.dump_complete(size); }
   void dump_error(std::string_view what) override { m_observer.dump_error(what); }
@@ -247,6 +257,7 @@ private:
   HandoffObservation m_handoff;
   std::vector<SpinState> m_spin;
   uint64_t m_firmware_calls = 0;
+  bool m_host_turn = false;  // agent_hello()/agent_done() since the last check (StopCause::HostTurn)
 };
 
 }  // namespace kdsim

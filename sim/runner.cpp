@@ -27,6 +27,7 @@ std::string outcome_of(Machine& m, const RunStop& stop) {
   case StopCause::GuestFault: return in_purgatory ? "purgatory-fault" : "guest-fault";
   case StopCause::Spin: return in_purgatory ? "purgatory-spin" : "spin";
   case StopCause::Debug: return "debugger-kill";  // gdb's `kill` ended the run
+  case StopCause::HostTurn: return "host-turn";    // never final (run_scenario runs on)
   }
   return "?";
 }
@@ -172,10 +173,12 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
       if (how == GdbServer::Resume::Detach) gdb.reset();
       continue;
     }
-    if (result.stop.cause == StopCause::AllIdle && driver.feed()) {
+    const bool host_turn = result.stop.cause == StopCause::HostTurn;
+    if ((result.stop.cause == StopCause::AllIdle || host_turn) && driver.feed()) {
       m.wake_idle_cpus();
       continue;
     }
+    if (host_turn) continue;  // nothing to send: the busy CPUs run on
     break;
   }
   if (gdb) gdb->report_exit(result.stop.cause == StopCause::PowerOff ? 0 : 1);

@@ -290,13 +290,33 @@ llvm::Error parse_step_cmdline(const Fields& f, const YAML::Node& n, const std::
   return llvm::Error::success();
 }
 
+// `cpu: N` beside a run: or trigger: step: the command runs pinned to CPU N, as
+// `taskset -c N sh -c 'CMD'` would (init's taskset built-in; the toy kernel runs the command's
+// writes on that CPU). The capture kernel has one CPU (nr_cpus=1), so only `steps:` take it.
+llvm::Error parse_step_cpu(const Fields& f, const YAML::Node& n, const std::string& where, std::string_view list,
+                           const Scenario& s, Step& step) {
+  if (step.kind != Step::Kind::Run && step.kind != Step::Kind::SysrqTrigger && step.kind != Step::Kind::LkdtmTrigger)
+    return f.error(n, where, fmt::format("only a run: or trigger: step takes a cpu:, not {}", step.label));
+  const unsigned cpus = list == "steps" ? s.cpus : 1;
+  auto cpu = f.size(n, where);
+  if (!cpu) return cpu.takeError();
+  if (*cpu >= cpus)
+    return f.error(n, where,
+                   list == "steps"
+                       ? fmt::format("CPU {} does not exist: machine.cpus is {} (CPUs 0 to {})", *cpu, cpus, cpus - 1)
+                       : fmt::format("CPU {} does not exist: the capture kernel runs on one CPU (nr_cpus=1)", *cpu));
+  step.command = fmt::format("taskset -c {} {}", *cpu, step.command);
+  step.label = fmt::format("{} (on CPU {})", step.label, *cpu);
+  return llvm::Error::success();
+}
+
 llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t index, std::string_view list,
                                 Scenario& s) {
   std::string where = fmt::format("{}[{}]", list, index);
   if (auto err = f.only_known_keys(n, where, {"run", "trigger", "kexec", "corrupt", "touch", "kexec_load", "expect",
-                                              "cmdline"}))
+                                              "cmdline", "cpu"}))
     return err;
-  const size_t kinds = n.size() - (n["expect"] ? 1 : 0) - (n["cmdline"] ? 1 : 0);
+  const size_t kinds = n.size() - (n["expect"] ? 1 : 0) - (n["cmdline"] ? 1 : 0) - (n["cpu"] ? 1 : 0);
   if (kinds != 1)
     return f.error(n, where, "must have exactly one of: corrupt, kexec, kexec_load, run, touch, trigger");
   auto step = parse_step_kind(f, n, where, s);
@@ -304,6 +324,8 @@ llvm::Expected<Step> parse_step(const Fields& f, const YAML::Node& n, size_t ind
   step->origin = where;
   if (n["cmdline"])
     if (auto err = parse_step_cmdline(f, n["cmdline"], where + ".cmdline", *step)) return err;
+  if (n["cpu"])
+    if (auto err = parse_step_cpu(f, n["cpu"], where + ".cpu", list, s, *step)) return err;
   if (n["expect"])
     if (auto err = parse_step_expect(f, n["expect"], *step, s)) return err;
   return step;

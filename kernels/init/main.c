@@ -367,6 +367,41 @@ static int cmd_reboot(const struct session *s, const char *name, unsigned int ho
 	return 1;
 }
 
+static int run_command(const struct session *s, char *line);
+
+/*
+ * taskset -c CPU COMMAND (util-linux): COMMAND runs pinned to CPU. There is no fork here: init
+ * pins itself, runs the built-in, and unpins (the kernel runs its writes on that CPU).
+ */
+static int cmd_taskset(const struct session *s, char *args)
+{
+	char *p = args;
+	if (strncmp(p, "-c", 2) != 0 || (p[2] != ' ' && p[2] != '\t')) {
+		out(s, "taskset: usage: taskset -c CPU COMMAND\n");
+		return 1;
+	}
+	p = skip_spaces(p + 2);
+	unsigned int cpu = 0;
+	if (*p < '0' || *p > '9') {
+		out(s, "taskset: failed to parse CPU list\n");
+		return 1;
+	}
+	while (*p >= '0' && *p <= '9')
+		cpu = cpu * 10 + (unsigned int)(*p++ - '0');
+	if (cpu >= 64 || (*p != ' ' && *p != '\t')) {
+		out(s, "taskset: failed to parse CPU list\n");
+		return 1;
+	}
+	int err = sys_sched_setaffinity(0, 1UL << cpu);
+	if (err) {
+		out_error(s, "taskset", "failed to set pid 0's affinity", err);
+		return 1;
+	}
+	int status = run_command(s, skip_spaces(p));
+	sys_sched_setaffinity(0, ~0UL);
+	return status;
+}
+
 /* Run one command line; returns its exit status. */
 static int run_command(const struct session *s, char *line)
 {
@@ -395,6 +430,8 @@ static int run_command(const struct session *s, char *line)
 		return cmd_kexec_exec(s);
 	if (!strcmp(name, "save-vmcore"))
 		return cmd_save_vmcore(s);
+	if (!strcmp(name, "taskset"))
+		return cmd_taskset(s, args);
 	if (!strcmp(name, "busy-loop"))
 		return cmd_busy_loop();
 	out(s, "sh: ");

@@ -7,6 +7,7 @@
 #include <kernel/arch.h>
 #include <kernel/kexec.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <kernel/version.h>
@@ -29,8 +30,8 @@ const char *dump_stack_arch_desc = "kdsim (no DT)";
 
 void dump_stack_print_info(void)
 {
-	pr_emerg("CPU: 0 PID: %d Comm: %s Not tainted %s #1\n", current->pid, current->comm,
-	         UTS_RELEASE);
+	pr_emerg("CPU: %d PID: %d Comm: %s Not tainted %s #1\n", smp_processor_id(), current->pid,
+	         current->comm, UTS_RELEASE);
 	pr_emerg("Hardware name: %s\n", dump_stack_arch_desc);
 }
 

@@ -2,6 +2,9 @@
 /* Possible and online CPUs (mirrors nr_cpu_ids / set_cpu_possible() / set_cpu_online() of
  * kernel/smp.c and cpumask.h). */
 #include <kernel/smp.h>
+#include <kernel/arch.h>
+#include <kernel/compiler.h>
+#include <asm/barrier.h>
 
 unsigned int nr_cpu_ids = 1;
 volatile unsigned long __cpu_online_mask = 1; /* the boot CPU */
@@ -30,4 +33,75 @@ __attribute__((weak)) int smp_processor_id(void)
 
 __attribute__((weak)) void smp_init(void)
 {
+}
+
+/* ---- cross-CPU calls (kernel/smp.c) ---- */
+
+/* struct __call_single_data, one per target CPU (Linux queues them; one at a time here). */
+struct call_single_data {
+	smp_call_func_t func;
+	void *info;
+	volatile int queued;  /* set by the caller, taken by the target's IPI handler */
+	volatile int locked;  /* CSD_FLAG_LOCK: cleared when the caller may go on */
+};
+
+static struct call_single_data cfd_data[NR_CPUS];
+int current_pinned_cpu = -1;
+
+__attribute__((weak)) void arch_send_call_function_single_ipi(int cpu)
+{
+	(void)cpu;
+}
+
+/* csd_lock_wait(): interrupts on while waiting, so a crash stop reaches this CPU here. */
+static void __noinline csd_lock_wait(struct call_single_data *csd)
+{
+	unsigned long flags = arch_local_irq_save();
+	arch_local_irq_enable();
+	while (csd->locked)
+		cpu_relax();
+	arch_local_irq_restore(flags);
+}
+
+int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait)
+{
+	if (cpu == smp_processor_id()) {
+		func(info);
+		return 0;
+	}
+	if (cpu < 0 || (unsigned int)cpu >= nr_cpu_ids || !cpu_online((unsigned int)cpu))
+		return -6; /* -ENXIO */
+	struct call_single_data *csd = &cfd_data[cpu];
+	if (csd->locked)
+		return -16; /* -EBUSY: the previous call has not returned (it never will) */
+	csd->func = func;
+	csd->info = info;
+	csd->locked = 1;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	csd->queued = 1;
+	arch_send_call_function_single_ipi(cpu);
+	if (wait)
+		csd_lock_wait(csd);
+	return 0;
+}
+
+void smp_call_release_caller(void)
+{
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	cfd_data[smp_processor_id()].locked = 0;
+}
+
+/* __flush_smp_call_function_queue(): run the queued call, then csd_unlock(). */
+void generic_smp_call_function_single_interrupt(void)
+{
+	struct call_single_data *csd = &cfd_data[smp_processor_id()];
+	if (!csd->queued)
+		return;
+	csd->queued = 0;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	unsigned long flags = arch_local_irq_save();
+	arch_local_irq_enable();
+	csd->func(csd->info);
+	arch_local_irq_restore(flags);
+	smp_call_release_caller();
 }

@@ -10,6 +10,8 @@
 #include <kernel/panic.h>
 #include <kernel/reboot.h>
 #include <kernel/sched.h>
+#include <kernel/smp.h>
+#include <kernel/uaccess.h>
 #include <asm/unistd.h>
 #include <asm-generic/errno-base.h>
 #include <linux/reboot.h>
@@ -49,6 +51,28 @@ long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *arg)
 	}
 }
 
+/*
+ * Mirrors SYSCALL_DEFINE3(sched_setaffinity) (kernel/sched/core.c), for the one process and
+ * without a scheduler: a mask naming one online CPU pins init's writes there (sys_write() runs
+ * them on it); a mask holding the CPU init runs on unpins. No online CPU in it: -EINVAL.
+ */
+long sys_sched_setaffinity(int pid, unsigned int len, const unsigned long __user *user_mask_ptr)
+{
+	unsigned long mask;
+	if (pid != 0 && pid != current->pid)
+		return -ESRCH;
+	if (len < sizeof(mask))
+		return -EINVAL;
+	if (copy_from_user(&mask, user_mask_ptr, sizeof(mask)))
+		return -EFAULT;
+	mask &= __cpu_online_mask;
+	if (!mask)
+		return -EINVAL;
+	const int here = smp_processor_id();
+	current_pinned_cpu = (mask >> here) & 1 ? -1 : __builtin_ctzl(mask);
+	return 0;
+}
+
 long syscall_dispatch(unsigned long nr, const unsigned long args[6])
 {
 	switch (nr) {
@@ -70,6 +94,9 @@ long syscall_dispatch(unsigned long nr, const unsigned long args[6])
 		                  (void __user *)args[3]);
 	case __NR_getpid:
 		return sys_getpid();
+	case __NR_sched_setaffinity:
+		return sys_sched_setaffinity((int)args[0], (unsigned int)args[1],
+		                             (const unsigned long __user *)args[2]);
 #ifdef __NR_sendfile
 	case __NR_sendfile:
 		return sys_sendfile64((int)args[0], (int)args[1], (loff_t __user *)args[2],

@@ -44,4 +44,27 @@ static inline unsigned int num_online_cpus(void)
  * the secondary CPUs online. Weak no-op default: the port runs on the boot CPU only. */
 void smp_init(void);
 
+/*
+ * Cross-CPU calls (mirrors smp_call_function_single() of kernel/smp.c, one call slot per CPU):
+ * run func(info) on `cpu` from its IPI handler. With wait, the caller spins with interrupts
+ * enabled until the call returns (csd_lock_wait()), so a crash stop IPI/NMI still reaches it.
+ * The callee runs func with interrupts enabled: it stands for a task pinned to that CPU.
+ */
+typedef void (*smp_call_func_t)(void *info);
+int smp_call_function_single(int cpu, smp_call_func_t func, void *info, int wait);
+/* Called by the arch's IPI handler (IPI_CALL_FUNC / CALL_FUNCTION_SINGLE_VECTOR). */
+void generic_smp_call_function_single_interrupt(void);
+/* Arch: send the call IPI to `cpu` (arm64: IPI_CALL_FUNC SGI; x86: a fixed-vector IPI). */
+void arch_send_call_function_single_ipi(int cpu);
+/* Arch: interrupts on for the rest of this context (local_irq_enable()). */
+void arch_local_irq_enable(void);
+/*
+ * kdsim: a call that never returns (an LKDTM lockup loop) releases its waiting caller first, as
+ * the shell that pinned it would have been left behind in the background (`taskset ... &`).
+ */
+void smp_call_release_caller(void);
+
+/* sched_setaffinity() reduced to one CPU: the CPU init's writes run on (-1: where it is). */
+extern int current_pinned_cpu;
+
 #endif /* KERNEL_SMP_H */

@@ -15,5 +15,6 @@ long sys_write(unsigned int fd, const char __user *buf, size_t count);
 long sys_exit(int error_code);
 long sys_reboot(int magic1, int magic2, unsigned int cmd, void __user *arg);
 long sys_getpid(void);
+long sys_sched_setaffinity(int pid, unsigned int len, const unsigned long __user *user_mask_ptr);
 
 #endif /* KERNEL_SYSCALLS_H */

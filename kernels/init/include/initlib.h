@@ -18,6 +18,7 @@ int sys_close(int fd);
 ssize_t sys_read(int fd, void *buf, size_t count);
 ssize_t sys_write(int fd, const void *buf, size_t count);
 int sys_reboot(unsigned int cmd);
+int sys_sched_setaffinity(int pid, unsigned long mask);
 /* kexec_load(2): segments is Linux's struct kexec_segment[] (linux/kexec.h). */
 long sys_kexec_load(unsigned long entry, unsigned long nr_segments, const void *segments,
                     unsigned long flags);

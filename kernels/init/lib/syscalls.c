@@ -37,6 +37,12 @@ int sys_reboot(unsigned int cmd)
 	                       0, 0);
 }
 
+int sys_sched_setaffinity(int pid, unsigned long mask)
+{
+	return (int)__syscall6(__NR_sched_setaffinity, pid, (long)sizeof(mask), (long)&mask, 0, 0,
+	                       0);
+}
+
 void sys_exit(int status)
 {
 	for (;;)

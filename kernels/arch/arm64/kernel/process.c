@@ -77,6 +77,12 @@ void arch_local_irq_restore(unsigned long flags)
 	write_sysreg(flags, daif);
 }
 
+/* arch_local_irq_enable() (arch/arm64/include/asm/irqflags.h). */
+void arch_local_irq_enable(void)
+{
+	__asm__ __volatile__("msr daifclr, #3" ::: "memory");
+}
+
 void arch_cpu_idle(void)
 {
 	__asm__ __volatile__("dsb sy\n\twfi" ::: "memory");

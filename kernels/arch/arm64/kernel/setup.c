@@ -60,6 +60,7 @@ void serial_console_interrupt(void)
 void smp_setup_processor_id(void)
 {
 	u64 mpidr = read_sysreg(mpidr_el1) & MPIDR_HWID_BITMASK;
+	set_cpu_logical_map(0, mpidr);
 	pr_info("Booting Linux on physical CPU 0x%010lx [0x%08x]\n", (unsigned long)mpidr,
 	        (u32)read_sysreg(midr_el1));
 }

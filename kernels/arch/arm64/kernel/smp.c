@@ -6,7 +6,8 @@
  * Bring-up: smp_init() starts each possible secondary with PSCI CPU_ON at secondary_entry
  * (head.S, context = CPU number); the secondary turns its MMU on with the boot CPU's tables,
  * says "CPU1: Booted secondary processor", marks itself online and idles in wfi with IRQs
- * unmasked. The secondaries run nothing else: init and every system call stay on CPU 0.
+ * unmasked. The secondaries run only what smp_call_function_single() sends them (IPI_CALL_FUNC:
+ * init's writes while it is pinned to that CPU, common/kernel/smp.c).
  *
  * Stop: the boot CPU sends an SGI through GICD_SGIR (IPI_CPU_STOP before a kexec reboot,
  * IPI_CPU_CRASH_STOP from machine_crash_shutdown()). The secondary takes it at its IRQ vector,
@@ -46,10 +47,9 @@
 #define GICC_IAR_INT_ID_MASK 0x3ff
 #define GICC_INT_SPURIOUS 1023
 
-/* Bounded waits (loop iterations, not time: CNTVCT is the instruction count here). Linux
- * waits 5 s for a secondary to come up and 1 s for the crash-stop IPIs to be answered. */
+/* Bounded waits. Linux waits 5 s for a secondary to come up (loop iterations here) and
+ * USEC_PER_SEC for the stop IPIs to be answered: one second of CNTVCT, the instruction clock. */
 #define SECONDARY_BOOT_LOOPS 20000000UL
-#define CRASH_STOP_LOOPS 20000000UL
 
 extern char secondary_entry[];
 extern u64 reserved_pg_dir[];
@@ -58,12 +58,37 @@ extern u64 reserved_pg_dir[];
 static volatile bool gic_enabled;
 static unsigned long irq_count;
 
-/* Written by each stopping secondary after crash_save_cpu() (waiting_for_crash_ipi). */
-static volatile int crash_stop_done[NR_CPUS];
+
+static u64 boot_cpu_hwid; /* __cpu_logical_map[0] */
+
+void set_cpu_logical_map(unsigned int cpu, u64 hwid)
+{
+	if (cpu == 0)
+		boot_cpu_hwid = hwid;
+}
+
+/* The boot CPU's Aff0 and 0 swap places; every other CPU is its Aff0 (asm/smp.h). */
+u64 cpu_logical_map(unsigned int cpu)
+{
+	if (cpu == 0)
+		return boot_cpu_hwid;
+	return cpu == boot_cpu_hwid ? 0 : cpu;
+}
 
 int smp_processor_id(void)
 {
-	return (int)(read_sysreg(mpidr_el1) & 0xff); /* Aff0 = the CPU number on this board */
+	u64 hwid = read_sysreg(mpidr_el1) & 0xff; /* Aff0 = the CPU interface number on this board */
+	return (int)(hwid == boot_cpu_hwid ? 0 : hwid == 0 ? boot_cpu_hwid : hwid);
+}
+
+/* A logical CPU mask as GIC CPU interface bits. */
+static unsigned long cpu_targets(unsigned long mask)
+{
+	unsigned long targets = 0;
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		if ((mask >> cpu) & 1)
+			targets |= 1UL << cpu_logical_map(cpu);
+	return targets;
 }
 
 static void gic_cpu_if_up(void)
@@ -75,7 +100,8 @@ static void gic_cpu_if_up(void)
 static void smp_cross_call(unsigned long mask, unsigned int ipi)
 {
 	dsb(ishst); /* the targets must see our stores before the interrupt */
-	writel((u32)((mask & 0xff) << 16) | (ipi & 0xf), io_offset(GICD_BASE, GIC_DIST_SOFTINT));
+	u32 targets = (u32)cpu_targets(mask) & 0xff;
+	writel((targets << 16) | (ipi & 0xf), io_offset(GICD_BASE, GIC_DIST_SOFTINT));
 }
 
 static unsigned long other_online_cpus(void)
@@ -115,8 +141,6 @@ static void __noreturn ipi_cpu_crash_stop(unsigned int cpu, struct pt_regs *regs
 	kdsim_stage(STAGE_MACHINE_CRASH_SHUTDOWN, crash_notes_phys(cpu), (u64)cpu);
 	set_cpu_online(cpu, false);
 	dsb(ish);
-	crash_stop_done[cpu] = 1; /* atomic_dec(&waiting_for_crash_ipi) */
-	dsb(ish);
 	cpu_die(cpu);
 }
 
@@ -125,6 +149,9 @@ static void do_handle_IPI(unsigned int ipinr, struct pt_regs *regs)
 	unsigned int cpu = (unsigned int)smp_processor_id();
 
 	switch (ipinr) {
+	case IPI_CALL_FUNC:
+		generic_smp_call_function_single_interrupt();
+		break;
 	case IPI_CPU_STOP:
 		local_cpu_stop(cpu);
 	case IPI_CPU_CRASH_STOP:
@@ -191,7 +218,7 @@ void __noreturn secondary_start_kernel(unsigned long cpu)
 /* Mirrors __cpu_up() with cpu_psci_cpu_boot(): CPU_ON, then wait for it to come online. */
 static int __cpu_up(unsigned int cpu)
 {
-	long ret = (long)psci_invoke(PSCI_0_2_FN64_CPU_ON, cpu /* MPIDR */,
+	long ret = (long)psci_invoke(PSCI_0_2_FN64_CPU_ON, cpu_logical_map(cpu),
 	                             virt_to_phys(secondary_entry), cpu);
 	if (ret) {
 		pr_err("psci: failed to boot CPU%u (%ld)\n", cpu, ret);
@@ -214,8 +241,9 @@ static int __cpu_up(unsigned int cpu)
  */
 static void gic_init(void)
 {
+	u32 me = (u32)cpu_targets(1); /* gic_get_cpumask(): this CPU's interface */
 	for (unsigned int i = 32; i < 64; i += 4)
-		writel(0x01010101, io_offset(GICD_BASE, GIC_DIST_TARGET + i));
+		writel(me * 0x01010101u, io_offset(GICD_BASE, GIC_DIST_TARGET + i));
 	writel(1, io_offset(GICD_BASE, GIC_DIST_CTRL));
 	gic_cpu_if_up();
 	gic_enabled = true;
@@ -248,6 +276,61 @@ void smp_init(void)
 	pr_info("CPU: All CPU(s) started at EL1\n");
 }
 
+void arch_send_call_function_single_ipi(int cpu)
+{
+	smp_cross_call(1UL << cpu, IPI_CALL_FUNC);
+}
+
+/* "%*pbl" of a cpumask (lib/bitmap-str.c bitmap_print_list): "1-3,5". */
+static void cpumask_list(char *buf, unsigned long mask)
+{
+	size_t n = 0;
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (!((mask >> cpu) & 1))
+			continue;
+		unsigned int last = cpu;
+		while (last + 1 < NR_CPUS && (mask >> (last + 1)) & 1)
+			last++;
+		if (n)
+			buf[n++] = ',';
+		buf[n++] = (char)('0' + cpu);
+		if (last > cpu) {
+			buf[n++] = '-';
+			buf[n++] = (char)('0' + last);
+		}
+		cpu = last;
+	}
+	buf[n] = '\0';
+}
+
+#define USEC_PER_SEC 1000000UL
+
+/*
+ * The end of smp_send_stop() (Linux 6.9+, which crash_smp_send_stop() shares): wait up to
+ * USEC_PER_SEC for the other CPUs to go offline, then name those still online. Linux counts
+ * udelay(1) calls; here the microseconds left are computed from CNTVCT (the instruction clock)
+ * each time round, so the wait is one second of machine time, and the countdown, live in a
+ * register, keeps the machine's spin detection from taking the wait for a spin.
+ */
+static void wait_for_other_cpus_to_stop(void)
+{
+	u64 ticks_per_us = read_sysreg(cntfrq_el0) / USEC_PER_SEC;
+	u64 start = read_sysreg(cntvct_el0);
+	unsigned long timeout = USEC_PER_SEC;
+	if (!ticks_per_us)
+		ticks_per_us = 1;
+	while (other_online_cpus() && timeout) {
+		cpu_relax();
+		u64 us = (read_sysreg(cntvct_el0) - start) / ticks_per_us;
+		timeout = us < USEC_PER_SEC ? USEC_PER_SEC - us : 0;
+	}
+	if (other_online_cpus()) {
+		char list[2 * NR_CPUS + 1] = "";
+		cpumask_list(list, other_online_cpus());
+		pr_warn("SMP: failed to stop secondary CPUs %s\n", list);
+	}
+}
+
 /* Mirrors smp_send_stop() (machine_shutdown() before kexec -e): IPI_CPU_STOP, wait. */
 void smp_send_stop(void)
 {
@@ -256,14 +339,12 @@ void smp_send_stop(void)
 		return;
 	pr_crit("SMP: stopping secondary CPUs\n");
 	smp_cross_call(mask, IPI_CPU_STOP);
-	for (unsigned long i = 0; i < CRASH_STOP_LOOPS && other_online_cpus(); i++)
-		cpu_relax();
-	if (other_online_cpus())
-		pr_warn("SMP: failed to stop secondary CPUs 0x%lx\n", other_online_cpus());
+	wait_for_other_cpus_to_stop();
 }
 
 /* Mirrors crash_smp_send_stop(): IPI_CPU_CRASH_STOP to every other online CPU, each saves its
- * registers into its crash_notes; wait (bounded) for all of them. */
+ * registers into its crash_notes and goes offline; a CPU that does not answer (interrupts
+ * masked) keeps running, and its crash_notes stay as they were (zeroed at boot). */
 void crash_smp_send_stop(void)
 {
 	static int cpus_stopped;
@@ -279,17 +360,7 @@ void crash_smp_send_stop(void)
 	if (num_online_cpus() == 1)
 		return;
 
-	unsigned long mask = other_online_cpus();
 	pr_crit("SMP: stopping secondary CPUs\n");
-	smp_cross_call(mask, IPI_CPU_CRASH_STOP);
-
-	unsigned long pending = mask;
-	for (unsigned long i = 0; i < CRASH_STOP_LOOPS && pending; i++) {
-		for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-			if ((pending >> cpu) & 1 && crash_stop_done[cpu])
-				pending &= ~(1UL << cpu);
-		cpu_relax();
-	}
-	if (pending)
-		pr_warn("SMP: failed to stop secondary CPUs 0x%lx\n", pending);
+	smp_cross_call(other_online_cpus(), IPI_CPU_CRASH_STOP);
+	wait_for_other_cpus_to_stop();
 }

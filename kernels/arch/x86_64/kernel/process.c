@@ -92,6 +92,12 @@ void arch_local_irq_restore(unsigned long flags)
 		__asm__ __volatile__("cli" ::: "memory");
 }
 
+/* arch_local_irq_enable() (arch/x86/include/asm/irqflags.h). */
+void arch_local_irq_enable(void)
+{
+	__asm__ __volatile__("sti" ::: "memory");
+}
+
 /* Mirrors default_idle(), with interrupts left masked: nothing enables an interrupt source
  * yet. The simulator returns Idle at hlt and resumes after it. */
 void arch_cpu_idle(void)

@@ -10,6 +10,7 @@
 #include <kernel/sched.h>
 #include <kernel/serial_core.h>
 #include <kernel/smp.h>
+#include <asm/apic.h>
 #include <asm/processor.h>
 #include <asm/board.h>
 #include <asm/ptrace.h>
@@ -178,6 +179,12 @@ void do_idt(struct pt_regs *regs, unsigned long vector)
 	unsigned long err = regs->orig_ax;
 	if (vector == ISA_IRQ_VECTOR(PC_COM1_IRQ)) {
 		serial_console_interrupt();
+		return;
+	}
+	if (vector == CALL_FUNCTION_SINGLE_VECTOR) {
+		/* sysvec_call_function_single(): ack the local APIC, then run the call. */
+		apic_write(APIC_EOI, 0);
+		generic_smp_call_function_single_interrupt();
 		return;
 	}
 	if (vector >= FIRST_EXTERNAL_VECTOR) {

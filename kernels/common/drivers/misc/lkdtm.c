@@ -3,7 +3,7 @@
  * Linux Kernel Dump Test Module, reduced to its DIRECT entry (mirrors drivers/misc/lkdtm/core.c:
  * direct_entry(), find_crashtype(), lkdtm_do_action(); the crash types mirror
  * drivers/misc/lkdtm/bugs.c: lkdtm_PANIC, lkdtm_BUG, lkdtm_EXCEPTION, lkdtm_LOOP,
- * lkdtm_HARDLOCKUP). Writing a type name to
+ * lkdtm_HARDLOCKUP, lkdtm_SOFTLOCKUP). Writing a type name to
  * /sys/kernel/debug/provoke-crash/DIRECT runs it at once, as
  * `echo BUG > /sys/kernel/debug/provoke-crash/DIRECT` does on Linux. There is no debugfs: the
  * path is a node of the flat file table. DIVIDE_ZERO is kdsim's own (x86 #DE; refused on arm64,
@@ -17,6 +17,7 @@
 #include <kernel/fs.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
+#include <kernel/smp.h>
 #include <kernel/string.h>
 #include <asm/barrier.h>
 #include <asm/lkdtm.h>
@@ -61,6 +62,7 @@ static void __noinline lkdtm_DIVIDE_ZERO(void)
  */
 static void __noinline lkdtm_LOOP(void)
 {
+	smp_call_release_caller(); /* run on another CPU: the writer goes on (smp.h) */
 	for (;;)
 		__asm__ __volatile__("" ::: "memory"); /* cpu_relax() without the pause */
 }
@@ -69,6 +71,7 @@ static void __noinline lkdtm_LOOP(void)
  * SysRq can break in. */
 static void __noinline lkdtm_HARDLOCKUP(void)
 {
+	smp_call_release_caller();
 	arch_local_irq_save();
 	for (;;)
 		__asm__ __volatile__("" ::: "memory");
@@ -85,12 +88,22 @@ static void __noinline lkdtm_UNMAPPED_IO(void)
 	pr_info("UNMAPPED_IO: %s read as 0x%lx\n", ARCH_LKDTM_UNMAPPED_IO_WHAT, value);
 }
 
+/* lkdtm_SOFTLOCKUP (bugs.c): a kernel loop with interrupts on (Linux: preemption off). A stop
+ * IPI or NMI still reaches it: the busy CPU of a kdump scenario. */
+static void __noinline lkdtm_SOFTLOCKUP(void)
+{
+	smp_call_release_caller();
+	for (;;)
+		cpu_relax();
+}
+
 static const struct crashtype crashtypes[] = {
 	{ "PANIC", lkdtm_PANIC, NULL },
 	{ "BUG", lkdtm_BUG, NULL },
 	{ "EXCEPTION", lkdtm_EXCEPTION, NULL },
 	{ "LOOP", lkdtm_LOOP, NULL },
 	{ "HARDLOCKUP", lkdtm_HARDLOCKUP, NULL },
+	{ "SOFTLOCKUP", lkdtm_SOFTLOCKUP, NULL },
 	{ "UNMAPPED_IO", lkdtm_UNMAPPED_IO, NULL },
 	{ "DIVIDE_ZERO", lkdtm_DIVIDE_ZERO, ARCH_LKDTM_DIVIDE_ZERO_REFUSED },
 };

@@ -3,6 +3,8 @@
 #ifndef ASM_SMP_H
 #define ASM_SMP_H
 
+#include <kernel/types.h>
+
 enum ipi_msg_type {
 	IPI_RESCHEDULE,
 	IPI_CALL_FUNC,
@@ -11,6 +13,14 @@ enum ipi_msg_type {
 	IPI_TIMER,
 	IPI_IRQ_WORK,
 };
+
+/*
+ * The logical CPU map (cpu_logical_map(), arch/arm64/kernel/setup.c): logical CPU 0 is the CPU
+ * the kernel booted on, whichever MPIDR it has (a capture kernel boots on the CPU that
+ * crashed). The other CPUs keep their Aff0 as their number; the boot CPU's Aff0 takes number 0.
+ */
+void set_cpu_logical_map(unsigned int cpu, u64 hwid);
+u64 cpu_logical_map(unsigned int cpu);
 
 /* IPI_CPU_STOP to the other online CPUs (they leave with PSCI CPU_OFF); bounded wait. */
 void smp_send_stop(void);

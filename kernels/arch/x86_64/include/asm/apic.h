@@ -31,6 +31,8 @@
 #define SET_XAPIC_DEST_FIELD(x) ((u32)(x) << 24)
 
 #define NMI_VECTOR 0x02
+/* arch/x86/include/asm/irq_vectors.h */
+#define CALL_FUNCTION_SINGLE_VECTOR 0xfb
 
 /* Set once the MADT named the local APIC (acpi_parse_madt()): until then no APIC access. */
 extern bool x86_apic_present;

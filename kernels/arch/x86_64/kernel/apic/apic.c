@@ -56,6 +56,13 @@ void apic_send_IPI_allbutself(unsigned int vector)
 	apic_write(APIC_ICR, APIC_DEST_ALLBUT | dm);
 }
 
+/* native_send_call_func_single_ipi(): a fixed-vector IPI to that CPU's APIC ID. */
+void arch_send_call_function_single_ipi(int cpu)
+{
+	mb();
+	apic_icr_write(CALL_FUNCTION_SINGLE_VECTOR, x86_cpu_to_apicid[cpu]);
+}
+
 void setup_local_APIC(void)
 {
 	apic_write(APIC_TASKPRI, 0);

@@ -11,6 +11,7 @@
 #define __NR_exit 93
 #define __NR_exit_group 94
 #define __NR_kexec_load 104
+#define __NR_sched_setaffinity 122
 #define __NR_reboot 142
 #define __NR_getpid 172
 

@@ -11,6 +11,7 @@
 #define __NR_sendfile 40
 #define __NR_exit 60
 #define __NR_reboot 169
+#define __NR_sched_setaffinity 203
 #define __NR_exit_group 231
 #define __NR_kexec_load 246
 #define __NR_openat 257
