@@ -4,6 +4,7 @@
  * allocation is top-down like Linux's default, and never frees.
  */
 #include <kernel/memblock.h>
+#include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <kernel/arch.h>
 #include <kernel/compiler.h>
@@ -95,7 +96,10 @@ static int memblock_remove_range(struct memblock_type *type, phys_addr_t base, p
 
 int memblock_phys_free(phys_addr_t base, phys_addr_t size)
 {
-	return memblock_remove_range(&memblock.reserved, base, size);
+	int ret = memblock_remove_range(&memblock.reserved, base, size);
+	if (!ret)
+		page_alloc_release_range(base, size);
+	return ret;
 }
 
 bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size)
@@ -164,6 +168,8 @@ phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align, phys_
 	size = ALIGN(size, align);
 	if (!end)
 		end = ~(phys_addr_t)0;
+	if (memblock.current_limit && end > memblock.current_limit)
+		end = memblock.current_limit;
 	for (int i = (int)memblock.memory.cnt - 1; i >= 0; i--) {
 		const struct memblock_region *m = &memblock.memory.regions[i];
 		phys_addr_t lo = max(m->base, start);
@@ -176,6 +182,7 @@ phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align, phys_
 			if (!r) {
 				if (memblock_reserve(cand, size))
 					return 0;
+				page_alloc_claim_range(cand, size);
 				return cand;
 			}
 			if (r->base < size || r->base - size < lo)
@@ -215,6 +222,43 @@ phys_addr_t memblock_end_of_DRAM(void)
 {
 	unsigned int n = memblock.memory.cnt;
 	return n ? memblock.memory.regions[n - 1].base + memblock.memory.regions[n - 1].size : 0;
+}
+
+void memblock_set_current_limit(phys_addr_t limit)
+{
+	memblock.current_limit = limit;
+}
+
+void for_each_free_mem_range(void (*fn)(phys_addr_t base, phys_addr_t end, void *arg), void *arg)
+{
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *m = &memblock.memory.regions[i];
+		phys_addr_t base = m->base, end = m->base + m->size;
+		/* reserved is sorted and merged: walk it once per memory region */
+		for (unsigned int j = 0; j < memblock.reserved.cnt && base < end; j++) {
+			const struct memblock_region *r = &memblock.reserved.regions[j];
+			if (r->base + r->size <= base || r->base >= end)
+				continue;
+			if (r->base > base)
+				fn(base, r->base, arg);
+			base = r->base + r->size;
+		}
+		if (base < end)
+			fn(base, end, arg);
+	}
+}
+
+unsigned long memblock_pages_in(unsigned long start, unsigned long end)
+{
+	unsigned long n = 0;
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *m = &memblock.memory.regions[i];
+		unsigned long lo = max((unsigned long)(m->base >> PAGE_SHIFT), start);
+		unsigned long hi = min((unsigned long)((m->base + m->size) >> PAGE_SHIFT), end);
+		if (hi > lo)
+			n += hi - lo;
+	}
+	return n;
 }
 
 static unsigned long totalram;
