@@ -27,17 +27,21 @@ tool_run crash -s "$kernel" "$dump" <"$work/crash.cmds" >"$work/crash.out" 2>&1 
 cat "$work/crash.out"
 fail() { echo "FAIL: $*"; exit 1; }
 grep -q "RELEASE: 6.1.0-kdsim" "$work/crash.out" || fail "sys does not show RELEASE: 6.1.0-kdsim"
-grep -Eq "#[0-9]+ .*sysrq_handle_crash" "$work/crash.out" || fail "bt does not show sysrq_handle_crash"
-grep -Eq "#[0-9]+ .*__handle_sysrq" "$work/crash.out" || fail "bt does not show __handle_sysrq"
-grep -Eq "^>? *1 +0 +[0-9]+ +[0-9a-f]+ +.*init" "$work/crash.out" || fail "ps does not list init (PID 1)"
+# The crashed task's frames: sysrq_handle_crash, then its callers up to the write syscall.
+bt=$(sed -n '/^PID: 1 /,/^ *PID  *PPID/p' "$work/crash.out")
+echo "$bt" | grep -Eq "^ *#[0-9]+ .* sysrq_handle_crash at " || fail "bt does not show sysrq_handle_crash"
+echo "$bt" | sed -n '/sysrq_handle_crash/,$p' | grep -Eq "^ *#[0-9]+ .* sys_write at " ||
+	fail "bt does not show sysrq_handle_crash's callers (sys_write)"
+grep -Eq "^>? +1 +0 +[0-9]+ +[0-9a-f]+ +RU .* init$" "$work/crash.out" || fail "ps does not list init (PID 1)"
 for ((cpu = 0; cpu < cpus; cpu++)); do
-	grep -Eq "^>? *0 +0 +$cpu +[0-9a-f]+ +.*swapper/$cpu" "$work/crash.out" ||
+	grep -Eq "^>? +0 +0 +$cpu +[0-9a-f]+ +RU .* \[swapper/$cpu\]$" "$work/crash.out" ||
 		fail "ps does not list CPU $cpu's idle task swapper/$cpu"
 done
 grep -q "sysrq: Trigger a crash" "$work/crash.out" || fail "log does not show the sysrq trigger"
-grep -q "Oops: " "$work/crash.out" || fail "log does not show the oops"
-if grep -Eq "^crash: |WARNING: " "$work/crash.out"; then
-	grep -E "^crash: |WARNING: " "$work/crash.out"
-	fail "crash printed errors or warnings"
+grep -Eq "Oops|Unable to handle kernel NULL pointer" "$work/crash.out" || fail "log does not show the oops"
+# Known and tolerated (see docs/dump-tools.md): "cannot determine thread return address"
+# (x86_64, no __schedule), "task_struct.thread.context" (arm64), no modules, no net devices.
+if grep -Eq "invalid structure|invalid kernel virtual address|cannot resolve|error trace|Segmentation" "$work/crash.out"; then
+	fail "crash reported a missing structure, symbol or address"
 fi
 echo "crash: sys, bt, ps and log as expected"
