@@ -4,7 +4,6 @@
  * allocation is top-down like Linux's default, and never frees.
  */
 #include <kernel/memblock.h>
-#include <kernel/mm.h>
 #include <kernel/printk.h>
 #include <kernel/arch.h>
 #include <kernel/compiler.h>
@@ -96,10 +95,7 @@ static int memblock_remove_range(struct memblock_type *type, phys_addr_t base, p
 
 int memblock_phys_free(phys_addr_t base, phys_addr_t size)
 {
-	int ret = memblock_remove_range(&memblock.reserved, base, size);
-	if (!ret)
-		page_alloc_release_range(base, size);
-	return ret;
+	return memblock_remove_range(&memblock.reserved, base, size);
 }
 
 bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size)
@@ -170,6 +166,8 @@ phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align, phys_
 		end = ~(phys_addr_t)0;
 	if (memblock.current_limit && end > memblock.current_limit)
 		end = memblock.current_limit;
+	if (start < memblock.current_base)
+		start = memblock.current_base;
 	for (int i = (int)memblock.memory.cnt - 1; i >= 0; i--) {
 		const struct memblock_region *m = &memblock.memory.regions[i];
 		phys_addr_t lo = max(m->base, start);
@@ -182,7 +180,6 @@ phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align, phys_
 			if (!r) {
 				if (memblock_reserve(cand, size))
 					return 0;
-				page_alloc_claim_range(cand, size);
 				return cand;
 			}
 			if (r->base < size || r->base - size < lo)
@@ -224,8 +221,9 @@ phys_addr_t memblock_end_of_DRAM(void)
 	return n ? memblock.memory.regions[n - 1].base + memblock.memory.regions[n - 1].size : 0;
 }
 
-void memblock_set_current_limit(phys_addr_t limit)
+void memblock_set_current_range(phys_addr_t base, phys_addr_t limit)
 {
+	memblock.current_base = base;
 	memblock.current_limit = limit;
 }
 

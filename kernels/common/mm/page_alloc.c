@@ -7,9 +7,10 @@
  * linked on zone->free_area[order].free_list[MIGRATE_MOVABLE]). makedumpfile -d 16 drops free
  * pages by exactly these marks; crash's kmem -f/-i walks the lists and counters.
  *
- * The toy kernel keeps allocating through memblock after mem_init(); memblock then calls
- * page_alloc_claim_range()/page_alloc_release_range() so that the memmap stays true: a page
- * the kernel allocated is never on a free list.
+ * The toy kernel keeps allocating through memblock after mem_init(). Those allocations come
+ * from a kernel pool, the top KERNEL_POOL_SIZE bytes of free memory below memmap_limit(),
+ * whose pages are in use in the buddy view (refcount 1, like pages a slab cache holds), so
+ * a page the kernel allocated is never on a free list and the view never changes after boot.
  *
  * Struct pages of free tail pages stay all zero (Linux: the zone bits, _mapcount -1): the
  * tools only look at a free block's head page and skip its 2^order pages. Zero is what a
@@ -38,7 +39,7 @@ nodemask_t node_states[NR_NODE_STATES] = {
 static const char *const zone_names[MAX_NR_ZONES] = { "DMA", "DMA32", "Normal", "Movable",
 	                                              "Device" };
 
-static bool buddy_live;
+#define KERNEL_POOL_SIZE (64UL << 20)
 
 static struct zone *pfn_zone(unsigned long pfn)
 {
@@ -179,84 +180,82 @@ static void __init zones_init(void)
 	}
 }
 
-/* One free range of memblock: memmap pages go to the buddy, the rest stays reserved. */
+struct free_walk {
+	unsigned long cursor;    /* the first pfn not handled yet */
+	unsigned long pool_pfn;  /* the kernel pool's first pfn */
+	phys_addr_t free_bytes;  /* free memory below memmap_limit() (first walk) */
+};
+
+/* First walk: how much free memory the memmap covers (to place the kernel pool). */
+static void count_free_cb(phys_addr_t base, phys_addr_t end, void *arg)
+{
+	struct free_walk *w = arg;
+	end = min(end, memmap_limit());
+	if (end > base)
+		w->free_bytes += end - base;
+}
+
+/* Second walk, the pfn at which the free memory above holds KERNEL_POOL_SIZE bytes. */
+static void find_pool_cb(phys_addr_t base, phys_addr_t end, void *arg)
+{
+	struct free_walk *w = arg;
+	end = min(end, memmap_limit());
+	if (end <= base)
+		return;
+	if (w->free_bytes > KERNEL_POOL_SIZE && w->free_bytes - (end - base) <= KERNEL_POOL_SIZE)
+		w->pool_pfn = (unsigned long)((end - (KERNEL_POOL_SIZE - (w->free_bytes - (end - base)))) >>
+		                              PAGE_SHIFT);
+	w->free_bytes -= end - base;
+}
+
+/* Pages the kernel pool owns: in use (set_page_allocated()), never on a free list. */
+static void pool_pfn_range(unsigned long start, unsigned long end)
+{
+	for (unsigned long pfn = start; pfn < end; pfn++)
+		if (pfn_has_memmap(pfn))
+			set_page_allocated(pfn_to_page(pfn), zone_bits(pfn_zone(pfn)));
+}
+
+/* Third walk: free memory to the buddy (the pool's part in use), the rest stays reserved. */
 static void free_range_cb(phys_addr_t base, phys_addr_t end, void *arg)
 {
-	unsigned long *cursor = arg;
+	struct free_walk *w = arg;
 	unsigned long start = (unsigned long)(ALIGN(base, PAGE_SIZE) >> PAGE_SHIFT);
 	unsigned long stop = (unsigned long)(ALIGN_DOWN(end, PAGE_SIZE) >> PAGE_SHIFT);
-	reserve_pfn_range(*cursor, start);
+	reserve_pfn_range(w->cursor, start);
 	clamp_to_memmap(&start, &stop);
-	if (start < stop)
-		free_pfn_range(start, stop);
-	if (stop > *cursor)
-		*cursor = stop;
+	if (start < stop) {
+		unsigned long split = max(start, min(stop, w->pool_pfn));
+		free_pfn_range(start, split);
+		pool_pfn_range(split, stop);
+	}
+	if (stop > w->cursor)
+		w->cursor = stop;
 }
 
 /*
  * Mirrors free_area_init() (memmap_init()) + mem_init()'s memblock_free_all(): every struct page
  * of the memmap initialised, reserved and hole pages PG_reserved, free ranges to the buddy.
- * From here on memblock allocates only below memmap_limit() and tells the buddy.
+ * From here on memblock allocates only from the kernel pool.
  */
 void __init memblock_free_all(void)
 {
 	unsigned long first = (unsigned long)(memblock_start_of_DRAM() >> PAGE_SHIFT);
-	unsigned long cursor = first & ~(PAGES_PER_SECTION - 1);
+	struct free_walk w = { .cursor = first & ~(PAGES_PER_SECTION - 1) };
 	unsigned long end = (unsigned long)(memmap_limit() >> PAGE_SHIFT);
 
 	zones_init();
-	for (unsigned long pfn = cursor; pfn < end; pfn += PAGES_PER_SECTION)
+	for (unsigned long pfn = w.cursor; pfn < end; pfn += PAGES_PER_SECTION)
 		if (pfn_has_memmap(pfn))
 			memmap_clear(pfn_to_page(pfn), PAGES_PER_SECTION);
-	for_each_free_mem_range(free_range_cb, &cursor);
-	reserve_pfn_range(cursor, end);
+	for_each_free_mem_range(count_free_cb, &w);
+	w.pool_pfn = w.cursor; /* less free memory than a pool: all of it is the pool */
+	for_each_free_mem_range(find_pool_cb, &w);
+	for_each_free_mem_range(free_range_cb, &w);
+	reserve_pfn_range(w.cursor, end);
 	for (int i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &contig_page_data.node_zones[i];
 		z->managed_pages.counter = z->vm_stat[NR_FREE_PAGES].counter;
 	}
-	memblock_set_current_limit(memmap_limit());
-	buddy_live = true;
-}
-
-/* memblock allocated [base, base + size) at run time: take it off the free lists. */
-void page_alloc_claim_range(phys_addr_t base, phys_addr_t size)
-{
-	if (!buddy_live)
-		return;
-	unsigned long start = (unsigned long)(base >> PAGE_SHIFT);
-	unsigned long end = (unsigned long)((base + size + PAGE_SIZE - 1) >> PAGE_SHIFT);
-	clamp_to_memmap(&start, &end);
-	for (unsigned long pfn = start; pfn < end; pfn++) {
-		if (!pfn_has_memmap(pfn))
-			continue;
-		/* The free block holding pfn (if any): its head is pfn aligned down to its order. */
-		for (unsigned int order = 0; order < MAX_ORDER; order++) {
-			unsigned long head = pfn & ~((1UL << order) - 1);
-			struct page *hp = pfn_to_page(head);
-			if (!page_is_buddy_head(hp, order))
-				continue;
-			struct zone *z = pfn_zone(head);
-			del_page_from_free_list(hp, z, order); /* expand(): re-free what stays free */
-			free_pfn_range(head, pfn);
-			free_pfn_range(pfn + 1, head + (1UL << order));
-			break;
-		}
-		set_page_allocated(pfn_to_page(pfn), zone_bits(pfn_zone(pfn)));
-	}
-}
-
-/* memblock freed [base, base + size) at run time (kexec's pages): back to the buddy. */
-void page_alloc_release_range(phys_addr_t base, phys_addr_t size)
-{
-	if (!buddy_live)
-		return;
-	unsigned long start = (unsigned long)(ALIGN(base, PAGE_SIZE) >> PAGE_SHIFT);
-	unsigned long end = (unsigned long)(ALIGN_DOWN(base + size, PAGE_SIZE) >> PAGE_SHIFT);
-	clamp_to_memmap(&start, &end);
-	for (unsigned long pfn = start; pfn < end; pfn++)
-		if (pfn_has_memmap(pfn))
-			*pfn_to_page(pfn) = (struct page){ 0 };
-	for (unsigned long pfn = start; pfn < end; pfn++)
-		if (pfn_has_memmap(pfn))
-			free_pfn_range(pfn, pfn + 1);
+	memblock_set_current_range((phys_addr_t)w.pool_pfn << PAGE_SHIFT, memmap_limit());
 }

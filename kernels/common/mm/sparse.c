@@ -9,9 +9,9 @@
  * kdsim limit (cost): Linux gives every section a memmap, 1/64 of RAM (16 GiB on a 1 TiB
  * machine). Here only the first MEMMAP_MAX_SECTIONS sections (4 GiB of physical address
  * space from the start of RAM) get one; the sections above are marked present without a
- * memmap (no SECTION_HAS_MEM_MAP), and memblock_set_current_limit() keeps every allocation
- * after mem_init() inside the memmap, so the pages the toy kernel allocates at run time
- * all have a struct page. On machines up to 4 GiB (all the scenarios but big_memory) this
+ * memmap (no SECTION_HAS_MEM_MAP), and every allocation after mem_init() comes from the
+ * kernel pool inside the memmap (page_alloc.c), so the pages the toy kernel allocates at run
+ * time all have a struct page. On machines up to 4 GiB (all the scenarios but big_memory) this
  * is Linux's picture exactly. The tools keep the pages of memmap-less sections unfiltered.
  *
  * The kernel itself writes the struct pages through the linear map (pfn_to_page()): on

@@ -29,9 +29,6 @@ bool pfn_has_memmap(unsigned long pfn);
 struct page *pfn_to_page(unsigned long pfn);
 unsigned long page_to_pfn(const struct page *page);
 phys_addr_t memmap_limit(void);
-/* memblock's run-time allocations and frees, mirrored on the free lists (no-ops before). */
-void page_alloc_claim_range(phys_addr_t base, phys_addr_t size);
-void page_alloc_release_range(phys_addr_t base, phys_addr_t size);
 
 /* Arch hooks (arch/<arch>/mm): map 2 MiB of vmemmap at addr to phys in the kernel page
  * tables (vmemmap_populate()'s PMD blocks); the highest pfn + 1 of each zone (zone_sizes_init()). */
