@@ -29,6 +29,9 @@ static int add_vma(struct mm_struct *mm, unsigned long start, unsigned long end,
 	mm->mmap[mm->map_count++] = (struct vm_area_struct){
 		.vm_start = start, .vm_end = end, .vm_phys = phys, .vm_prot = prot
 	};
+	/* Every page is backed at once (no demand paging): anonymous and resident. */
+	mm->total_vm += (end - start) >> PAGE_SHIFT;
+	mm->rss_stat.count[MM_ANONPAGES].counter += (long)((end - start) >> PAGE_SHIFT);
 	return arch_map_user_range(mm, start, phys, end - start, prot);
 }
 

@@ -45,10 +45,10 @@ struct task_struct *current = &init_task;
 
 /* PID 1: the user-mode init, with its own kernel stack and fd table. */
 static struct files_struct init_files;
-static u8 init_process_stack[THREAD_SIZE] __aligned(16);
+static union thread_union init_process_stack __aligned(16);
 static struct pid init_process_pid;
 static struct task_struct init_process = {
-	.comm = "init", .files = &init_files, .stack = init_process_stack,
+	.comm = "init", .files = &init_files, .stack = &init_process_stack,
 };
 
 /* What kernel_clone() does for PID 1: a pid in init_pid_ns and a place on the task list. */
@@ -56,7 +56,10 @@ static void init_process_create(void)
 {
 	if (task_attach_new_pid(&init_process, &init_process_pid, 1))
 		panic("cannot give init PID 1");
+	init_process.real_parent = init_process.parent = &init_task; /* kernel_clone() by PID 0 */
+	init_process.group_leader = &init_process;
 	list_add_tail(&init_process.tasks, &init_task.tasks);
+	nr_threads++;
 }
 
 /* Linux's kernel parameters we honour: "oops=panic" and "panic_on_oops[=N]". */
@@ -81,6 +84,15 @@ static void __init parse_early_param(const char *cmdline)
 
 void __init mem_init(void)
 {
+	/*
+	 * paging_init()'s sparse_init() (the memmap) and free_area_init() + memblock_free_all()
+	 * (the buddy view), done here in one place. Not in a capture kernel: nothing reads its
+	 * memmap, and it keeps the capture kernel's boot short.
+	 */
+	if (!is_kdump_kernel()) {
+		sparse_init();
+		memblock_free_all();
+	}
 	unsigned long total = (unsigned long)memblock_phys_mem_size();
 	unsigned long reserved = (unsigned long)memblock.reserved.total_size;
 	pr_info("Memory: %luK/%luK available (%luK kernel code, %luK rwdata, %luK rodata, "

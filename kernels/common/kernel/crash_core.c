@@ -17,20 +17,28 @@
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/sched.h>
+#include <kernel/percpu.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <kdsim/stage.h>
 #include <asm/ptrace.h>
 #include <asm-generic/errno-base.h>
 
-/* Per cpu memory for storing cpu states in case of system crash: nr_cpu_ids buffers,
- * crash_notes_stride apart (the per-CPU areas of Linux's alloc_percpu()). */
-static char *crash_notes;
-static size_t crash_notes_stride;
+/*
+ * Per cpu memory for storing cpu states in case of system crash: Linux's
+ * `note_buf_t __percpu *crash_notes` = alloc_percpu(). Here a per-CPU variable (setup_per_cpu_areas()
+ * gives each CPU a page-aligned copy), aligned as crash_notes_memory_init() aligns it, so a
+ * buffer never straddles a page. crash (arm64) finds a CPU's NT_PRSTATUS exactly as
+ * per_cpu_ptr(crash_notes, cpu) through __per_cpu_offset.
+ */
+#define CRASH_NOTES_ALIGN 512
+_Static_assert(sizeof(note_buf_t) <= CRASH_NOTES_ALIGN, "one note_buf_t per aligned slot");
+static DEFINE_PER_CPU(note_buf_t, crash_notes_buf) __aligned(CRASH_NOTES_ALIGN);
+note_buf_t *crash_notes;
 
 static note_buf_t *per_cpu_crash_notes(unsigned int cpu)
 {
-	return (note_buf_t *)(crash_notes + cpu * crash_notes_stride);
+	return per_cpu_ptr(crash_notes, cpu);
 }
 
 bool kexec_should_crash(struct task_struct *p)
@@ -111,27 +119,12 @@ void crash_save_cpu(struct pt_regs *regs, int cpu)
 	final_note(buf);
 }
 
-/*
- * Mirrors crash_notes_memory_init(): one note_buf_t per possible CPU, aligned to
- * min(roundup_pow_of_two(sizeof(note_buf_t)), PAGE_SIZE) so a buffer never straddles a page
- * (the capture kernel reads it as one physically contiguous range).
- */
+/* Mirrors crash_notes_memory_init() (the per-CPU buffers exist from setup_per_cpu_areas()). */
 int crash_notes_memory_init(void)
 {
-	size_t size = sizeof(note_buf_t);
-	size_t align = 1;
-	while (align < size)
-		align <<= 1;
-	if (align > PAGE_SIZE)
-		align = PAGE_SIZE;
-	size_t stride = ALIGN(size, align);
-
 	_Static_assert(sizeof(note_buf_t) == CRASH_CORE_NOTE_BYTES, "note_buf_t");
-	crash_notes = memblock_alloc(stride * nr_cpu_ids, align);
-	if (!crash_notes) {
-		pr_warn("Memory allocation for saving cpu register states failed\n");
-		return -ENOMEM;
-	}
-	crash_notes_stride = stride;
+	crash_notes = &crash_notes_buf;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
+		memset(per_cpu_crash_notes(cpu), 0, sizeof(note_buf_t));
 	return 0;
 }

@@ -18,6 +18,24 @@
 #define SIGSEGV 11
 
 int panic_on_oops;
+/* TAINT_* bits (none are ever set here: "Not tainted"); crash's sys reads it. */
+unsigned long tainted_mask;
+
+/* include/linux/panic.h: how crash's sys prints each TAINT_* bit (it needs the table). */
+struct taint_flag {
+	char c_true;
+	char c_false;
+	bool module;
+};
+
+#define TAINT_FLAGS_COUNT 19
+const struct taint_flag taint_flags[TAINT_FLAGS_COUNT] = {
+	{ 'P', 'G', true },  { 'F', ' ', true },  { 'S', ' ', false }, { 'R', ' ', false },
+	{ 'M', ' ', false }, { 'B', ' ', false }, { 'U', ' ', false }, { 'D', ' ', false },
+	{ 'A', ' ', false }, { 'W', ' ', false }, { 'C', ' ', true },  { 'I', ' ', false },
+	{ 'O', ' ', true },  { 'E', ' ', true },  { 'L', ' ', false }, { 'K', ' ', true },
+	{ 'X', ' ', true },  { 'T', ' ', true },  { 'N', ' ', true },
+};
 const char *oops_panic_reason;
 
 /* Set while die() runs; panic() then skips its own stack dump (Linux: oops_in_progress). */

@@ -13,6 +13,10 @@
 #include <kernel/utsname.h>
 #include <kernel/arch.h>
 #include <kernel/memblock.h>
+#include <kernel/mm.h>
+#include <kernel/mmzone.h>
+#include <kernel/nodemask.h>
+#include <kernel/page-flags.h>
 #include <kernel/printk.h>
 #include <kernel/sections.h>
 #include <kernel/string.h>
@@ -135,6 +139,63 @@ static void vmcoreinfo_build_id(void)
 
 extern u64 swapper_pg_dir[];
 
+/*
+ * The memory-model block of crash_save_vmcoreinfo_init() (6.1, !CONFIG_NUMA,
+ * CONFIG_SPARSEMEM_VMEMMAP): makedumpfile finds every struct page through mem_section and
+ * filters pages (-d) by the PG_* and *_MAPCOUNT_VALUE numbers; crash cross-checks them.
+ */
+static void vmcoreinfo_mm(void)
+{
+	VMCOREINFO_SYMBOL(mem_map);
+	VMCOREINFO_SYMBOL(contig_page_data);
+	VMCOREINFO_SYMBOL_ARRAY(mem_section);
+	VMCOREINFO_LENGTH(mem_section, NR_SECTION_ROOTS);
+	VMCOREINFO_STRUCT_SIZE(mem_section);
+	VMCOREINFO_OFFSET(mem_section, section_mem_map);
+	VMCOREINFO_NUMBER(SECTION_SIZE_BITS);
+	VMCOREINFO_NUMBER(MAX_PHYSMEM_BITS);
+	VMCOREINFO_STRUCT_SIZE(page);
+	VMCOREINFO_STRUCT_SIZE(pglist_data);
+	VMCOREINFO_STRUCT_SIZE(zone);
+	VMCOREINFO_STRUCT_SIZE(free_area);
+	VMCOREINFO_STRUCT_SIZE(list_head);
+	VMCOREINFO_SIZE(nodemask_t);
+	VMCOREINFO_OFFSET(page, flags);
+	VMCOREINFO_OFFSET(page, _refcount);
+	VMCOREINFO_OFFSET(page, mapping);
+	VMCOREINFO_OFFSET(page, lru);
+	VMCOREINFO_OFFSET(page, _mapcount);
+	VMCOREINFO_OFFSET(page, private);
+	VMCOREINFO_OFFSET(page, compound_dtor);
+	VMCOREINFO_OFFSET(page, compound_order);
+	VMCOREINFO_OFFSET(page, compound_head);
+	VMCOREINFO_OFFSET(pglist_data, node_zones);
+	VMCOREINFO_OFFSET(pglist_data, nr_zones);
+	VMCOREINFO_OFFSET(pglist_data, node_start_pfn);
+	VMCOREINFO_OFFSET(pglist_data, node_spanned_pages);
+	VMCOREINFO_OFFSET(pglist_data, node_id);
+	VMCOREINFO_OFFSET(zone, free_area);
+	VMCOREINFO_OFFSET(zone, vm_stat);
+	VMCOREINFO_OFFSET(zone, spanned_pages);
+	VMCOREINFO_OFFSET(free_area, free_list);
+	VMCOREINFO_OFFSET(list_head, next);
+	VMCOREINFO_OFFSET(list_head, prev);
+	VMCOREINFO_LENGTH(zone.free_area, MAX_ORDER);
+	log_buf_vmcoreinfo_setup();
+	VMCOREINFO_LENGTH(free_area.free_list, MIGRATE_TYPES);
+	VMCOREINFO_NUMBER(NR_FREE_PAGES);
+	VMCOREINFO_NUMBER(PG_lru);
+	VMCOREINFO_NUMBER(PG_private);
+	VMCOREINFO_NUMBER(PG_swapcache);
+	VMCOREINFO_NUMBER(PG_swapbacked);
+	VMCOREINFO_NUMBER(PG_slab);
+	VMCOREINFO_NUMBER(PG_hwpoison);
+	VMCOREINFO_NUMBER(PG_head_mask);
+	VMCOREINFO_NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE);
+	VMCOREINFO_NUMBER(HUGETLB_PAGE_DTOR);
+	VMCOREINFO_NUMBER(PAGE_OFFLINE_MAPCOUNT_VALUE);
+}
+
 int crash_save_vmcoreinfo_init(void)
 {
 	vmcoreinfo_data = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
@@ -156,13 +217,14 @@ int crash_save_vmcoreinfo_init(void)
 	vmcoreinfo_build_id();
 	VMCOREINFO_PAGESIZE(PAGE_SIZE);
 
-	VMCOREINFO_SYMBOL(swapper_pg_dir);
-	VMCOREINFO_SYMBOL(_stext);
-
 	VMCOREINFO_SYMBOL(init_uts_ns);
 	VMCOREINFO_OFFSET(uts_namespace, name);
+	VMCOREINFO_SYMBOL(node_online_map);
+	VMCOREINFO_SYMBOL_ARRAY(swapper_pg_dir);
+	VMCOREINFO_SYMBOL(_stext);
+	/* Linux also writes SYMBOL(vmap_area_list): there is no vmalloc here. */
 
-	log_buf_vmcoreinfo_setup();
+	vmcoreinfo_mm();
 
 	arch_crash_save_vmcoreinfo();
 	update_vmcoreinfo_note();

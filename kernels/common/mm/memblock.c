@@ -164,6 +164,10 @@ phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align, phys_
 	size = ALIGN(size, align);
 	if (!end)
 		end = ~(phys_addr_t)0;
+	if (memblock.current_limit && end > memblock.current_limit)
+		end = memblock.current_limit;
+	if (start < memblock.current_base)
+		start = memblock.current_base;
 	for (int i = (int)memblock.memory.cnt - 1; i >= 0; i--) {
 		const struct memblock_region *m = &memblock.memory.regions[i];
 		phys_addr_t lo = max(m->base, start);
@@ -215,6 +219,44 @@ phys_addr_t memblock_end_of_DRAM(void)
 {
 	unsigned int n = memblock.memory.cnt;
 	return n ? memblock.memory.regions[n - 1].base + memblock.memory.regions[n - 1].size : 0;
+}
+
+void memblock_set_current_range(phys_addr_t base, phys_addr_t limit)
+{
+	memblock.current_base = base;
+	memblock.current_limit = limit;
+}
+
+void for_each_free_mem_range(void (*fn)(phys_addr_t base, phys_addr_t end, void *arg), void *arg)
+{
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *m = &memblock.memory.regions[i];
+		phys_addr_t base = m->base, end = m->base + m->size;
+		/* reserved is sorted and merged: walk it once per memory region */
+		for (unsigned int j = 0; j < memblock.reserved.cnt && base < end; j++) {
+			const struct memblock_region *r = &memblock.reserved.regions[j];
+			if (r->base + r->size <= base || r->base >= end)
+				continue;
+			if (r->base > base)
+				fn(base, r->base, arg);
+			base = r->base + r->size;
+		}
+		if (base < end)
+			fn(base, end, arg);
+	}
+}
+
+unsigned long memblock_pages_in(unsigned long start, unsigned long end)
+{
+	unsigned long n = 0;
+	for (unsigned int i = 0; i < memblock.memory.cnt; i++) {
+		const struct memblock_region *m = &memblock.memory.regions[i];
+		unsigned long lo = max((unsigned long)(m->base >> PAGE_SHIFT), start);
+		unsigned long hi = min((unsigned long)((m->base + m->size) >> PAGE_SHIFT), end);
+		if (hi > lo)
+			n += hi - lo;
+	}
+	return n;
 }
 
 static unsigned long totalram;

@@ -11,6 +11,9 @@
 #include <asm/memory.h>
 
 void *high_memory;
+/* !CONFIG_NUMA: FLATMEM's memmap pointer; NULL with SPARSEMEM (VMCOREINFO SYMBOL(mem_map)). */
+struct page *mem_map;
+unsigned long max_mapnr;
 unsigned long max_low_pfn;
 unsigned long min_low_pfn;
 unsigned long max_pfn;

@@ -9,6 +9,7 @@
 #include <kernel/panic.h>
 #include <kernel/percpu.h>
 #include <kernel/string.h>
+#include <asm/memory.h>
 
 unsigned long __per_cpu_offset[NR_CPUS];
 
@@ -16,7 +17,7 @@ void __init setup_per_cpu_areas(void)
 {
 	size_t size = (size_t)(__per_cpu_end - __per_cpu_start);
 	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
-		char *area = memblock_alloc(size ? size : 1, 64);
+		char *area = memblock_alloc(size ? size : 1, PAGE_SIZE); /* whole units, as pcpu */
 		if (!area)
 			panic("Failed to allocate the per-CPU area of CPU %u", cpu);
 		memcpy(area, __per_cpu_start, size);

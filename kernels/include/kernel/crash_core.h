@@ -55,6 +55,9 @@ extern unsigned char *vmcoreinfo_data;
 #define VMCOREINFO_PAGESIZE(value) vmcoreinfo_append_str("PAGESIZE=%ld\n", (long)(value))
 #define VMCOREINFO_SYMBOL(name) \
 	vmcoreinfo_append_str("SYMBOL(%s)=%lx\n", #name, (unsigned long)&name)
+/* The pointer's value: where the array it points to lives (mem_section's roots). */
+#define VMCOREINFO_SYMBOL_ARRAY(name) \
+	vmcoreinfo_append_str("SYMBOL(%s)=%lx\n", #name, (unsigned long)name)
 #define VMCOREINFO_SIZE(name) \
 	vmcoreinfo_append_str("SIZE(%s)=%lu\n", #name, (unsigned long)sizeof(name))
 #define VMCOREINFO_NUMBER(name) vmcoreinfo_append_str("NUMBER(%s)=%ld\n", #name, (long)(name))

@@ -8,6 +8,7 @@
 #ifndef KERNEL_FS_H
 #define KERNEL_FS_H
 
+#include <kernel/path.h>
 #include <kernel/types.h>
 
 struct file;
@@ -49,7 +50,16 @@ struct fs_node {
 	void *private_data;
 };
 
+/* include/linux/fs.h's inode, reduced to what crash reads (its files -d output). */
+struct super_block;
+struct inode {
+	umode_t i_mode;
+	struct super_block *i_sb;
+	const struct file_operations *i_fop;
+};
+
 struct file {
+	struct path f_path; /* empty (no VFS); crash needs the member */
 	const struct fs_node *node;
 	const struct file_operations *f_op;
 	unsigned int f_mode;

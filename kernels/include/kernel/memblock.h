@@ -24,6 +24,8 @@ struct memblock_type {
 };
 
 struct memblock {
+	phys_addr_t current_base;  /* allocations stay at or above it */
+	phys_addr_t current_limit; /* allocations stay below it (0: no limit) */
 	struct memblock_type memory;
 	struct memblock_type reserved;
 };
@@ -50,6 +52,15 @@ unsigned long totalram_pages(void);
 /* Allocate and zero; returns the linear-map VA, NULL on failure. Adjacent regions merge. */
 void *memblock_alloc(phys_addr_t size, phys_addr_t align);
 phys_addr_t memblock_phys_mem_size(void);
+/*
+ * Allocations from now on stay inside [base, limit) (memblock_set_current_limit() plus a
+ * lower bound: kdsim's kernel pool after mem_init(), common/mm/page_alloc.c).
+ */
+void memblock_set_current_range(phys_addr_t base, phys_addr_t limit);
+/* Call fn for every RAM range not reserved, in address order (for_each_free_mem_range()). */
+void for_each_free_mem_range(void (*fn)(phys_addr_t base, phys_addr_t end, void *arg), void *arg);
+/* The number of RAM pages in the pfn range [start, end). */
+unsigned long memblock_pages_in(unsigned long start, unsigned long end);
 phys_addr_t memblock_start_of_DRAM(void);
 phys_addr_t memblock_end_of_DRAM(void);
 

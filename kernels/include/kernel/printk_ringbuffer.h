@@ -12,10 +12,6 @@
 
 #include <kernel/types.h>
 
-typedef struct {
-	long counter;
-} atomic_long_t;
-
 /* include/linux/dev_printk.h */
 #define PRINTK_INFO_SUBSYSTEM_LEN 16
 #define PRINTK_INFO_DEVICE_LEN 48

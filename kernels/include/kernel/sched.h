@@ -25,9 +25,25 @@ struct vm_area_struct {
 	unsigned int vm_prot; /* enum user_prot bits */
 };
 
+/* include/linux/mm_types_task.h: the per-mm page counters crash's ps sums into RSS. */
+enum mm_counter_type {
+	MM_FILEPAGES,
+	MM_ANONPAGES,
+	MM_SWAPENTS,
+	MM_SHMEMPAGES,
+	NR_MM_COUNTERS
+};
+
+struct mm_rss_stat {
+	atomic_long_t count[NR_MM_COUNTERS];
+};
+
 struct mm_struct {
 	phys_addr_t pgd;      /* arch page-table root (physical) */
 	unsigned int map_count;
+	unsigned long total_vm;          /* crash's ps VSZ (pages) */
+	struct mm_rss_stat rss_stat;     /* crash's ps RSS */
+	enum mm_counter_type rss_kinds;  /* unused: keeps the enum in the DWARF for crash */
 	struct vm_area_struct mmap[MM_MAX_VMAS];
 	unsigned long start_code, end_code, start_stack;
 };
@@ -63,17 +79,30 @@ struct task_struct {
 	struct thread_info thread_info;
 	unsigned int __state;
 	void *stack; /* base of the kernel stack, THREAD_SIZE bytes */
+	unsigned int flags; /* PF_*: crash's ps brackets kernel threads by PF_KTHREAD */
 	int on_cpu;  /* running on thread_info.cpu now */
 	struct list_head tasks; /* every task but the idle ones, headed by init_task */
 	struct mm_struct *mm;
 	pid_t pid;
 	pid_t tgid;
+	/* crash's task table records each task's parent (ps -p, the PPID column). */
+	struct task_struct *real_parent;
+	struct task_struct *parent;
+	struct task_struct *group_leader;
 	struct pid *thread_pid;
 	struct hlist_node pid_links[PIDTYPE_MAX];
 	char comm[TASK_COMM_LEN];
 	struct files_struct *files;
 	struct thread_struct thread;
 };
+
+/* The kernel stack (include/linux/sched.h); crash sizes stacks by it (bt reads them). */
+union thread_union {
+	unsigned long stack[THREAD_SIZE / sizeof(long)];
+};
+
+#define PF_IDLE 0x00000002
+#define PF_KTHREAD 0x00200000
 
 /* PID 0 on the boot CPU: "swapper/0", the head of the task list (init/init_task.c). */
 extern struct task_struct init_task;
@@ -89,5 +118,8 @@ void sched_init(void);
 
 /* Find the VMA containing addr in mm, or NULL. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
+
+/* Tasks other than the idle tasks (kernel/fork.c). */
+extern int nr_threads;
 
 #endif /* KERNEL_SCHED_H */

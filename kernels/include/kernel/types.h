@@ -22,6 +22,15 @@ typedef long ssize_t;
 typedef long long loff_t;
 typedef unsigned int umode_t;
 
+/* The atomic counters' types (no atomic operations: one writer at a time here). */
+typedef struct {
+	int counter;
+} atomic_t;
+
+typedef struct {
+	long counter;
+} atomic_long_t;
+
 /* Sparse-style annotations: documentation only. */
 #define __user
 #define __iomem

@@ -162,8 +162,16 @@ void arch_crash_save_vmcoreinfo(void)
 {
 	VMCOREINFO_NUMBER(VA_BITS);
 	/* Please note VMCOREINFO_NUMBER() uses "%d", not "%x" */
+	vmcoreinfo_append_str("NUMBER(MODULES_VADDR)=0x%lx\n", MODULES_VADDR);
+	vmcoreinfo_append_str("NUMBER(MODULES_END)=0x%lx\n", MODULES_END);
+	vmcoreinfo_append_str("NUMBER(VMALLOC_START)=0x%lx\n", VMALLOC_START);
+	vmcoreinfo_append_str("NUMBER(VMALLOC_END)=0x%lx\n", VMALLOC_END);
+	vmcoreinfo_append_str("NUMBER(VMEMMAP_START)=0x%lx\n", VMEMMAP_START);
+	vmcoreinfo_append_str("NUMBER(VMEMMAP_END)=0x%lx\n", VMEMMAP_END);
 	vmcoreinfo_append_str("NUMBER(kimage_voffset)=0x%llx\n", (unsigned long long)kimage_voffset);
 	vmcoreinfo_append_str("NUMBER(PHYS_OFFSET)=0x%llx\n", (unsigned long long)PHYS_OFFSET);
 	vmcoreinfo_append_str("NUMBER(TCR_EL1_T1SZ)=0x%llx\n", (unsigned long long)(64 - VA_BITS));
 	vmcoreinfo_append_str("KERNELOFFSET=%lx\n", 0UL); /* kaslr_offset(): no KASLR */
+	/* system_supports_address_auth(): no pointer authentication here. */
+	vmcoreinfo_append_str("NUMBER(KERNELPACMASK)=0x%llx\n", 0ULL);
 }

@@ -7,6 +7,8 @@
 #include <kernel/crash_reserve.h>
 #include <kernel/init.h>
 #include <kernel/memblock.h>
+#include <kernel/mm.h>
+#include <kernel/mmzone.h>
 #include <asm/memory.h>
 #include <asm/pgtable-hwdef.h>
 #include <asm/setup.h>
@@ -46,6 +48,17 @@ static phys_addr_t max_zone_phys(phys_addr_t zone_limit)
 		zone_limit = min(zone_limit, (phys_addr_t)0xffffffffULL);
 
 	return min(zone_limit, memblock_end_of_DRAM() - 1) + 1;
+}
+
+/*
+ * Mirrors zone_sizes_init(): ZONE_DMA up to the 32-bit DMA limit (zone_dma_bits 32, no DT
+ * dma-ranges), ZONE_DMA32 up to 4 GiB (empty then), ZONE_NORMAL the rest.
+ */
+void arch_zone_limits(unsigned long *max_zone_pfn)
+{
+	max_zone_pfn[ZONE_DMA] = (unsigned long)(max_zone_phys(0xffffffffULL) >> PAGE_SHIFT);
+	max_zone_pfn[ZONE_DMA32] = (unsigned long)(max_zone_phys(0xffffffffULL) >> PAGE_SHIFT);
+	max_zone_pfn[ZONE_NORMAL] = (unsigned long)(memblock_end_of_DRAM() >> PAGE_SHIFT);
 }
 
 void arch_reserve_crashkernel(void)

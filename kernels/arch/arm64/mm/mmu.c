@@ -84,6 +84,26 @@ static u64 *table_at(u64 *entry)
 	return phys_to_virt(*entry & PTE_ADDR_MASK);
 }
 
+extern u64 init_pg_dir[];
+
+/*
+ * Mirrors vmemmap_populate() with section mappings (ARM64_SWAPPER_USES_SECTION_MAPS): one
+ * 2 MiB block of the vmemmap in the kernel's TTBR1 tables, not executable. The kernel writes
+ * struct pages through the linear map; the block is there for the dump tools' table walks.
+ */
+int vmemmap_populate_pmd(unsigned long addr, phys_addr_t phys)
+{
+	u64 *pud = table_at(&init_pg_dir[(addr >> PGDIR_SHIFT) & TABLE_INDEX_MASK]);
+	if (!pud)
+		return -ENOMEM;
+	u64 *pmd = table_at(&pud[(addr >> PUD_SHIFT) & TABLE_INDEX_MASK]);
+	if (!pmd)
+		return -ENOMEM;
+	pmd[(addr >> PMD_SHIFT) & TABLE_INDEX_MASK] = phys | PROT_SECT_NORMAL_NX;
+	dsb(ishst);
+	return 0;
+}
+
 static u64 user_pte_prot(unsigned int prot)
 {
 	u64 pte = PTE_TYPE_PAGE | PTE_AF | PTE_SHARED | PTE_ATTRINDX(MT_NORMAL) | PTE_USER |

@@ -8,6 +8,8 @@
  */
 #include <kernel/arch.h>
 #include <kernel/memblock.h>
+#include <kernel/mm.h>
+#include <kernel/mmzone.h>
 #include <kernel/sched.h>
 #include <kernel/string.h>
 #include <asm/board.h>
@@ -66,6 +68,45 @@ bool x86_direct_map_extend(phys_addr_t end)
 	direct_map_size = gb_end << PUD_SHIFT;
 	write_cr3(__read_cr3()); /* __flush_tlb_all() */
 	return true;
+}
+
+/* The kernel-only table behind *entry (no _PAGE_USER), allocated empty when absent. */
+static u64 *kernel_table_at(u64 *entry)
+{
+	if (!(*entry & _PAGE_PRESENT)) {
+		u64 *next = memblock_alloc(PAGE_SIZE, PAGE_SIZE);
+		if (!next)
+			return NULL;
+		*entry = virt_to_phys(next) | _KERNPG_TABLE;
+		return next;
+	}
+	return (*entry & _PAGE_PSE) ? NULL : __va(*entry & PTE_PFN_MASK);
+}
+
+/*
+ * Mirrors vmemmap_populate_hugepages(): one 2 MiB PMD leaf of the vmemmap in init_top_pgt
+ * (the user PML4s copy its kernel half later). Only the dump tools walk it: the kernel writes
+ * struct pages through the direct map, since Unicorn 2.0.1 ignores a walk's result on x86_64.
+ */
+int vmemmap_populate_pmd(unsigned long addr, phys_addr_t phys)
+{
+	u64 *pud = kernel_table_at(&init_top_pgt[(addr >> PGDIR_SHIFT) & (PTRS_PER_TABLE - 1)]);
+	if (!pud)
+		return -ENOMEM;
+	u64 *pmd = kernel_table_at(&pud[(addr >> PUD_SHIFT) & (PTRS_PER_TABLE - 1)]);
+	if (!pmd)
+		return -ENOMEM;
+	pmd[(addr >> PMD_SHIFT) & (PTRS_PER_TABLE - 1)] = phys | __PAGE_KERNEL_LARGE_EXEC;
+	return 0;
+}
+
+/* Mirrors zone_sizes_init() (arch/x86/mm/init.c): DMA below 16 MiB, DMA32 below 4 GiB. */
+void arch_zone_limits(unsigned long *max_zone_pfn)
+{
+	unsigned long end_pfn = (unsigned long)(memblock_end_of_DRAM() >> PAGE_SHIFT);
+	max_zone_pfn[ZONE_DMA] = min(UL(0x1000000) >> PAGE_SHIFT, end_pfn); /* MAX_DMA_PFN */
+	max_zone_pfn[ZONE_DMA32] = min(UL(0x100000000) >> PAGE_SHIFT, end_pfn); /* MAX_DMA32_PFN */
+	max_zone_pfn[ZONE_NORMAL] = end_pfn;
 }
 
 /* Mirrors pgd_alloc(): an empty user half plus the kernel half of swapper's PML4. */

@@ -44,6 +44,9 @@ void __init idle_threads_init(void)
 	for (unsigned int cpu = 1; cpu < nr_cpu_ids; cpu++) {
 		struct task_struct *idle = &idle_threads[cpu];
 		snprintf(idle->comm, sizeof(idle->comm), "swapper/%u", cpu); /* as init_idle() names it */
+		idle->flags = PF_IDLE | PF_KTHREAD;
+		idle->real_parent = idle->parent = &init_task; /* copy_process() from init_task */
+		idle->group_leader = idle;
 		init_idle(idle, cpu);
 	}
 }

@@ -9,6 +9,26 @@
 
 #define NSEC_PER_SEC 1000000000ULL
 
+/*
+ * The tick counter (kernel/time/timer.c's jiffies_64; jiffies is the same word, as the
+ * linker script makes it). crash refuses a dump without jiffies and derives UPTIME from
+ * jiffies_64 - INITIAL_JIFFIES with the HZ it assumes (1000 on x86_64, 100 on arm64; Linux's
+ * CONFIG_HZ, which crash cannot see without ikconfig, so HZ follows crash). There is no timer
+ * tick here, so it stays at INITIAL_JIFFIES (5 minutes before the 32-bit wrap, as Linux
+ * starts it): crash shows UPTIME 00:00:00.
+ */
+#ifdef __aarch64__
+#define HZ 100
+#else
+#define HZ 1000
+#endif
+#define INITIAL_JIFFIES ((unsigned long)(unsigned int)(-300 * HZ))
+volatile u64 jiffies_64 = INITIAL_JIFFIES;
+extern volatile unsigned long jiffies __attribute__((alias("jiffies_64")));
+
+/* kernel/sched/loadavg.c: the load averages crash's sys prints (no load accounting: 0). */
+unsigned long avenrun[3];
+
 static time64_t boot_seconds;   /* the RTC at timekeeping_init() */
 static u64 boot_sched_clock_ns; /* sched_clock() at the same moment */
 

@@ -29,6 +29,20 @@
 #define PAGE_END UL(0xffff800000000000)
 /* MODULES_VADDR = PAGE_END, MODULES_VSIZE = 128 MiB, KIMAGE_VADDR = MODULES_END. */
 #define KIMAGE_VADDR UL(0xffff800008000000)
+/*
+ * The vmemmap (6.1: VMEMMAP_SHIFT = PAGE_SHIFT - STRUCT_PAGE_MAX_SHIFT = 6): room for the
+ * struct pages of the whole linear map, below PCI I/O and the fixmap; vmalloc ends 256 MiB
+ * below it. VMCOREINFO carries all of them (crash and makedumpfile read them there).
+ */
+#define VMEMMAP_SHIFT (PAGE_SHIFT - 6)
+#define VMEMMAP_SIZE ((PAGE_END - PAGE_OFFSET) >> VMEMMAP_SHIFT)
+#define VMEMMAP_START (-(UL(1) << (VA_BITS - VMEMMAP_SHIFT)))
+#define VMEMMAP_END (VMEMMAP_START + VMEMMAP_SIZE)
+#define MODULES_VADDR PAGE_END
+#define MODULES_VSIZE UL(0x8000000)
+#define MODULES_END (MODULES_VADDR + MODULES_VSIZE)
+#define VMALLOC_START MODULES_END
+#define VMALLOC_END (VMEMMAP_START - UL(0x10000000))
 #define DEVICE_VIRT_BASE UL(0xffffffff00000000)
 #define DEVICE_VIRT_SIZE UL(0x40000000)
 
@@ -53,6 +67,8 @@ extern s64 memstart_addr;
 extern u64 kimage_voffset;
 #define PHYS_OFFSET ((phys_addr_t)memstart_addr)
 #define __phys_to_virt(pa) ((unsigned long)((pa) - PHYS_OFFSET) | PAGE_OFFSET)
+/* struct page of pfn N at vmemmap + N; the first RAM pfn's is at VMEMMAP_START. */
+#define vmemmap ((struct page *)VMEMMAP_START - (memstart_addr >> PAGE_SHIFT))
 #endif
 
 #endif /* ASM_MEMORY_H */

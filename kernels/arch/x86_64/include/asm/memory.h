@@ -58,6 +58,11 @@
 /* Physical load address of the image (head_64.S) and Linux's phys_base (load - 16 MiB). */
 extern phys_addr_t kimage_phys_base;
 #define __va(pa) ((void *)((unsigned long)(pa) + PAGE_OFFSET))
+
+/* The vmemmap (arch/x86/include/asm/pgtable_64.h): struct page of pfn N at vmemmap + N. */
+extern unsigned long vmemmap_base;
+#define VMEMMAP_START vmemmap_base
+#define vmemmap ((struct page *)VMEMMAP_START)
 #endif
 
 #endif /* ASM_MEMORY_H */
