@@ -8,6 +8,10 @@
 
 unsigned int nr_cpu_ids = 1;
 volatile unsigned long __cpu_online_mask = 1; /* the boot CPU */
+/* cpu_possible_mask and cpu_present_mask: every CPU the firmware tables list (crash counts the
+ * dump's CPUs from them, and the online mask against them). */
+unsigned long __cpu_possible_mask = 1;
+unsigned long __cpu_present_mask = 1;
 
 void set_nr_cpu_ids(unsigned int n)
 {
@@ -16,6 +20,7 @@ void set_nr_cpu_ids(unsigned int n)
 	if (n > NR_CPUS)
 		n = NR_CPUS;
 	nr_cpu_ids = n;
+	__cpu_possible_mask = __cpu_present_mask = (n >= 64 ? ~0UL : (1UL << n) - 1);
 }
 
 void set_cpu_online(unsigned int cpu, bool online)

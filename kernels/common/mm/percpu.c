@@ -13,6 +13,10 @@
 
 unsigned long __per_cpu_offset[NR_CPUS];
 
+/* Each CPU's own number in its per-CPU area (x86 setup_percpu.c and arm64 smp.c both have it);
+ * crash on x86_64 counts the dump's CPUs by reading it through __per_cpu_offset[]. */
+DEFINE_PER_CPU(int, cpu_number);
+
 void __init setup_per_cpu_areas(void)
 {
 	size_t size = (size_t)(__per_cpu_end - __per_cpu_start);
@@ -22,5 +26,6 @@ void __init setup_per_cpu_areas(void)
 			panic("Failed to allocate the per-CPU area of CPU %u", cpu);
 		memcpy(area, __per_cpu_start, size);
 		__per_cpu_offset[cpu] = (unsigned long)(area - __per_cpu_start);
+		per_cpu(cpu_number, cpu) = (int)cpu;
 	}
 }

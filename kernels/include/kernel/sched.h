@@ -111,6 +111,8 @@ extern struct task_struct *current;
 
 /* Make task the one running on cpu (its runqueue's curr; kernel/sched/core.c). */
 void sched_set_curr(unsigned int cpu, struct task_struct *task);
+/* A secondary CPU's idle task runs on `stack` (its base). */
+void sched_set_idle_stack(unsigned int cpu, void *stack);
 /* The idle tasks of the secondary CPUs, "swapper/N" (kernel/fork.c: idle_threads_init()). */
 void idle_threads_init(void);
 /* The runqueues' idle/curr of the boot CPU (sched_init()). */

@@ -13,11 +13,11 @@
 #include <asm/memory.h>
 #include <asm/board.h>
 #include <asm/pgtable-hwdef.h>
+#include <asm/smp.h>
 #include <kdsim/devices.h>
 #include <kdsim/stage.h>
 
 #define THREAD_SIZE 0x4000
-#define SECONDARY_STACK_SHIFT 12		/* 4 KiB per secondary CPU: idle loop + IPI */
 #define NR_CPUS 8
 
 	.section ".head.text", "ax"

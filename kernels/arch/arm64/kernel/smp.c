@@ -17,6 +17,7 @@
  * A capture kernel (is_kdump_kernel()) leaves the secondaries off, like maxcpus=1: they were
  * stopped by the crashed kernel. With one possible CPU nothing here runs at all.
  */
+#include <kernel/sched.h>
 #include <kernel/arch.h>
 #include <kernel/crash_core.h>
 #include <kernel/crash_dump.h>
@@ -133,15 +134,19 @@ static void __noreturn local_cpu_stop(unsigned int cpu)
 	cpu_die(cpu);
 }
 
-/* IPI_CPU_CRASH_STOP: ipi_cpu_crash_stop(). */
+/* crash_smp_send_stop() waits for this to reach zero (Linux: an atomic_t count of CPUs). */
+static volatile unsigned long waiting_for_crash_ipi;
+
+/* IPI_CPU_CRASH_STOP: ipi_cpu_crash_stop(). Unlike IPI_CPU_STOP the CPU stays in the online mask
+ * (6.1 does not clear it here), so crash and drgn see every CPU of the crashed kernel. */
 static void __noreturn ipi_cpu_crash_stop(unsigned int cpu, struct pt_regs *regs)
 {
-	__asm__ __volatile__("msr daifset, #0xf" ::: "memory");
 	crash_save_cpu(regs, (int)cpu);
 	kdsim_stage(STAGE_MACHINE_CRASH_SHUTDOWN, crash_notes_phys(cpu), (u64)cpu);
-	set_cpu_online(cpu, false);
+	__atomic_and_fetch(&waiting_for_crash_ipi, ~(1UL << cpu), __ATOMIC_SEQ_CST); /* atomic_dec() */
+	__asm__ __volatile__("msr daifset, #0xf" ::: "memory"); /* local_irq_disable() */
 	dsb(ish);
-	cpu_die(cpu);
+	cpu_die(cpu); /* __cpu_try_die(): PSCI CPU_OFF */
 }
 
 static void do_handle_IPI(unsigned int ipinr, struct pt_regs *regs)
@@ -202,6 +207,8 @@ void __noreturn secondary_start_kernel(unsigned long cpu)
 	__asm__ __volatile__("dsb nshst\n\ttlbi vmalle1\n\tdsb nsh\n\tisb" ::: "memory");
 
 	gic_cpu_if_up();
+	extern char secondary_stacks[];
+	sched_set_idle_stack((unsigned int)cpu, secondary_stacks + (cpu << SECONDARY_STACK_SHIFT));
 	pr_info("CPU%lu: Booted secondary processor 0x%010lx [0x%08x]\n", cpu,
 	        (unsigned long)(read_sysreg(mpidr_el1) & MPIDR_HWID_BITMASK),
 	        (u32)read_sysreg(midr_el1));
@@ -306,27 +313,28 @@ static void cpumask_list(char *buf, unsigned long mask)
 #define USEC_PER_SEC 1000000UL
 
 /*
- * The end of smp_send_stop() (Linux 6.9+, which crash_smp_send_stop() shares): wait up to
- * USEC_PER_SEC for the other CPUs to go offline, then name those still online. Linux counts
+ * The wait of smp_send_stop() and crash_smp_send_stop() (arch/arm64/kernel/smp.c, 6.1): up to
+ * USEC_PER_SEC until `pending()` is 0 (the other CPUs went offline / answered the crash IPI),
+ * then the warning with the mask the IPI went to (6.1 prints that whole mask). Linux counts
  * udelay(1) calls; here the microseconds left are computed from CNTVCT (the instruction clock)
  * each time round, so the wait is one second of machine time, and the countdown, live in a
  * register, keeps the machine's spin detection from taking the wait for a spin.
  */
-static void wait_for_other_cpus_to_stop(void)
+static void wait_for_other_cpus_to_stop(unsigned long (*pending)(void), unsigned long mask)
 {
 	u64 ticks_per_us = read_sysreg(cntfrq_el0) / USEC_PER_SEC;
 	u64 start = read_sysreg(cntvct_el0);
 	unsigned long timeout = USEC_PER_SEC;
 	if (!ticks_per_us)
 		ticks_per_us = 1;
-	while (other_online_cpus() && timeout) {
+	while (pending() && timeout) {
 		cpu_relax();
 		u64 us = (read_sysreg(cntvct_el0) - start) / ticks_per_us;
 		timeout = us < USEC_PER_SEC ? USEC_PER_SEC - us : 0;
 	}
-	if (other_online_cpus()) {
+	if (pending()) {
 		char list[2 * NR_CPUS + 1] = "";
-		cpumask_list(list, other_online_cpus());
+		cpumask_list(list, mask);
 		pr_warn("SMP: failed to stop secondary CPUs %s\n", list);
 	}
 }
@@ -339,12 +347,18 @@ void smp_send_stop(void)
 		return;
 	pr_crit("SMP: stopping secondary CPUs\n");
 	smp_cross_call(mask, IPI_CPU_STOP);
-	wait_for_other_cpus_to_stop();
+	wait_for_other_cpus_to_stop(other_online_cpus, mask);
+}
+
+static unsigned long crash_ipi_pending(void)
+{
+	return waiting_for_crash_ipi;
 }
 
 /* Mirrors crash_smp_send_stop(): IPI_CPU_CRASH_STOP to every other online CPU, each saves its
- * registers into its crash_notes and goes offline; a CPU that does not answer (interrupts
- * masked) keeps running, and its crash_notes stay as they were (zeroed at boot). */
+ * registers into its crash_notes and powers off (staying in the online mask); a CPU that does
+ * not answer (interrupts masked) keeps running, and its crash_notes stay as they were (zeroed
+ * at boot). */
 void crash_smp_send_stop(void)
 {
 	static int cpus_stopped;
@@ -360,7 +374,10 @@ void crash_smp_send_stop(void)
 	if (num_online_cpus() == 1)
 		return;
 
+	unsigned long mask = other_online_cpus();
+	waiting_for_crash_ipi = mask;
+	dsb(ish);
 	pr_crit("SMP: stopping secondary CPUs\n");
-	smp_cross_call(other_online_cpus(), IPI_CPU_CRASH_STOP);
-	wait_for_other_cpus_to_stop();
+	smp_cross_call(mask, IPI_CPU_CRASH_STOP);
+	wait_for_other_cpus_to_stop(crash_ipi_pending, mask);
 }

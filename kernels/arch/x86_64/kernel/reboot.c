@@ -37,7 +37,7 @@ bool crash_nmi_callback(struct pt_regs *regs)
 		return false; /* Don't do anything if this handler is invoked on crashing cpu. */
 	if (shootdown_callback)
 		shootdown_callback(cpu, regs);
-	set_cpu_online((unsigned int)cpu, false);
+	/* The CPU stays in the online mask (6.1's crash_nmi_callback leaves it): crash counts it. */
 	mb();
 	__atomic_and_fetch(&waiting_for_crash_ipi, ~(1UL << cpu), __ATOMIC_SEQ_CST);
 	/* Assume hlt works */

@@ -12,6 +12,7 @@
  * One CPU is brought up at a time (smpboot_cpu/smpboot_stack, Linux's smpboot_control and
  * initial_stack). A capture kernel (is_kdump_kernel()) leaves the other CPUs stopped.
  */
+#include <kernel/sched.h>
 #include <kernel/arch.h>
 #include <kernel/crash_dump.h>
 #include <kernel/memblock.h>
@@ -146,6 +147,7 @@ void __noreturn start_secondary(unsigned long cpu)
 {
 	idt_load();
 	ap_pcpu[cpu].top_of_stack = ap_stack_top[cpu];
+	sched_set_idle_stack((unsigned int)cpu, (void *)(ap_stack_top[cpu] - THREAD_SIZE));
 	wrmsr(MSR_GS_BASE, (unsigned long)&ap_pcpu[cpu]);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	setup_local_APIC();

@@ -37,6 +37,13 @@ void sched_set_curr(unsigned int cpu, struct task_struct *task)
 	rq->nr_running = task == rq->idle ? 0 : 1;
 }
 
+/* fork_idle() gives each idle task the stack its CPU runs on; here the CPU tells us which, when
+ * it comes up (crash reads every on-CPU task's stack: a NULL one is a fatal bad address). */
+void sched_set_idle_stack(unsigned int cpu, void *stack)
+{
+	cpu_rq(cpu)->idle->stack = stack;
+}
+
 /* kernel/fork.c's fork_idle() for each secondary CPU, from idle_threads_init() (smpboot.c). */
 void __init idle_threads_init(void)
 {

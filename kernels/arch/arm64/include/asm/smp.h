@@ -3,6 +3,9 @@
 #ifndef ASM_SMP_H
 #define ASM_SMP_H
 
+#define SECONDARY_STACK_SHIFT 12 /* 4 KiB per secondary CPU: idle loop + IPI (head.S) */
+
+#ifndef __ASSEMBLER__
 #include <kernel/types.h>
 
 enum ipi_msg_type {
@@ -29,4 +32,5 @@ void crash_smp_send_stop(void);
 /* Unmask a shared peripheral interrupt at the GIC distributor (GICD_ISENABLERn). */
 void gic_enable_irq(unsigned int irq);
 
+#endif /* __ASSEMBLER__ */
 #endif /* ASM_SMP_H */
