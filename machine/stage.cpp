@@ -2,7 +2,7 @@
 
 namespace kdsim {
 
-std::optional<std::string_view> stage_name(uint32_t code) {
+std::optional<std::string_view> stage_name(uint32_t code, Arch arch) {
   switch (static_cast<StageCode>(code)) {
   case StageCode::KernelEntry: return "kernel_entry";
   case StageCode::MmuOn: return "mmu_on";
@@ -13,7 +13,7 @@ std::optional<std::string_view> stage_name(uint32_t code) {
   case StageCode::CrashKexec: return "crash_kexec";
   case StageCode::MachineCrashShutdown: return "machine_crash_shutdown";
   case StageCode::MachineKexec: return "machine_kexec";
-  case StageCode::MmuOff: return "mmu_off";
+  case StageCode::MmuOff: return arch == Arch::X86_64 ? "identity_mapped" : "mmu_off";
   case StageCode::PurgatoryEntry: return "purgatory_entry";
   case StageCode::DigestOk: return "digest_ok";
   case StageCode::DigestMismatch: return "digest_mismatch";

@@ -17,7 +17,7 @@ enum class StageCode : uint32_t {
   CrashKexec = 0x10,
   MachineCrashShutdown = 0x11,
   MachineKexec = 0x12,
-  MmuOff = 0x13,  // arm64 cpu_soft_restart; x86 relocate_kernel's identity CR3
+  MmuOff = 0x13,  // arm64 cpu_soft_restart (mmu_off); x86 relocate_kernel's identity CR3 (identity_mapped)
   PurgatoryEntry = 0x14,
   DigestOk = 0x15,
   DigestMismatch = 0x16,
@@ -29,8 +29,11 @@ enum class StageCode : uint32_t {
   DigestSkipped = 0x21,    // ... with the purgatory's checks off (kexec --no-checks)
 };
 
-// Linux-flavoured stage names, as they appear in stages.jsonl and the transcript.
-std::optional<std::string_view> stage_name(uint32_t code);
+// Linux-flavoured stage names, as they appear in stages.jsonl and the transcript. One code can
+// be named per arch: 0x13 is arm64's mmu_off (cpu_soft_restart clears SCTLR_EL1.M) but x86_64's
+// identity_mapped (relocate_kernel switches CR3 to identity-mapped tables; long mode keeps
+// paging on, so x86 never runs with the MMU off).
+std::optional<std::string_view> stage_name(uint32_t code, Arch arch);
 
 struct StageRecord {
   uint64_t sequence = 0;      // 0, 1, 2, ... in the order observed

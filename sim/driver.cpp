@@ -254,7 +254,7 @@ void ScenarioDriver::console_output(std::string_view bytes) {
 }
 
 void ScenarioDriver::stage_recorded(const StageRecord& r) {
-  auto name = stage_name(r.code);
+  auto name = stage_name(r.code, m_scenario.arch);
   stamp();
   TimelineEvent e{r.observed ? TimelineEvent::Source::Machine : TimelineEvent::Source::Guest,
                   name ? std::string(*name) : fmt::format("stage_0x{:x}", r.code), r, {}};

@@ -496,10 +496,10 @@ const std::vector<std::string> kOutcomes = {"power-off", "reset",          "gues
 
 // Every name a run's timeline can hold: the stages (machine/stage.h), the host's events
 // (sim/driver.cpp, sim/runner.cpp) and the outcome that ends the run.
-std::vector<std::string> timeline_names() {
+std::vector<std::string> timeline_names(Arch arch) {
   std::vector<std::string> names;
   for (uint32_t code = 0; code < 0x100; ++code)
-    if (auto n = stage_name(code)) names.emplace_back(*n);
+    if (auto n = stage_name(code, arch)) names.emplace_back(*n);
   for (const char* host : {"boot", "agent_hello", "agent_error", "step", "step_done", "no_more_commands", "kexec",
                            "kexec_plan", "kexec_failed", "corrupt", "touch", "host_action_failed", "ram_snapshot",
                            "serial_armed", "serial_input", "serial_cancelled", "unmapped_mmio", "unmapped_port",
@@ -606,9 +606,13 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
   }
   if (auto err = parse_console_expect(f, e["console"], s.expect.console)) return err;
   if (auto err = parse_string_list(f, e["stages"], "expect.stages", s.expect.stages)) return err;
-  const std::vector<std::string> names = timeline_names();
+  const std::vector<std::string> names = timeline_names(s.arch);
   for (size_t i = 0; i < s.expect.stages.size(); ++i) {
     const std::string& name = s.expect.stages[i];
+    if (name == "mmu_off" && s.arch == Arch::X86_64)
+      return f.error(e["stages"][i], fmt::format("expect.stages[{}]", i),
+                     "'mmu_off' is arm64's stage: x86_64 keeps paging on in long mode and relocate_kernel "
+                     "runs on identity-mapped page tables; the stage is 'identity_mapped'");
     if (std::find(names.begin(), names.end(), name) == names.end())
       return f.error(e["stages"][i], fmt::format("expect.stages[{}]", i),
                      fmt::format("'{}' is not a stage or event a run records{}", name, did_you_mean(name, names)));

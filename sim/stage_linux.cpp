@@ -10,7 +10,7 @@ struct Mirror {
 };
 
 // Where each stage sits in Linux 6.x and kexec-tools 2.0.x (file paths as in those trees).
-constexpr std::array<Mirror, 18> kMirrors{{
+constexpr std::array<Mirror, 19> kMirrors{{
     {"kernel_entry", "primary_entry (arch/arm64/kernel/head.S)", "startup_64 (arch/x86/kernel/head_64.S)"},
     {"mmu_on", "__enable_mmu (arch/arm64/kernel/head.S)", "init_mem_mapping (arch/x86/mm/init.c)"},
     {"vectors_installed", "__primary_switched: VBAR_EL1 = vectors (arch/arm64/kernel/head.S)",
@@ -23,8 +23,10 @@ constexpr std::array<Mirror, 18> kMirrors{{
      "native_machine_crash_shutdown -> crash_save_cpu (arch/x86/kernel/crash.c)"},
     {"machine_kexec", "machine_kexec (arch/arm64/kernel/machine_kexec.c)",
      "machine_kexec (arch/x86/kernel/machine_kexec_64.c)"},
-    {"mmu_off", "cpu_soft_restart: SCTLR_EL1.M = 0 (arch/arm64/kernel/cpu-reset.S)",
-     "relocate_kernel on the identity map (arch/x86/kernel/relocate_kernel_64.S)"},
+    {"mmu_off", "cpu_soft_restart: SCTLR_EL1.M = 0 (arch/arm64/kernel/cpu-reset.S)", ""},
+    {"identity_mapped", "",
+     "relocate_kernel: CR3 = the identity-mapped tables, paging stays on (arch/x86/kernel/relocate_kernel_64.S "
+     "identity_mapped)"},
     {"purgatory_entry", "purgatory_start -> purgatory() (kexec-tools purgatory/purgatory.c)",
      "purgatory_start -> purgatory() (kexec-tools purgatory/purgatory.c)"},
     {"digest_ok", "verify_sha256_digest passed (kexec-tools purgatory/purgatory.c)",
@@ -46,7 +48,10 @@ constexpr std::array<Mirror, 18> kMirrors{{
 
 std::optional<std::string_view> stage_linux_code(std::string_view stage, Arch arch) {
   for (const Mirror& m : kMirrors)
-    if (m.stage == stage) return arch == Arch::Arm64 ? m.arm64 : m.x86_64;
+    if (m.stage == stage) {
+      std::string_view code = arch == Arch::Arm64 ? m.arm64 : m.x86_64;
+      return code.empty() ? std::nullopt : std::optional(code);  // not a stage of this arch
+    }
   return std::nullopt;
 }
 

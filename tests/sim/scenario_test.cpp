@@ -85,6 +85,9 @@ TEST_CASE("scenario: golden errors name the file, line, column, field and value"
         "t.yaml:1:50: machine.dump_disk.capcity: unknown field; did you mean 'capacity'? (known: capacity, io_error_at)");
   CHECK(error_of("machine: {arch: arm64, memory: 1GiB, dump_disk: 64MiB}\n") ==
         "t.yaml:1:49: machine.dump_disk: must be a mapping (capacity, io_error_at)");
+  CHECK(error_of("machine: {arch: x86_64, memory: 1GiB}\nexpect: {stages: [mmu_off]}\n") ==
+        "t.yaml:2:19: expect.stages[0]: 'mmu_off' is arm64's stage: x86_64 keeps paging on in long mode and "
+        "relocate_kernel runs on identity-mapped page tables; the stage is 'identity_mapped'");
   CHECK(error_of(std::string(kMinimal) + "stepz: []\n") ==
         "t.yaml:2:1: stepz: unknown field; did you mean 'steps'? (known: capture_steps, description, expect, kernel, kexec, limits, machine, name, steps)");
   CHECK(error_of(std::string(kMinimal) + "steps:\n  - trigger: sysrq-b\n") ==

@@ -2,6 +2,7 @@
 // purgatories of this build tree.
 #include "sim/symbolizer.h"
 #include "sim/stage_linux.h"
+#include "machine/stage.h"
 #include <doctest/doctest.h>
 
 using namespace kdsim;
@@ -54,7 +55,11 @@ TEST_CASE("symbolizer: x86_64 purgatory and kernel") {
 
 TEST_CASE("stage legend: each stage names the Linux code it mirrors, per arch") {
   CHECK(stage_linux_code("mmu_off", Arch::Arm64).value_or("").find("cpu_soft_restart") != std::string_view::npos);
-  CHECK(stage_linux_code("mmu_off", Arch::X86_64).value_or("").find("relocate_kernel_64.S") != std::string_view::npos);
+  CHECK(!stage_linux_code("mmu_off", Arch::X86_64));  // x86_64 never turns the MMU off
+  CHECK(stage_linux_code("identity_mapped", Arch::X86_64).value_or("").find("relocate_kernel_64.S") != std::string_view::npos);
+  CHECK(!stage_linux_code("identity_mapped", Arch::Arm64));
+  CHECK(stage_name(0x13, Arch::Arm64) == "mmu_off");
+  CHECK(stage_name(0x13, Arch::X86_64) == "identity_mapped");
   CHECK(stage_linux_code("crash_kexec", Arch::Arm64) == "__crash_kexec (kernel/kexec_core.c)");
   CHECK_FALSE(stage_linux_code("power-off", Arch::Arm64));
 }

@@ -37,7 +37,7 @@ struct Guest {
   std::vector<std::string> observed() const {
     std::vector<std::string> names;
     for (const StageRecord& r : recorder.stages)
-      if (r.observed) names.emplace_back(*stage_name(r.code));
+      if (r.observed) names.emplace_back(*stage_name(r.code, Arch::Arm64));
     return names;
   }
 };

@@ -83,8 +83,8 @@ if arch == "arm64":
                and "SCTLR_EL1.M = 0 (arch/arm64/kernel/cpu-reset.S)" in r for r in p.rows), \
         "no mmu_off row with its function, source line and the Linux code it mirrors"
 else:  # x86_64: relocate_kernel runs from its copy in the control page, which has no symbol
-    assert any("mmu_off" in r and "relocate_kernel on the identity map (arch/x86/kernel/relocate_kernel_64.S)" in r
-               for r in p.rows), "no mmu_off row with the Linux code it mirrors"
+    assert any("identity_mapped" in r and "identity-mapped tables, paging stays on (arch/x86/kernel/relocate_kernel_64.S" in r
+               for r in p.rows), "no identity_mapped row with the Linux code it mirrors"
 assert any("purgatory_entry" in r and "seen" in r and "purgatory:purgatory_start" in r for r in p.rows), \
     "no observed purgatory_entry row"
 assert p.marks >= 4, f"{p.marks} marked console lines"
