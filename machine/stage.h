@@ -1,4 +1,6 @@
 // Stage records: what the host observed at each phase of a run (docs/devices.md stage codes).
+// The kernels (kernels/include/kdsim/stage.h) and the purgatory (kernels/purgatory/stage_codes.h)
+// keep their own copies of the codes; tests/consistency/stage_vocabulary.py fails when they drift.
 #pragma once
 #include "machine/cpu.h"
 #include <cstdint>
