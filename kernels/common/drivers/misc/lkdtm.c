@@ -14,6 +14,7 @@
 #include <kernel/arch.h>
 #include <kernel/lkdtm.h>
 #include <kernel/bug.h>
+#include <kernel/crash_reserve.h>
 #include <kernel/fs.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
@@ -88,6 +89,25 @@ static void __noinline lkdtm_UNMAPPED_IO(void)
 	pr_info("UNMAPPED_IO: %s read as 0x%lx\n", ARCH_LKDTM_UNMAPPED_IO_WHAT, value);
 }
 
+/*
+ * WRITE_CRASHKERNEL (kdsim's catalogue; not Linux's LKDTM): a stray kernel store into the
+ * crashkernel= region after kexec -p loaded the capture kernel there: the first byte of the
+ * region (the capture kernel's first segment) is flipped through the linear map. Linux 6.1
+ * would fault here: arch_kexec_protect_crashkres() unmaps (arm64) or write-protects (x86) the
+ * loaded region; this kernel does not, so the purgatory's SHA-256 check is what finds it.
+ */
+static void __noinline lkdtm_WRITE_CRASHKERNEL(void)
+{
+	if (crashk_res.end <= crashk_res.start) {
+		pr_err("WRITE_CRASHKERNEL: no crashkernel= region\n");
+		return;
+	}
+	volatile u8 *p = phys_to_virt(crashk_res.start);
+	pr_info("WRITE_CRASHKERNEL: flipping the byte at physical 0x%llx\n",
+	        (unsigned long long)crashk_res.start);
+	*p = (u8)~*p;
+}
+
 /* lkdtm_SOFTLOCKUP (bugs.c): a kernel loop with interrupts on (Linux: preemption off). A stop
  * IPI or NMI still reaches it: the busy CPU of a kdump scenario. */
 static void __noinline lkdtm_SOFTLOCKUP(void)
@@ -105,6 +125,7 @@ static const struct crashtype crashtypes[] = {
 	{ "HARDLOCKUP", lkdtm_HARDLOCKUP, NULL },
 	{ "SOFTLOCKUP", lkdtm_SOFTLOCKUP, NULL },
 	{ "UNMAPPED_IO", lkdtm_UNMAPPED_IO, NULL },
+	{ "WRITE_CRASHKERNEL", lkdtm_WRITE_CRASHKERNEL, NULL },
 	{ "DIVIDE_ZERO", lkdtm_DIVIDE_ZERO, ARCH_LKDTM_DIVIDE_ZERO_REFUSED },
 };
 
