@@ -63,6 +63,9 @@ public:
   virtual void store_watched(class Cpu&, PhysAddr /*at*/, unsigned /*size*/, uint64_t /*pc*/) {}
   // A CPU with the debugger hook stopped before `pc` (a breakpoint, or the end of a step).
   virtual void debug_stopped(class Cpu&, uint64_t /*pc*/) {}
+  // The CPU shut down (x86 triple fault: a fault while delivering #DF); a PC's chipset then
+  // resets the platform, as QEMU does by default. The CPU's run stops.
+  virtual void cpu_shutdown(class Cpu&, std::string_view /*why*/) {}
 };
 
 struct CpuConfig {

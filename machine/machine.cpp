@@ -324,7 +324,8 @@ std::optional<RunStop> Machine::run_one_slice(unsigned index, uint64_t budget) {
   if (m_power_request) {
     PowerRequest req = *m_power_request;
     m_power_request.reset();
-    return RunStop{req == PowerRequest::Off ? StopCause::PowerOff : StopCause::Reset, index, {}};
+    return RunStop{req == PowerRequest::Off ? StopCause::PowerOff : StopCause::Reset, index,
+                   std::exchange(m_power_detail, {})};
   }
   switch (halt.kind) {
   case HaltKind::QuantumExpired:
@@ -419,6 +420,13 @@ void Machine::route_lapic(unsigned index) {
     apic.irr.reset(*vector);
     m_run_state[index] = CpuRunState::Running;
   }
+}
+
+// x86 shutdown (a triple fault): the PC platform answers with a reset, as QEMU does by default.
+void Machine::cpu_shutdown(Cpu& cpu, std::string_view why) {
+  m_power_request = PowerRequest::Reset;
+  (void)cpu;
+  m_power_detail = fmt::format("the CPU shut down ({}); the platform resets", why);
 }
 
 void Machine::power_request(PowerRequest request) {

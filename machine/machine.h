@@ -208,6 +208,7 @@ private:
   void block_watched(Cpu& cpu, unsigned tag, uint64_t pc) override;
   void store_watched(Cpu& cpu, PhysAddr at, unsigned size, uint64_t pc) override;
   void debug_stopped(Cpu& cpu, uint64_t) override { m_debug_stop = cpu.index(); }
+  void cpu_shutdown(Cpu& cpu, std::string_view why) override;
 
   void emit_stage(StageRecord record);
   void record_observed(StageCode code, Cpu& cpu, uint64_t arg0, uint64_t arg1);
@@ -253,6 +254,7 @@ private:
   std::unique_ptr<WallClock> m_wall_clock;  // read by the RTC device
   uint64_t m_clock = 0;  // machine time at the start of the current slice (CpuConfig::machine_clock)
   std::optional<PowerRequest> m_power_request;
+  std::string m_power_detail;  // why, when the machine itself asked (a CPU shutdown)
   uint64_t m_stage_sequence = 0;
   HandoffObservation m_handoff;
   std::vector<SpinState> m_spin;

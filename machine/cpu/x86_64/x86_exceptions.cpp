@@ -20,6 +20,12 @@ constexpr uint32_t kMsrStar = 0xc0000081, kMsrLstar = 0xc0000082, kMsrFmask = 0x
 // Intel SDM Vol. 3A 6.3.1: the vectors that push an error code (when not raised by `int n`).
 bool pushes_error_code(uint8_t v) { return v == 8 || (v >= 10 && v <= 14) || v == 17; }
 
+// Intel SDM Vol. 3A 6.15, interrupt 8, table 6-5: the contributory exceptions. A fault while
+// delivering a benign one is handled serially; while delivering a contributory one or #PF it
+// becomes #DF; while delivering #DF the CPU shuts down (triple fault).
+bool contributory(uint8_t v) { return v == 0 || (v >= 10 && v <= 13); }
+constexpr uint8_t kVectorDf = 8;
+
 }  // namespace
 
 struct X86_64Cpu::Gate {
@@ -108,6 +114,42 @@ std::optional<std::string> X86_64Cpu::enter(x86::ContextView& blob, uint8_t vect
   return std::nullopt;
 }
 
+// Delivers `vector`, escalating as the CPU does when delivery itself faults (an IDT entry beyond
+// the limit, not present, a bad selector, an unmapped stack): a benign vector's failure raises
+// #GP with the IDT error code (vector*8 + IDT + EXT), a contributory one's or #PF's raises #DF,
+// and #DF's is a triple fault. Returns the chain of failures when the CPU shut down.
+std::optional<std::string> X86_64Cpu::enter_or_escalate(x86::ContextView& blob, uint8_t vector,
+                                                        std::optional<uint64_t> error, uint64_t frame_rip) {
+  std::string chain;
+  for (;;) {
+    auto failed = enter(blob, vector, error, frame_rip);
+    if (!failed) return std::nullopt;
+    chain += fmt::format("{}exception {} (error code 0x{:x}): {}", chain.empty() ? "" : "; then ", vector,
+                         error.value_or(0), *failed);
+    if (vector == kVectorDf) return chain;
+    if (contributory(vector) || vector == kVectorPf) {
+      vector = kVectorDf;
+      error = 0;
+    } else {
+      error = vector * 8u + 3;  // IDT (bit 1) + EXT (bit 0): the fault came from the delivery
+      vector = kVectorGp;
+    }
+  }
+}
+
+// A triple fault: the CPU shuts down and the machine resets (CpuHost::cpu_shutdown); without a
+// host (unit tests) it ends the run as a guest fault with the same words.
+void X86_64Cpu::triple_fault(uint64_t frame_rip, const std::string& chain) {
+  const std::string why = fmt::format("triple fault at RIP {}: {}", VirtAddr(frame_rip), chain);
+  if (!m_watch_host) return fault_from_hook(why);
+  m_watch_host->cpu_shutdown(*this, why);
+  m_stop_at = 0;
+  x86::ContextView blob = save_blob();
+  blob.clear_old_exception();
+  restore_blob();
+  uc_emu_stop(m_uc);
+}
+
 // No RIP write here: that would cancel the uc_emu_stop (reference 4.4, "Writing RIP from a
 // hook"). old_exception is reset so the re-executed instruction cannot escalate to a triple
 // fault before the stop takes effect.
@@ -152,11 +194,8 @@ void X86_64Cpu::on_interrupt(uint32_t intno) {
     return fault_from_hook(fmt::format("exception {} (error code 0x{:x}) at RIP {}: {} exceptions in a row without "
                                        "executing an instruction (handler unreachable?)",
                                        vector, error.value_or(0), VirtAddr(frame_rip), kMaxDeliveriesWithoutProgress));
-  if (auto e = enter(blob, vector, error, frame_rip)) {
-    std::string what = vector == kVectorPf ? fmt::format(", CR2 {}", VirtAddr(cr2)) : std::string();
-    fault_from_hook(fmt::format("cannot deliver exception {} (error code 0x{:x}{}) at RIP {}: {}", vector,
-                                error.value_or(0), what, VirtAddr(frame_rip), *e));
-  }
+  if (auto chain = enter_or_escalate(blob, vector, error, frame_rip))
+    triple_fault(frame_rip, vector == kVectorPf ? fmt::format("CR2 {}; {}", VirtAddr(cr2), *chain) : *chain);
 }
 
 // `ud2` and other invalid opcodes reach only UC_HOOK_INSN_INVALID, with RIP on the insn.
@@ -165,8 +204,7 @@ bool X86_64Cpu::on_invalid_instruction() {
   const uint64_t rip = reg(X86Reg::Rip);
   if (m_fault) return true;
   x86::ContextView blob = save_blob();
-  if (auto e = enter(blob, kVectorUd, std::nullopt, rip))
-    fault_from_hook(fmt::format("cannot deliver exception {} (error code 0x0) at RIP {}: {}", kVectorUd, VirtAddr(rip), *e));
+  if (auto chain = enter_or_escalate(blob, kVectorUd, std::nullopt, rip)) triple_fault(rip, *chain);
   else
     m_ud_delivered = true;
   return true;

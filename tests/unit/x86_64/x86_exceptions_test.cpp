@@ -182,25 +182,33 @@ TEST_CASE("x86 IRQ injection: refused with IF clear, delivered with IF set, wake
   CHECK(frame(m, 3) == std::vector<uint64_t>{kCode + 1, 0x08, 0x202});
 }
 
-TEST_CASE("x86 an unusable IDT is a guest fault, not a hang") {
+TEST_CASE("x86 a fault while delivering an exception escalates: #GP, #DF, then a triple fault") {
   TestMachine m;
   m.boot();
-  SUBCASE("vector beyond the IDT limit") {
+  SUBCASE("#PF and #DF beyond the IDT limit: triple fault") {
     m.put(kCode, kWriteAbsent);
     m.cpu->set_idtr(kIdt, 16 * 8 - 1);  // vectors 0..7 only
     HaltReason h = m.run();
-    CHECK(h.kind == HaltKind::GuestFault);
-    CHECK(h.detail == "cannot deliver exception 14 (error code 0x2, CR2 V0x1e00010) at RIP V0x20000: "
-                      "vector 14 lies beyond the IDT limit 0x7f");
+    CHECK(h.kind == HaltKind::GuestFault);  // no CpuHost here; the machine resets (e2e)
+    CHECK(h.detail == "triple fault at RIP V0x20000: CR2 V0x1e00010; exception 14 (error code 0x2): vector 14 lies "
+                      "beyond the IDT limit 0x7f; then exception 8 (error code 0x0): vector 8 lies beyond the IDT "
+                      "limit 0x7f");
   }
-  SUBCASE("gate not present") {
+  SUBCASE("#DE's gate not present: contributory, so #DF is delivered") {
     m.put(kCode, {0x31, 0xc9, 0xf7, 0xf1});  // xor ecx, ecx ; div ecx
     m.put64(kIdt, 0);
     m.put64(kIdt + 8, 0);
-    HaltReason h = m.run();
-    CHECK(h.kind == HaltKind::GuestFault);
-    CHECK(h.detail == "cannot deliver exception 0 (error code 0x0) at RIP V0x20002: IDT gate 0 is not present");
-    CHECK(m.cpu->pc() == kCode + 2);
+    REQUIRE(m.run().kind == HaltKind::Idle);  // the #DF stub's hlt
+    CHECK(m.cpu->reg(X86Reg::R15) == 8);
+    CHECK(frame(m, 2) == std::vector<uint64_t>{0, kCode + 2});  // #DF's error code is 0
+  }
+  SUBCASE("#UD's gate not present: benign, so #GP(6*8 + IDT + EXT) is delivered") {
+    m.put(kCode, {0x0f, 0x0b});  // ud2
+    m.put64(kIdt + 16 * 6, 0);
+    m.put64(kIdt + 16 * 6 + 8, 0);
+    REQUIRE(m.run().kind == HaltKind::Idle);  // the #GP stub's hlt
+    CHECK(m.cpu->reg(X86Reg::R15) == 13);
+    CHECK(frame(m, 2) == std::vector<uint64_t>{6 * 8 + 3, kCode});
   }
 }
 

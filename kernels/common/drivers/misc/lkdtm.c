@@ -108,6 +108,14 @@ static void __noinline lkdtm_WRITE_CRASHKERNEL(void)
 	*p = (u8)~*p;
 }
 
+/* CORRUPT_VECTORS (kdsim's, asm/lkdtm.h): the CPU's exception vectors are lost, then an
+ * exception: x86 triple-faults (the machine resets), arm64 loops taking exceptions. */
+static void __noinline lkdtm_CORRUPT_VECTORS(void)
+{
+	arch_lkdtm_corrupt_vectors();
+	pr_err("CORRUPT_VECTORS: the CPU survived\n");
+}
+
 /* lkdtm_SOFTLOCKUP (bugs.c): a kernel loop with interrupts on (Linux: preemption off). A stop
  * IPI or NMI still reaches it: the busy CPU of a kdump scenario. */
 static void __noinline lkdtm_SOFTLOCKUP(void)
@@ -126,6 +134,7 @@ static const struct crashtype crashtypes[] = {
 	{ "SOFTLOCKUP", lkdtm_SOFTLOCKUP, NULL },
 	{ "UNMAPPED_IO", lkdtm_UNMAPPED_IO, NULL },
 	{ "WRITE_CRASHKERNEL", lkdtm_WRITE_CRASHKERNEL, NULL },
+	{ "CORRUPT_VECTORS", lkdtm_CORRUPT_VECTORS, NULL },
 	{ "DIVIDE_ZERO", lkdtm_DIVIDE_ZERO, ARCH_LKDTM_DIVIDE_ZERO_REFUSED },
 };
 

@@ -30,4 +30,15 @@ static inline unsigned long arch_lkdtm_unmapped_io(void)
 	return reg ? readl(reg) : ~0UL;
 }
 
+/*
+ * CORRUPT_VECTORS (kdsim's): VBAR_EL1 points at an unmapped kernel address, then `brk`. The
+ * exception vector cannot be fetched, which is itself an exception to the same vector: the CPU
+ * takes exceptions forever without running an instruction (an exception storm; arm64 has no
+ * double fault to end it).
+ */
+static inline void arch_lkdtm_corrupt_vectors(void)
+{
+	__asm__ __volatile__("msr vbar_el1, %0\n\tisb\n\tbrk #0" : : "r"(0xffff7fffc0000000UL) : "memory");
+}
+
 #endif /* ASM_LKDTM_H */

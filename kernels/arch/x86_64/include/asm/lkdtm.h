@@ -31,4 +31,19 @@ static inline unsigned long arch_lkdtm_unmapped_io(void)
 	return inb(0x64);
 }
 
+/*
+ * CORRUPT_VECTORS (kdsim's): the IDT is lost (limit 0), then `ud2`. #UD cannot be delivered, nor
+ * the #GP that raises, nor the #DF after it: a triple fault. The CPU shuts down and the PC resets
+ * (Intel SDM Vol. 3A 6.15, interrupt 8); Linux itself reboots this way as a last resort
+ * (arch/x86/kernel/reboot.c, BOOT_TRIPLE).
+ */
+static inline void arch_lkdtm_corrupt_vectors(void)
+{
+	static const struct {
+		u16 limit;
+		u64 base;
+	} __attribute__((packed)) no_idt = { 0, 0 };
+	__asm__ __volatile__("lidt %0\n\tud2" : : "m"(no_idt) : "memory");
+}
+
 #endif /* ASM_LKDTM_H */
