@@ -17,9 +17,10 @@ shift 2
 case $target in scenario | kernel_image | purgatory | vmcore | boot) ;; *) usage ;; esac
 [[ $seconds =~ ^[0-9]+$ ]] || usage
 
-# clang-14 with libFuzzer, and GCC 11's libstdc++ headers (CMakeLists.txt says why).
+# clang-14, its runtimes (libclang-rt-14-dev holds libFuzzer and the sanitizer runtimes; clang-14
+# only recommends it), and GCC 11's libstdc++ headers (CMakeLists.txt says why).
 missing=()
-for p in clang-14 libstdc++-11-dev; do
+for p in clang-14 libclang-rt-14-dev libstdc++-11-dev; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -39,7 +40,12 @@ fi
 seed_targets=(guest_kernel_arm64 guest_kernel_x86_64)
 [ "$target" = purgatory ] && seed_targets+=(purgatory_arm64 purgatory_x86_64 kdsim)
 [ "$target" = vmcore ] && seed_targets+=(kdsim)
-ninja -C "$build" -j "$jobs" "fuzz_$target" "${seed_targets[@]}" >/dev/null
+mkdir -p "$build"
+if ! ninja -C "$build" -j "$jobs" "fuzz_$target" "${seed_targets[@]}" >"$build/build-$target.log" 2>&1; then
+  tail -n 40 "$build/build-$target.log" >&2
+  echo "fuzz.sh: building fuzz_$target failed (whole log: $build/build-$target.log)" >&2
+  exit 1
+fi
 
 # Seeds: the inputs each target reads in real use, copied fresh every run.
 corpus="$build/corpus/$target" seeds="$build/seeds/$target" findings="$build/findings/$target"
