@@ -30,6 +30,7 @@ struct Quiet final : DumpDiskListener {
   std::string error;
   void dump_complete(uint64_t) override {}
   void dump_error(std::string_view what) override { error = what; }
+  void dma_refused(PhysAddr, uint64_t, std::string_view what) override { error = what; }
 };
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }

@@ -46,6 +46,17 @@ llvm::Error Machine::build() {
   return create_cpus();
 }
 
+void Machine::dma_refused(PhysAddr phys, uint64_t len, std::string_view what) {
+  Cpu& cpu = *m_cpus[m_current_cpu];
+  m_observer.dma_refused(RefusedDma{.device = m_dump_disk->name(),
+                                    .phys = phys,
+                                    .len = len,
+                                    .what = what,
+                                    .cpu = m_current_cpu,
+                                    .instructions = instructions(),
+                                    .state = cpu.snapshot()});
+}
+
 llvm::Error Machine::attach_devices() {
   auto add = [&](Bus& bus, PhysAddr at, std::unique_ptr<Device> d) -> llvm::Error {
     if (auto err = bus.attach(at.value(), *d)) return err;

@@ -49,6 +49,18 @@ struct UnmappedDeviceAccess {
   CpuSnapshot state;          // the accessing CPU, at the access
 };
 
+// A DMA the bus refused: a device was handed a bus address that is no RAM (machine/devices/
+// dump_disk.h). The CPU is the one whose doorbell write started the transfer.
+struct RefusedDma {
+  std::string_view device;
+  PhysAddr phys;
+  uint64_t len = 0;
+  std::string_view what;
+  unsigned cpu = 0;
+  uint64_t instructions = 0;
+  CpuSnapshot state;
+};
+
 // What the machine reports while it runs. Called synchronously from the run loop.
 class MachineObserver {
 public:
@@ -66,6 +78,7 @@ public:
   // A CPU read or wrote an MMIO address or I/O port where no device sits (the first
   // Bus::kKeptUnmapped per address space; Machine::unmapped_device_accesses() counts them all).
   virtual void unmapped_device_access(const UnmappedDeviceAccess& /*access*/) {}
+  virtual void dma_refused(const RefusedDma& /*dma*/) {}
 };
 
 
@@ -204,6 +217,7 @@ private:
   void agent_error(std::string_view what) override { m_observer.agent_error(what); }
   void dump_complete(uint64_t size) override { m_observer.dump_complete(size); }
   void dump_error(std::string_view what) override { m_observer.dump_error(what); }
+  void dma_refused(PhysAddr phys, uint64_t len, std::string_view what) override;
   void firmware_call(Cpu& cpu, FirmwareConduit conduit, uint16_t imm) override;
   void block_watched(Cpu& cpu, unsigned tag, uint64_t pc) override;
   void store_watched(Cpu& cpu, PhysAddr at, unsigned size, uint64_t pc) override;

@@ -181,6 +181,25 @@ void ScenarioDriver::unmapped_device_access(const UnmappedDeviceAccess& a) {
   m_result.timeline.push_back(std::move(e));
 }
 
+// Seen by the machine: a device was handed a bus address that is no RAM (a wild DMA). The bus
+// refuses the transfer and the device reports an error status; the guest may carry on, so the
+// timeline names the range and the CPU that rang the doorbell.
+void ScenarioDriver::dma_refused(const RefusedDma& d) {
+  stamp();
+  ++m_result.refused_dma;
+  TimelineEvent e{TimelineEvent::Source::Machine, "wild_dma",
+                  StageRecord{.sequence = m_result.timeline.size(),
+                              .instructions = d.instructions,
+                              .cpu = d.cpu,
+                              .state = d.state,
+                              .code = 0,
+                              .arg0 = d.phys.value(),
+                              .arg1 = d.len,
+                              .observed = true},
+                  fmt::format("{}: DMA refused, {}: no memory there", d.device, d.what)};
+  m_result.timeline.push_back(std::move(e));
+}
+
 // kexec-tools' own refusal (KexecToolsExit: a crashkernel= region too small, say) is the kexec
 // step's result, as `kexec -p` printing an error and exiting 1 is in a shell: a scenario may
 // expect it. Anything else (a purgatory of the other arch) means the step could not be carried

@@ -53,6 +53,7 @@ public:
   void dump_error(std::string_view what) override;
   void serial_input_delivered(uint64_t at, std::span<const SerialRx> input) override;
   void unmapped_device_access(const UnmappedDeviceAccess& access) override;
+  void dma_refused(const RefusedDma& dma) override;
 
 private:
   bool expand_next_step();

@@ -81,7 +81,8 @@ std::string indented_output(std::string_view output) {
 // The last stage the machine saw or the guest reported (host events are kdsim's own steps).
 std::optional<std::string> last_stage(const RunResult& r) {
   for (auto it = r.timeline.rbegin(); it != r.timeline.rend(); ++it)
-    if (it->source != TimelineEvent::Source::Host && !it->name.starts_with("unmapped_")) return it->name;
+    if (it->source != TimelineEvent::Source::Host && !it->name.starts_with("unmapped_") && it->name != "wild_dma")
+      return it->name;
   return std::nullopt;
 }
 
@@ -180,6 +181,7 @@ std::string render_summary_json(const Scenario& s, const RunResult& r, const std
   out += fmt::format("  \"purgatory\": {},\n", json_string(r.purgatory));
   out += fmt::format("  \"vmcore_bytes\": {},\n", r.vmcore_size ? fmt::format("{}", *r.vmcore_size) : "null");
   out += fmt::format("  \"unmapped_device_accesses\": {},\n", r.unmapped_device_accesses);
+  out += fmt::format("  \"refused_dma\": {},\n", r.refused_dma);
   std::string analysis;
   for (const std::string& a : r.analysis) analysis += (analysis.empty() ? "" : ", ") + json_string(a);
   out += fmt::format("  \"analysis\": [{}],\n", analysis);

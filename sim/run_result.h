@@ -51,6 +51,7 @@ struct RunResult {
   // ("steps[3] run: cat /proc/vmcore").
   std::vector<std::string> not_reached;
   std::optional<uint64_t> vmcore_size;  // set when the dump disk completed a vmcore
+  uint64_t refused_dma = 0;  // device transfers from or to bus addresses that are no RAM (wild DMA)
   uint64_t unmapped_device_accesses = 0;  // MMIO addresses / I/O ports touched where no device sits
   std::optional<CrashLoadPlan> kexec_plan;  // what kexec -p loaded
   std::optional<std::string> kexec_load;    // "0" or the errno name the last kexec_load returned

@@ -191,6 +191,11 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
         "timeline as unmapped_mmio / unmapped_port): reads floated high, writes were dropped",
         result.unmapped_device_accesses, result.unmapped_device_accesses == 1 ? "access" : "accesses",
         Bus::kKeptUnmapped));
+  if (result.refused_dma)
+    result.analysis.push_back(fmt::format(
+        "{} DMA {} refused: a device was handed a bus address that is no RAM (wild_dma in the timeline); "
+        "the device reported an error status and moved no data",
+        result.refused_dma, result.refused_dma == 1 ? "transfer" : "transfers"));
   driver.host_event(result.outcome, result.stop.detail, result.stop.cpu);
   driver.finish();
   result.panic_message = find_panic_message(result.console);

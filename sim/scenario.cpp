@@ -503,7 +503,7 @@ std::vector<std::string> timeline_names(Arch arch) {
   for (const char* host : {"boot", "agent_hello", "agent_error", "step", "step_done", "no_more_commands", "kexec",
                            "kexec_plan", "kexec_failed", "corrupt", "touch", "host_action_failed", "ram_snapshot",
                            "serial_armed", "serial_input", "serial_cancelled", "unmapped_mmio", "unmapped_port",
-                           "vmcore_saved", "dump_error"})
+                           "wild_dma", "vmcore_saved", "dump_error"})
     names.emplace_back(host);
   names.insert(names.end(), kOutcomes.begin(), kOutcomes.end());
   return names;

@@ -102,8 +102,8 @@ void DumpDisk::write_sg() {
   if (!open_partial()) return;
   const uint8_t* list = m_ram.host_ptr(PhysAddr(m_sg_addr), uint64_t(m_sg_count) * kSgEntryBytes);
   if (m_sg_count && !list)
-    return fail(Status::ListNotRam, fmt::format("SG list at {} ({} entries) is not in RAM", PhysAddr(m_sg_addr),
-                                                m_sg_count));
+    return refuse_dma(Status::ListNotRam, PhysAddr(m_sg_addr), uint64_t(m_sg_count) * kSgEntryBytes,
+                      fmt::format("SG list at {} ({} entries) is not in RAM", PhysAddr(m_sg_addr), m_sg_count));
   for (uint32_t i = 0; i < m_sg_count; ++i) {
     SgEntry e;
     std::memcpy(&e, list + i * kSgEntryBytes, sizeof e);
@@ -130,7 +130,7 @@ bool DumpDisk::write_entry(uint64_t disk_offset, PhysAddr phys, uint64_t len) {
 
 bool DumpDisk::write_range(uint64_t disk_offset, PhysAddr phys, uint64_t len) {
   if (!m_ram.contains(phys, len)) {
-    fail(Status::EntryNotRam, fmt::format("SG entry [{}, +0x{:x}) is not RAM", phys, len));
+    refuse_dma(Status::EntryNotRam, phys, len, fmt::format("SG entry [{}, +0x{:x}) is not RAM", phys, len));
     return false;
   }
   for (const PhysRange& data : m_ram.data_ranges({phys, len})) {
@@ -208,6 +208,11 @@ void DumpDisk::abort_dump() {
   ::close(m_fd);
   m_fd = -1;
   remove_partial_file(partial_path());
+}
+
+void DumpDisk::refuse_dma(Status status, PhysAddr phys, uint64_t len, std::string what) {
+  m_status = status;
+  m_listener.dma_refused(phys, len, what);
 }
 
 void DumpDisk::fail(Status status, std::string what) {

@@ -19,6 +19,9 @@ public:
   virtual ~DumpDiskListener() = default;
   virtual void dump_complete(uint64_t size) = 0;
   virtual void dump_error(std::string_view what) = 0;
+  // A DMA the bus refused: an SG list or entry [phys, +len) that is not RAM (a wild bus address
+  // from the driver). The device reports status EntryNotRam / ListNotRam to the guest as well.
+  virtual void dma_refused(PhysAddr phys, uint64_t len, std::string_view what) = 0;
 };
 
 // Faults a scenario gives the disk, as a real dump target can have them: a disk that fills up
@@ -71,6 +74,7 @@ private:
   void complete();
   void abort_dump();
   void fail(Status status, std::string what);
+  void refuse_dma(Status status, PhysAddr phys, uint64_t len, std::string what);
   std::filesystem::path partial_path() const;
 
   Ram& m_ram;

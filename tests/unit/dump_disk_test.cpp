@@ -16,6 +16,11 @@ struct DiskEvents final : DumpDiskListener {
   std::vector<std::string> errors;
   void dump_complete(uint64_t size) override { completed.push_back(size); }
   void dump_error(std::string_view what) override { errors.emplace_back(what); }
+  std::vector<std::pair<uint64_t, uint64_t>> refused;  // {phys, len}
+  void dma_refused(PhysAddr phys, uint64_t len, std::string_view what) override {
+    refused.emplace_back(phys.value(), len);
+    errors.emplace_back(what);
+  }
 };
 
 constexpr uint64_t kRam = 0x40000000;
@@ -122,6 +127,10 @@ TEST_CASE("dump disk: bad SG entries and a missing output file are refused with 
   REQUIRE(ev.errors.size() == 3);
   CHECK(ev.errors[1] == "SG entry [P0x1000, +0x1000) is not RAM");
   CHECK(ev.errors[2] == "SG list at P0x10 (1 entries) is not in RAM");
+  // The two not-RAM cases are refused DMA (the machine names them wild_dma); the first is not.
+  REQUIRE(ev.refused.size() == 2);
+  CHECK(ev.refused[0] == std::pair<uint64_t, uint64_t>{0x1000, 0x1000});
+  CHECK(ev.refused[1] == std::pair<uint64_t, uint64_t>{0x10, 24});
   disk.write(0x1c, 4, 3);  // ABORT: the partial file goes, no vmcore appears
   CHECK(!fs::exists(dir / ".vmcore.partial"));
   CHECK(!fs::exists(dir / "vmcore"));

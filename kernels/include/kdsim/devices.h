@@ -59,6 +59,8 @@
 #define KDSIM_DUMP_DOORBELL_COMPLETE 2
 #define KDSIM_DUMP_DOORBELL_ABORT 3
 #define KDSIM_DUMP_STATUS_OK 0
+#define KDSIM_DUMP_STATUS_ENTRY_NOT_RAM 1 /* an SG entry's memory is not RAM: the DMA was refused */
+#define KDSIM_DUMP_STATUS_LIST_NOT_RAM 2
 #define KDSIM_DUMP_STATUS_NO_SPACE 5
 #define KDSIM_DUMP_STATUS_MEDIA_ERROR 6
 #define KDSIM_DUMP_SG_ENTRY_SIZE 24 /* {u64 disk_offset, u64 phys, u64 len} */

@@ -117,6 +117,23 @@ static int dumpdisk_open(struct file *file)
 	return 0;
 }
 
+int kdsim_dumpdisk_dma_once(phys_addr_t pa, u64 len)
+{
+	if (!dump_base)
+		return -ENODEV;
+	dump_sg[0] = (struct dump_sg_entry){ .disk_offset = 0, .phys = pa, .len = len };
+	dump_sg_count = 1;
+	phys_addr_t list = virt_to_phys(dump_sg);
+	dump_write_reg((u32)list, KDSIM_DUMP_SG_ADDR_LO);
+	dump_write_reg((u32)(list >> 32), KDSIM_DUMP_SG_ADDR_HI);
+	dump_write_reg(1, KDSIM_DUMP_SG_COUNT);
+	dump_write_reg(KDSIM_DUMP_DOORBELL_WRITE_SG, KDSIM_DUMP_DOORBELL);
+	int status = (int)dump_read_reg(KDSIM_DUMP_STATUS);
+	dump_sg_count = 0;
+	dump_write_reg(KDSIM_DUMP_DOORBELL_ABORT, KDSIM_DUMP_DOORBELL);
+	return status;
+}
+
 static const struct file_operations dumpdisk_fops = {
 	.open = dumpdisk_open,
 	.splice_write_phys = dumpdisk_splice_write_phys,

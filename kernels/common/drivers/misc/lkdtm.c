@@ -16,11 +16,14 @@
 #include <kernel/bug.h>
 #include <kernel/crash_reserve.h>
 #include <kernel/fs.h>
+#include <kernel/mm.h>
+#include <kdsim/dumpdisk.h>
 #include <kernel/panic.h>
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/string.h>
 #include <asm/barrier.h>
+#include <asm/memory.h>
 #include <asm/lkdtm.h>
 #include <asm-generic/errno-base.h>
 
@@ -108,6 +111,20 @@ static void __noinline lkdtm_WRITE_CRASHKERNEL(void)
 	*p = (u8)~*p;
 }
 
+/*
+ * WILD_DMA (kdsim's catalogue; not Linux's LKDTM): a driver programs DMA with a bus address
+ * that is no memory at all (here the first page past the end of RAM, as a stale or
+ * miscomputed dma_addr_t would be). Without an IOMMU the transfer is refused by the bus; the
+ * device reports the error and the machine names the address. Nothing crashes by itself.
+ */
+static void __noinline lkdtm_WILD_DMA(void)
+{
+	phys_addr_t pa = (phys_addr_t)max_pfn << PAGE_SHIFT;
+	int status = kdsim_dumpdisk_dma_once(pa, PAGE_SIZE);
+	pr_err("WILD_DMA: DMA from physical 0x%llx (+0x%lx) by the dump disk: status %d\n",
+	       (unsigned long long)pa, (unsigned long)PAGE_SIZE, status);
+}
+
 /* CORRUPT_VECTORS (kdsim's, asm/lkdtm.h): the CPU's exception vectors are lost, then an
  * exception: x86 triple-faults (the machine resets), arm64 loops taking exceptions. */
 static void __noinline lkdtm_CORRUPT_VECTORS(void)
@@ -135,6 +152,7 @@ static const struct crashtype crashtypes[] = {
 	{ "UNMAPPED_IO", lkdtm_UNMAPPED_IO, NULL },
 	{ "WRITE_CRASHKERNEL", lkdtm_WRITE_CRASHKERNEL, NULL },
 	{ "CORRUPT_VECTORS", lkdtm_CORRUPT_VECTORS, NULL },
+	{ "WILD_DMA", lkdtm_WILD_DMA, NULL },
 	{ "DIVIDE_ZERO", lkdtm_DIVIDE_ZERO, ARCH_LKDTM_DIVIDE_ZERO_REFUSED },
 };
 
