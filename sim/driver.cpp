@@ -1,4 +1,5 @@
 #include "sim/driver.h"
+#include "sim/port_io_insn.h"
 #include "firmware-less-boot/kernel_image.h"
 #include "sim/kexec_step.h"
 #include "firmware-less-boot/kexec/kexec_tools_exit.h"
@@ -156,6 +157,21 @@ void ScenarioDriver::serial_input_delivered(uint64_t at, std::span<const SerialR
   host_event("serial_input", fmt::format("the UART received {} at instruction {}", what, at));
 }
 
+// An x86 CPU reports a port access with the PC of the translated block that made it
+// (sim/port_io_insn.h says why): find the in/out in the live kernel's text. A PC outside it (a
+// purgatory, a user program) stays the block's start.
+uint64_t ScenarioDriver::port_instruction_pc(uint64_t block_pc, const Bus::UnmappedAccess& access) const {
+  const KernelImage& live = m_kernels_started > 1 && m_result.next_kernel ? *m_result.next_kernel : m_kernel;
+  for (const KernelSegment& seg : live.segments()) {
+    const uint64_t va = seg.vaddr.value();
+    if (block_pc < va || block_pc - va >= seg.bytes.size()) continue;
+    return find_port_io_instruction(seg.bytes.subspan(block_pc - va), block_pc,
+                                    {static_cast<uint32_t>(access.address), access.width, access.is_write})
+        .value_or(block_pc);
+  }
+  return block_pc;
+}
+
 // Seen by the machine, not reported: a CPU touched an address or port where no device sits (a
 // driver probing hardware the board does not have, a wrong ioremap). The guest carries on (reads
 // float high, writes are dropped), so the timeline names the access where it happened.
@@ -163,6 +179,8 @@ void ScenarioDriver::unmapped_device_access(const UnmappedDeviceAccess& a) {
   stamp();
   const bool port = a.space == "ports";
   const Bus::UnmappedAccess& x = a.access;
+  CpuSnapshot state = a.state;
+  if (port) state.pc = port_instruction_pc(state.pc, x);
   std::string where = port ? fmt::format("port 0x{:x}", x.address) : fmt::format("{}", PhysAddr(x.address));
   std::string what = x.is_write ? fmt::format("write of 0x{:x} ({} bytes) to {}: no device there, dropped", x.value,
                                               x.width, where)
@@ -172,7 +190,7 @@ void ScenarioDriver::unmapped_device_access(const UnmappedDeviceAccess& a) {
                   StageRecord{.sequence = m_result.timeline.size(),
                               .instructions = a.instructions,
                               .cpu = a.cpu,
-                              .state = a.state,
+                              .state = state,
                               .code = 0,
                               .arg0 = x.address,
                               .arg1 = x.value,

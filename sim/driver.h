@@ -64,6 +64,7 @@ private:
   enum class SerialWait { BusyLoop, NextSteps };  // what init does until the input arrives
   std::deque<Action> serial_sysrq_actions(const Step& step, SerialWait wait);
   void cancel_serial_input(std::string_view why);
+  uint64_t port_instruction_pc(uint64_t block_pc, const Bus::UnmappedAccess& access) const;
 
   const Scenario& m_scenario;
   const RunOptions& m_options;
