@@ -192,8 +192,10 @@ private:
   std::optional<std::string> read_gate(uint8_t vector, Gate& gate);
   // Stops the slice with a GuestFault. Safe from any hook (does not write RIP).
   void fault_from_hook(std::string detail);
+  // `what` names the first event of a failure chain ("exception", "interrupt", "NMI").
   std::optional<std::string> enter_or_escalate(x86::ContextView& blob, uint8_t vector, std::optional<uint64_t> error,
-                                               uint64_t frame_rip);
+                                               uint64_t frame_rip, std::string_view what = "exception");
+  bool deliver_external(uint8_t vector, std::string_view what);
   void triple_fault(uint64_t frame_rip, const std::string& chain);
 
   std::optional<uint64_t> physical_address(uint64_t va) override;  // the guest's page tables

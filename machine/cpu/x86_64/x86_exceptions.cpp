@@ -119,13 +119,14 @@ std::optional<std::string> X86_64Cpu::enter(x86::ContextView& blob, uint8_t vect
 // #GP with the IDT error code (vector*8 + IDT + EXT), a contributory one's or #PF's raises #DF,
 // and #DF's is a triple fault. Returns the chain of failures when the CPU shut down.
 std::optional<std::string> X86_64Cpu::enter_or_escalate(x86::ContextView& blob, uint8_t vector,
-                                                        std::optional<uint64_t> error, uint64_t frame_rip) {
+                                                        std::optional<uint64_t> error, uint64_t frame_rip,
+                                                        std::string_view what) {
   std::string chain;
   for (;;) {
     auto failed = enter(blob, vector, error, frame_rip);
     if (!failed) return std::nullopt;
-    chain += fmt::format("{}exception {} (error code 0x{:x}): {}", chain.empty() ? "" : "; then ", vector,
-                         error.value_or(0), *failed);
+    chain += fmt::format("{}{} {} (error code 0x{:x}): {}", chain.empty() ? "" : "; then ",
+                         chain.empty() ? what : "exception", vector, error.value_or(0), *failed);
     if (vector == kVectorDf) return chain;
     if (contributory(vector) || vector == kVectorPf) {
       vector = kVectorDf;
@@ -232,11 +233,19 @@ void X86_64Cpu::on_syscall() {
 
 bool X86_64Cpu::deliver_interrupt(uint8_t vector) {
   if (!(reg(X86Reg::Rflags) & kRflagsIf)) return false;
+  deliver_external(vector, "interrupt");
+  return true;
+}
+
+// An external interrupt or NMI is a benign event (SDM Vol. 3A Table 6-5): a fault while
+// delivering it raises #GP(vector*8 + IDT + EXT), and escalates from there as any exception.
+// Returns false when the CPU shut down instead (triple fault).
+bool X86_64Cpu::deliver_external(uint8_t vector, std::string_view what) {
   const uint64_t rip = reg(X86Reg::Rip);
   x86::ContextView blob = save_blob();
-  if (auto e = enter(blob, vector, std::nullopt, rip))
-    m_fault = fmt::format("cannot deliver interrupt {} (error code 0x0) at RIP {}: {}", vector, VirtAddr(rip), *e);
-  return true;
+  auto chain = enter_or_escalate(blob, vector, std::nullopt, rip, what);
+  if (chain) triple_fault(rip, *chain);
+  return !chain;
 }
 
 }  // namespace kdsim

@@ -19,15 +19,7 @@ constexpr uint32_t kRealModeData = 0x9300, kRealModeCode = 0x9b00;
 
 // An NMI is not masked by RFLAGS.IF. Not modelled: the blocking of further NMIs until the next
 // iretq (Linux's crash callback never returns; a second NMI would nest).
-bool X86_64Cpu::deliver_nmi() {
-  const uint64_t rip = reg(X86Reg::Rip);
-  x86::ContextView blob = save_blob();
-  if (auto e = enter(blob, kVectorNmi, std::nullopt, rip)) {
-    m_fault = fmt::format("cannot deliver the NMI at RIP {}: {}", VirtAddr(rip), *e);
-    return false;
-  }
-  return true;
-}
+bool X86_64Cpu::deliver_nmi() { return deliver_external(kVectorNmi, "NMI"); }
 
 // INIT then STARTUP: the state of SDM Table 9-1 after INIT, with CS:IP = vector << 8 : 0. Two
 // differences, both forced by Unicorn 2.0.1: the engine stays a 64-bit one (the guest's own

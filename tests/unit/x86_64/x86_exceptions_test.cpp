@@ -212,6 +212,40 @@ TEST_CASE("x86 a fault while delivering an exception escalates: #GP, #DF, then a
   }
 }
 
+TEST_CASE("x86 a fault while delivering an interrupt or NMI escalates as for a benign exception") {
+  TestMachine m;
+  m.boot();
+  m.put(kCode, {0xf4, 0xeb, 0xfe});  // hlt ; jmp $
+  REQUIRE(m.run().kind == HaltKind::Idle);
+  m.cpu->set_pc(kCode + 1);
+  m.cpu->set_reg(X86Reg::Rflags, 0x202);
+  SUBCASE("an IRQ whose gate is not present: #GP(0x20*8 + IDT + EXT)") {
+    m.put64(kIdt + 16 * 0x20, 0);
+    m.put64(kIdt + 16 * 0x20 + 8, 0);
+    REQUIRE(m.cpu->deliver_interrupt(0x20));
+    REQUIRE(m.run().kind == HaltKind::Idle);  // the #GP stub's hlt
+    CHECK(m.cpu->reg(X86Reg::R15) == 13);
+    CHECK(frame(m, 2) == std::vector<uint64_t>{0x20 * 8 + 3, kCode + 1});
+  }
+  SUBCASE("an NMI whose gate is not present: #GP(2*8 + IDT + EXT)") {
+    m.put64(kIdt + 16 * 2, 0);
+    m.put64(kIdt + 16 * 2 + 8, 0);
+    REQUIRE(m.cpu->deliver_nmi());
+    REQUIRE(m.run().kind == HaltKind::Idle);
+    CHECK(m.cpu->reg(X86Reg::R15) == 13);
+    CHECK(frame(m, 2) == std::vector<uint64_t>{2 * 8 + 3, kCode + 1});
+  }
+  SUBCASE("an NMI with an IDT of two vectors: #GP and #DF fail too, a triple fault") {
+    m.cpu->set_idtr(kIdt, 16 * 2 - 1);  // vectors 0 and 1 only
+    CHECK_FALSE(m.cpu->deliver_nmi());
+    HaltReason h = m.run();
+    CHECK(h.kind == HaltKind::GuestFault);  // no CpuHost here; the machine resets (e2e)
+    CHECK(h.detail == "triple fault at RIP V0x20001: NMI 2 (error code 0x0): vector 2 lies beyond the IDT limit 0x1f; "
+                      "then exception 13 (error code 0x13): vector 13 lies beyond the IDT limit 0x1f; then exception 8 "
+                      "(error code 0x0): vector 8 lies beyond the IDT limit 0x1f");
+  }
+}
+
 TEST_CASE("x86 an exception storm (unreachable handler) is a guest fault, not a hang") {
   TestMachine m;
   m.boot();
