@@ -77,7 +77,7 @@ std::string writer(const HandoffObservation& h, const RunResult& r, PhysAddr at,
 // Digest forensics: the first loaded segment (not the purgatory, which changes itself) whose
 // bytes differ from what kexec_load was given, the first differing byte, both digests, and who
 // changed it: kdsim's own fault injection, or the guest store the machine saw.
-std::optional<std::string> first_changed_region(Machine& m, const RunResult& r, const CrashLoadPlan& plan) {
+std::optional<std::string> first_changed_region(Machine& m, const RunResult& r, const KexecPlan& plan) {
   size_t region = 0;
   for (const KexecSegment& s : plan.segments) {
     if (s.mem == plan.purgatory.base) continue;
@@ -104,7 +104,7 @@ std::optional<std::string> first_changed_region(Machine& m, const RunResult& r, 
 void analyse_handoff(Machine& m, RunResult& r) {
   r.purgatory = purgatory_status(r);
   if (!r.kexec_plan) return;
-  const CrashLoadPlan& plan = *r.kexec_plan;
+  const KexecPlan& plan = *r.kexec_plan;
   bool in_purgatory = false;
   for (unsigned i = 0; i < m.cpu_count(); ++i) {
     uint64_t pc = m.cpu(i).pc();

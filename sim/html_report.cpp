@@ -41,7 +41,7 @@ void iomem_bands(const RunResult& r, std::vector<Band>& out) {
 
 void plan_bands(const RunResult& r, std::vector<Band>& out) {
   if (!r.kexec_plan) return;
-  const CrashLoadPlan& p = *r.kexec_plan;
+  const KexecPlan& p = *r.kexec_plan;
   for (const KexecSegment& s : p.segments) {
     std::string css = s.what == "purgatory" ? "purgatory" : s.what == "elfcorehdr" ? "hdr" : "segment";
     out.push_back({"kexec_load: segments", s.what, s.mem.value(), s.mem.value() + s.memsz, css});

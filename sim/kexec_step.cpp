@@ -1,5 +1,5 @@
 #include "sim/kexec_step.h"
-#include "firmware-less-boot/kexec/crash_load.h"
+#include "firmware-less-boot/kexec/kexec_plan.h"
 #include "firmware-less-boot/kexec/purgatory_extract.h"
 #include "machine/assert.h"
 #include "machine/error.h"
@@ -15,7 +15,7 @@ namespace {
 
 // A crash load's segments sit at their final addresses from kexec_load on (a normal load's are
 // staged elsewhere until kexec -e), so stores into them before the hand-off are worth naming.
-std::vector<PhysRange> loaded_in_place(const CrashLoadPlan& plan) {
+std::vector<PhysRange> loaded_in_place(const KexecPlan& plan) {
   std::vector<PhysRange> ranges;
   if (!(plan.flags & kKexecOnCrash)) return ranges;
   for (const KexecSegment& s : plan.segments) ranges.push_back({s.mem, s.memsz});
@@ -94,7 +94,7 @@ llvm::Expected<PurgatoryImage> load_purgatory(const KexecStepContext& ctx, Arch 
   return make_error("unreachable");
 }
 
-llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& g, KexecMode mode,
+llvm::Expected<KexecPlan> plan(const KexecStepContext& ctx, const Gathered& g, KexecMode mode,
                                    const std::optional<std::string>& cmdline) {
   const Arch arch = ctx.scenario.arch;
   auto purgatory = load_purgatory(ctx, arch);
@@ -105,7 +105,7 @@ llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& 
     if (!k) return k.takeError();
     other = std::move(*k);
   }
-  CrashLoadConfig c{.arch = arch,
+  KexecPlanConfig c{.arch = arch,
                     .running_kernel = &ctx.running_kernel,
                     .capture_kernel = other ? &*other : &ctx.running_kernel,
                     .purgatory = &*purgatory,
@@ -124,7 +124,7 @@ llvm::Expected<CrashLoadPlan> plan(const KexecStepContext& ctx, const Gathered& 
   c.checks = ctx.scenario.kexec.verify_digest ? PurgatoryChecks::Verify : PurgatoryChecks::Skip;
   c.purgatory_uart = ctx.scenario.kexec.purgatory_console ? ctx.machine.board().uart.value() : 0;
   c.stage_port = ctx.machine.board().stage_port.value();
-  auto planned = mode == KexecMode::Crash ? plan_crash_load(c) : plan_kexec_load(c);
+  auto planned = plan_kexec(c, mode);
   if (planned) {
     ctx.result.next_kernel = other ? std::make_shared<const KernelImage>(std::move(*other)) : nullptr;
     ctx.result.purgatory_image = std::make_shared<const PurgatoryImage>(std::move(*purgatory));
@@ -182,7 +182,7 @@ std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mod
         auto p = plan(ctx, *g, mode, cmdline);
         if (!p) return p.takeError();
         ctx.result.kexec_plan = std::move(*p);
-        const CrashLoadPlan& pl = *ctx.result.kexec_plan;
+        const KexecPlan& pl = *ctx.result.kexec_plan;
         std::string table;
         for (const KexecSegment& s : pl.segments)
           table += fmt::format("{}[{}, +0x{:x}) {}", table.empty() ? "" : "; ", s.mem, s.memsz, s.what);

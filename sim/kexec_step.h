@@ -1,6 +1,6 @@
 // The kexec-tools role as actions on a running guest: `kexec -p` reads what the kernel
 // publishes through init (cat /proc/iomem, the crash_notes files, /sys/kernel/vmcoreinfo),
-// plans the crash load on the host (firmware-less-boot/kexec/crash_load.h) and hands the
+// plans the crash load on the host (firmware-less-boot/kexec/kexec_plan.h) and hands the
 // segments to init's `kexec-load`, which calls the kernel's real kexec_load.
 #pragma once
 #include "sim/driver.h"
@@ -17,8 +17,6 @@ struct KexecStepContext {
   const KernelImage& running_kernel;
   std::function<void(std::string name, std::string detail)> host_event;  // adds a timeline record
 };
-
-enum class KexecMode { Crash, Normal };
 
 // The actions of `kexec -p` (Crash) or `kexec -l` (Normal) for a `kexec:` step, in order. The
 // last one, the kexec_load itself, carries the step's `origin`: its result is the step's result.

@@ -118,7 +118,7 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
   if (!r.stop.detail.empty()) out += fmt::format("  cpu{}: {}\n", r.stop.cpu, r.stop.detail);
   if (r.panic_message) out += fmt::format("panic: {}\n", *r.panic_message);
   if (r.kexec_plan) {
-    const CrashLoadPlan& p = *r.kexec_plan;
+    const KexecPlan& p = *r.kexec_plan;
     // KEXEC_ON_CRASH (include/uapi/linux/kexec.h) tells a kexec -p load from a kexec -l one.
     constexpr uint64_t kKexecOnCrash = 0x1;
     out += fmt::format("\n{}: entry {}, flags 0x{:x}, kexec_load -> {}\n",

@@ -1,7 +1,7 @@
 // What a scenario run produced, before it is written out or checked against expectations.
 #pragma once
 #include "machine/machine.h"
-#include "firmware-less-boot/kexec/crash_load.h"
+#include "firmware-less-boot/kexec/kexec_plan.h"
 #include "firmware-less-boot/kexec/iomem.h"
 #include "firmware-less-boot/kernel_image.h"
 #include "firmware-less-boot/kexec/purgatory_image.h"
@@ -53,7 +53,7 @@ struct RunResult {
   std::optional<uint64_t> vmcore_size;  // set when the dump disk completed a vmcore
   uint64_t refused_dma = 0;  // device transfers from or to bus addresses that are no RAM (wild DMA)
   uint64_t unmapped_device_accesses = 0;  // MMIO addresses / I/O ports touched where no device sits
-  std::optional<CrashLoadPlan> kexec_plan;  // what kexec -p loaded
+  std::optional<KexecPlan> kexec_plan;  // what kexec -p loaded
   std::optional<std::string> kexec_load;    // "0" or the errno name the last kexec_load returned
   std::vector<std::string> kexec_loads;     // every kexec_load's result, in order
   std::string purgatory;                    // digest-ok | digest-mismatch | not-reached

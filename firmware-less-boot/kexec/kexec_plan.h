@@ -26,7 +26,7 @@ inline constexpr uint64_t kKexecOnCrash = 0x1;
 inline constexpr uint64_t kKexecArchAarch64 = 183ull << 16;
 inline constexpr uint64_t kKexecArchX86_64 = 62ull << 16;
 
-struct CrashLoadConfig {
+struct KexecPlanConfig {
   Arch arch = Arch::Arm64;
   const KernelImage* running_kernel = nullptr;  // symbols for the kernel-text PT_LOAD
   const KernelImage* capture_kernel = nullptr;  // the image to load (often the same)
@@ -46,7 +46,7 @@ struct CrashLoadConfig {
   uint64_t stage_port = 0;      // kdsim_stage_port for a purgatory that has the symbol
 };
 
-struct CrashLoadPlan {
+struct KexecPlan {
   std::vector<KexecSegment> segments;  // sorted by mem, as kexec-tools hands them over
   PhysAddr entry;                       // kexec_load entry: the purgatory's purgatory_start
   uint64_t flags = 0;                   // KEXEC_ON_CRASH | KEXEC_ARCH_*
@@ -64,14 +64,15 @@ struct CrashLoadPlan {
   std::vector<std::string> log;         // what was decided, one line each (kexec -d style)
 };
 
-llvm::Expected<CrashLoadPlan> plan_crash_load(const CrashLoadConfig& config);
-
-// `kexec -l`: a normal load for `kexec -e`. The new kernel goes to its linked physical address
+// kexec -p: a crash (kdump) load, KEXEC_ON_CRASH, into the crashkernel= region.
+// kexec -l: a normal load for `kexec -e`. The new kernel goes to its linked physical address
 // (over the running kernel: the kernel stages the data and relocation copies it at exec time),
-// its boot data (arm64 DTB without kdump properties / x86 boot_params with the full e820) and the
-// purgatory go to free RAM after it. No core header; flags without KEXEC_ON_CRASH.
-// The crash-specific inputs of `config` (notes, vmcoreinfo) are not used.
-llvm::Expected<CrashLoadPlan> plan_kexec_load(const CrashLoadConfig& config);
+// its boot data (arm64 DTB without kdump properties / x86 boot_params with the full e820) and
+// the purgatory go to free RAM after it. No core header; flags without KEXEC_ON_CRASH. The
+// crash-specific inputs of the config (notes, vmcoreinfo) are not used.
+enum class KexecMode { Crash, Normal };
+
+llvm::Expected<KexecPlan> plan_kexec(const KexecPlanConfig& config, KexecMode mode);
 
 // The "KEXG" blob init turns into kexec_load(entry, nr_segments, segments, flags)
 // (docs/devices.md, "Blobs").

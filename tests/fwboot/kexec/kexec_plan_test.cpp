@@ -1,5 +1,5 @@
-// plan_crash_load (kexec -p) with the real arm64 kernel and purgatory of this build tree.
-#include "firmware-less-boot/kexec/crash_load.h"
+// plan_kexec (kexec -p and -l) with the real arm64 kernel and purgatory of this build tree.
+#include "firmware-less-boot/kexec/kexec_plan.h"
 #include "firmware-less-boot/kexec/kexec_tools_exit.h"
 #include "firmware-less-boot/kexec/sha256_regions.h"
 #include "firmware-less-boot/x86_e820.h"
@@ -26,7 +26,7 @@ constexpr std::string_view kIomem =
 struct Fixture {
   KernelImage kernel = std::move(*KernelImage::create(KDSIM_KERNEL_ARM64, Arch::Arm64));
   PurgatoryImage purgatory = std::move(*PurgatoryImage::create(KDSIM_PURGATORY_ARM64, Arch::Arm64));
-  CrashLoadConfig config() const {
+  KexecPlanConfig config() const {
     return {.arch = Arch::Arm64,
             .running_kernel = &kernel,
             .capture_kernel = &kernel,
@@ -44,7 +44,7 @@ struct Fixture {
   }
 };
 
-const KexecSegment& find(const CrashLoadPlan& p, std::string_view what) {
+const KexecSegment& find(const KexecPlan& p, std::string_view what) {
   for (const KexecSegment& s : p.segments)
     if (s.what.starts_with(what)) return s;
   FAIL("no segment " << what);
@@ -61,7 +61,7 @@ uint64_t read_u64(const std::vector<uint8_t>& b, size_t at) {
 
 TEST_CASE("kexec crash load (arm64): every segment inside the crash region, page aligned, sorted") {
   Fixture f;
-  auto plan = plan_crash_load(f.config());
+  auto plan = plan_kexec(f.config(), KexecMode::Crash);
   REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
   PhysRange region{PhysAddr(0x6fe00000), 0x10000000};
   CHECK(plan->crash_region->base == region.base);
@@ -84,7 +84,7 @@ TEST_CASE("kexec crash load (arm64): every segment inside the crash region, page
 
 TEST_CASE("kexec crash load (arm64): the DTB tells the capture kernel its core header and memory") {
   Fixture f;
-  auto plan = plan_crash_load(f.config());
+  auto plan = plan_kexec(f.config(), KexecMode::Crash);
   REQUIRE(bool(plan));
   const KexecSegment& dtb = find(*plan, "dtb");
   REQUIRE(fdt_check_header(dtb.buf.data()) == 0);
@@ -104,7 +104,7 @@ TEST_CASE("kexec crash load (arm64): the DTB tells the capture kernel its core h
 }
 
 // p_vaddr of the core header's first System RAM PT_LOAD (the one at paddr 0x40000000).
-uint64_t ram_load_vaddr(const CrashLoadPlan& plan) {
+uint64_t ram_load_vaddr(const KexecPlan& plan) {
   const KexecSegment& hdr = find(plan, "elfcorehdr");
   const uint64_t phoff = read_u64(hdr.buf, 0x20);
   const uint16_t phnum = static_cast<uint16_t>(hdr.buf[0x38] | hdr.buf[0x39] << 8);
@@ -118,23 +118,23 @@ uint64_t ram_load_vaddr(const CrashLoadPlan& plan) {
 
 TEST_CASE("kexec crash load (arm64): the linear map base follows VMCOREINFO's VA_BITS, else 48") {
   Fixture f;
-  CrashLoadConfig c = f.config();
-  auto plan39 = plan_crash_load(c);
+  KexecPlanConfig c = f.config();
+  auto plan39 = plan_kexec(c, KexecMode::Crash);
   REQUIRE(bool(plan39));
   CHECK(ram_load_vaddr(*plan39) == 0xffffff8000000000);  // PAGE_OFFSET = -(1 << 39)
   c.vmcoreinfo_text = "OSRELEASE=6.1.0-kdsim\nNUMBER(VA_BITS)=48\nNUMBER(PHYS_OFFSET)=0x40000000\n";
-  auto plan48 = plan_crash_load(c);
+  auto plan48 = plan_kexec(c, KexecMode::Crash);
   REQUIRE(bool(plan48));
   CHECK(ram_load_vaddr(*plan48) == 0xffff000000000000);
   c.vmcoreinfo_text = "OSRELEASE=6.1.0-kdsim\n";  // no VA_BITS: the toy kernel's (and Linux's) default
-  auto plan_default = plan_crash_load(c);
+  auto plan_default = plan_kexec(c, KexecMode::Crash);
   REQUIRE(bool(plan_default));
   CHECK(ram_load_vaddr(*plan_default) == 0xffff000000000000);
 }
 
 TEST_CASE("kexec crash load (arm64): purgatory symbols and a digest over every other segment") {
   Fixture f;
-  auto plan = plan_crash_load(f.config());
+  auto plan = plan_kexec(f.config(), KexecMode::Crash);
   REQUIRE(bool(plan));
   const KexecSegment& purg = find(*plan, "purgatory");
   auto placed = f.purgatory.place(purg.mem);
@@ -152,18 +152,18 @@ TEST_CASE("kexec crash load (arm64): purgatory symbols and a digest over every o
 
 TEST_CASE("kexec crash load: no Crash kernel in /proc/iomem still plans (the kernel refuses it)") {
   Fixture f;
-  CrashLoadConfig c = f.config();
+  KexecPlanConfig c = f.config();
   c.iomem_text = "40000000-7fffffff : System RAM\n";
-  auto plan = plan_crash_load(c);
+  auto plan = plan_kexec(c, KexecMode::Crash);
   REQUIRE(bool(plan));
   CHECK(plan->log.front().starts_with("Memory for crashkernel is not reserved"));
 }
 
 TEST_CASE("kexec crash load: a region too small is an error naming it") {
   Fixture f;
-  CrashLoadConfig c = f.config();
+  KexecPlanConfig c = f.config();
   c.iomem_text = "40000000-7fffffff : System RAM\n  7ff00000-7fffffff : Crash kernel\n";
-  auto plan = plan_crash_load(c);
+  auto plan = plan_kexec(c, KexecMode::Crash);
   REQUIRE(!plan);
   uint64_t lowest = ~0ull, highest = 0;  // the image's span from its 2 MiB-aligned base, page-rounded
   for (const PhysRange& r : f.kernel.footprint()) {
@@ -186,7 +186,7 @@ TEST_CASE("kexec crash load: a region too small is an error naming it") {
 
 TEST_CASE("kexec crash load: a buffer with no hole fails as locate_hole does (exit 1)") {
   Fixture f;
-  CrashLoadConfig c = f.config();
+  KexecPlanConfig c = f.config();
   // Room for the kernel at the region's 2 MiB boundary and nothing else: the core header has no hole.
   uint64_t lowest = ~0ull, highest = 0;
   for (const PhysRange& r : f.kernel.footprint()) {
@@ -195,7 +195,7 @@ TEST_CASE("kexec crash load: a buffer with no hole fails as locate_hole does (ex
   }
   const uint64_t size = (highest - (lowest & ~0x1fffffull) + 0xfff) & ~0xfffull;
   c.iomem_text = fmt::format("40000000-7fffffff : System RAM\n  70000000-{:08x} : Crash kernel\n", 0x70000000 + size - 1);
-  auto plan = plan_crash_load(c);
+  auto plan = plan_kexec(c, KexecMode::Crash);
   REQUIRE(!plan);
   bool handled = false;
   llvm::Error rest = llvm::handleErrors(plan.takeError(), [&](const KexecToolsExit& e) {
@@ -235,7 +235,7 @@ namespace {
 struct X86Fixture {
   KernelImage kernel = std::move(*KernelImage::create(KDSIM_KERNEL_X86_64, Arch::X86_64));
   PurgatoryImage purgatory = std::move(*PurgatoryImage::create(KDSIM_PURGATORY_X86_64, Arch::X86_64));
-  CrashLoadConfig config() const {
+  KexecPlanConfig config() const {
     return {.arch = Arch::X86_64,
             .running_kernel = &kernel,
             .capture_kernel = &kernel,
@@ -270,7 +270,7 @@ std::vector<x86::E820Entry> e820_of(const KexecSegment& boot_params) {
 TEST_CASE("kexec crash load (x86_64): boot_params give the capture kernel low RAM and the region minus "
           "the backup and core header segments") {
   X86Fixture f;
-  auto plan = plan_crash_load(f.config());
+  auto plan = plan_kexec(f.config(), KexecMode::Crash);
   REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
   CHECK(plan->flags == (kKexecOnCrash | kKexecArchX86_64));
   const KexecSegment& hdr = find(*plan, "elfcorehdr");
@@ -292,7 +292,7 @@ TEST_CASE("kexec crash load (x86_64): boot_params give the capture kernel low RA
 TEST_CASE("kexec crash load (x86_64): the 640 KiB backup segment, its purgatory symbols and the core "
           "header's PT_LOAD pointing at it") {
   X86Fixture f;
-  auto plan = plan_crash_load(f.config());
+  auto plan = plan_kexec(f.config(), KexecMode::Crash);
   REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
   const KexecSegment& backup = find(*plan, "backup");
   // crashdump-x86.c: the first System RAM range ending at or below 640 KiB, 1 KiB-rounded, zero
@@ -343,7 +343,7 @@ TEST_CASE("kexec crash load (x86_64): the 640 KiB backup segment, its purgatory 
 
 TEST_CASE("kexec load (x86_64): a normal load has no backup segment and zero backup symbols") {
   X86Fixture f;
-  auto plan = plan_kexec_load(f.config());
+  auto plan = plan_kexec(f.config(), KexecMode::Normal);
   REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
   CHECK_FALSE(plan->backup);
   for (const KexecSegment& s : plan->segments) CHECK(s.what != "backup");
