@@ -4,13 +4,7 @@
 
 namespace kdsim::elf {
 
-uint16_t machine_for(Arch arch) {
-  switch (arch) {
-  case Arch::Arm64: return llvm::ELF::EM_AARCH64;
-  case Arch::X86_64: return llvm::ELF::EM_X86_64;
-  }
-  return llvm::ELF::EM_NONE;
-}
+uint16_t machine_for(Arch arch) { return elf_machine(arch); }
 
 const char* machine_symbol(uint16_t e_machine) {
   switch (e_machine) {

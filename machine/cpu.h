@@ -23,6 +23,11 @@ class Bus;
 
 enum class Arch { Arm64, X86_64 };
 std::string_view arch_name(Arch arch);
+// "arm64" (or "aarch64") and "x86_64"; none for anything else.
+std::optional<Arch> parse_arch(std::string_view name);
+// ELF e_machine: EM_AARCH64 / EM_X86_64, and back (none for any other machine).
+uint16_t elf_machine(Arch arch);
+std::optional<Arch> arch_of_elf_machine(uint16_t e_machine);
 
 enum class HaltKind {
   QuantumExpired,  // the slice's instruction budget is used up

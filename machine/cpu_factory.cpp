@@ -40,6 +40,14 @@ std::array<uint64_t, 4> smccc_arguments(Cpu& cpu) {
 
 void set_smccc_result(Cpu& cpu, uint64_t x0) { as_arm64(cpu).set_x(0, x0); }
 
+void arm64_enter_boot_state(Cpu& cpu, const std::array<uint64_t, 4>& x, uint64_t pc) {
+  Arm64Cpu& a = as_arm64(cpu);
+  for (unsigned i = 0; i < x.size(); ++i) a.set_x(i, x[i]);
+  a.set_pc(pc);
+}
+
+void x86_enter_boot_state(Cpu& cpu, const X86BootState& state) { as_x86(cpu).enter_boot_state(state); }
+
 void arm64_power_on(Cpu& cpu, uint64_t entry, uint64_t context) { as_arm64(cpu).power_on(entry, context); }
 
 bool x86_deliver_nmi(Cpu& cpu) { return as_x86(cpu).deliver_nmi(); }

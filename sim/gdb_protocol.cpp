@@ -1,4 +1,5 @@
 #include "sim/gdb_protocol.h"
+#include "sim/host_arch.h"
 #include <fmt/format.h>
 
 namespace kdsim::gdb {
@@ -73,35 +74,11 @@ std::optional<std::vector<uint8_t>> from_hex(std::string_view hex) {
   return out;
 }
 
-std::vector<RegisterSlot> register_slots(Arch arch) {
-  std::vector<RegisterSlot> slots;
-  if (arch == Arch::Arm64) {
-    const std::string core = "org.gnu.gdb.aarch64.core";
-    for (unsigned n = 0; n < 31; ++n) slots.push_back({fmt::format("x{}", n), 64, "int", core});
-    slots.push_back({"sp", 64, "data_ptr", core});
-    slots.push_back({"pc", 64, "code_ptr", core});
-    slots.push_back({"cpsr", 32, "int", core});
-    return slots;
-  }
-  const std::string core = "org.gnu.gdb.i386.core", sse = "org.gnu.gdb.i386.sse";
-  for (const char* r : {"rax", "rbx", "rcx", "rdx", "rsi", "rdi"}) slots.push_back({r, 64, "int64", core});
-  slots.push_back({"rbp", 64, "data_ptr", core});
-  slots.push_back({"rsp", 64, "data_ptr", core});
-  for (unsigned n = 8; n < 16; ++n) slots.push_back({fmt::format("r{}", n), 64, "int64", core});
-  slots.push_back({"rip", 64, "code_ptr", core});
-  slots.push_back({"eflags", 32, "int32", core});
-  for (const char* r : {"cs", "ss", "ds", "es", "fs", "gs"}) slots.push_back({r, 32, "int32", core});
-  for (unsigned n = 0; n < 8; ++n) slots.push_back({fmt::format("st{}", n), 80, "i387_ext", core});
-  for (const char* r : {"fctrl", "fstat", "ftag", "fiseg", "fioff", "foseg", "fooff", "fop"})
-    slots.push_back({r, 32, "int", core});
-  for (unsigned n = 0; n < 16; ++n) slots.push_back({fmt::format("xmm{}", n), 128, "vec128", sse});
-  slots.push_back({"mxcsr", 32, "int", sse});
-  return slots;
-}
+std::vector<RegisterSlot> register_slots(Arch arch) { return host_arch(arch).gdb_registers(); }
 
 std::string target_xml(Arch arch) {
   std::string xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE target SYSTEM \"gdb-target.dtd\">\n<target version=\"1.0\">\n";
-  xml += arch == Arch::Arm64 ? "<architecture>aarch64</architecture>\n" : "<architecture>i386:x86-64</architecture>\n";
+  xml += fmt::format("<architecture>{}</architecture>\n", host_arch(arch).gdb_architecture());
   std::string feature;
   for (const RegisterSlot& s : register_slots(arch)) {
     if (s.feature != feature) {

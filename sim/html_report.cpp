@@ -1,4 +1,5 @@
 #include "sim/html_report.h"
+#include "sim/host_arch.h"
 #include "sim/stage_linux.h"
 #include <algorithm>
 
@@ -84,7 +85,7 @@ std::string memory_map_svg(const std::vector<Band>& bands, std::string_view id) 
 
 std::string timeline_table(const Scenario& s, const RunResult& r) {
   std::string out = "<table id=\"timeline\"><thead><tr><th>instructions</th><th>CPU</th><th>source</th><th>" +
-                    std::string(s.arch == Arch::Arm64 ? "EL" : "CPL") +
+                    std::string(host_arch(s.arch).privilege_label()) +
                     "</th><th>MMU</th><th>stage</th><th>PC</th><th>code</th><th>mirrors</th></tr></thead><tbody>\n";
   for (const TimelineEvent& e : r.timeline) {
     if (e.source == TimelineEvent::Source::Host) {

@@ -49,11 +49,7 @@ const TimelineEvent* first_stage(const RunResult& r, std::string_view name) {
 std::optional<std::string> crashing_function(const RunResult& r) {
   const TimelineEvent* oops = first_stage(r, "oops");
   if (!oops || r.kernel_path.empty()) return std::nullopt;
-  auto kernel = KernelImage::create(r.kernel_path, Arch::Arm64);
-  if (!kernel) {  // an x86_64 kernel
-    llvm::consumeError(kernel.takeError());
-    kernel = KernelImage::create(r.kernel_path, Arch::X86_64);
-  }
+  auto kernel = KernelImage::create(r.kernel_path, r.arch);
   if (!kernel) return llvm::consumeError(kernel.takeError()), std::nullopt;
   // The oops stage's second argument is the faulting PC (kernels/common/kernel/die.c).
   auto sym = kernel->symbolize(VirtAddr(oops->record.arg1));

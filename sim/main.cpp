@@ -257,7 +257,7 @@ int main(int raw_argc, char** raw_argv) {
   if (inspect->parsed()) return inspect_command(inspect_vmcore_path, inspect_kernel);
   if (lab_check->parsed()) return lab_check_command(lab_dir, lab_answers, default_kernel_dir(lab_kernel_dir));
   if (extract->parsed()) {
-    if (!extract_arch.empty()) extract_args.arch = extract_arch == "arm64" ? Arch::Arm64 : Arch::X86_64;
+    if (!extract_arch.empty()) extract_args.arch = parse_arch(extract_arch);  // CLI11 checked the name
     return purgatory_extract_command(extract_args);
   }
   return static_cast<int>(ExitCode::Usage);

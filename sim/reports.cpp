@@ -1,4 +1,5 @@
 #include "sim/reports.h"
+#include "sim/host_arch.h"
 #include "machine/host_file.h"
 #include "machine/partial_files.h"
 #include "machine/error.h"
@@ -11,8 +12,6 @@
 namespace kdsim {
 
 namespace {
-
-std::string_view privilege_key(Arch arch) { return arch == Arch::Arm64 ? "el" : "cpl"; }
 
 // "machine" records are what the machine saw happen; "guest" ones what guest code reported.
 std::string_view source_name(TimelineEvent::Source source) {
@@ -30,8 +29,8 @@ std::string stage_json(const TimelineEvent& e, Arch arch) {
                               r.instructions, r.cpu, source_name(e.source), json_string(e.name));
   if (e.source != TimelineEvent::Source::Host) {
     s += fmt::format(",\"code\":{},\"pc\":{},\"symbol\":{},\"{}\":{},\"mmu\":{},\"{}\":{},\"sp\":{},\"arg0\":{},\"arg1\":{}",
-                     r.code, json_hex(r.state.pc), e.symbol.empty() ? "null" : json_string(e.symbol), privilege_key(arch), r.state.privilege, r.state.mmu_on ? "true" : "false",
-                     arch == Arch::Arm64 ? "ttbr1" : "cr3", json_hex(r.state.translation_root),
+                     r.code, json_hex(r.state.pc), e.symbol.empty() ? "null" : json_string(e.symbol), host_arch(arch).privilege_key(), r.state.privilege, r.state.mmu_on ? "true" : "false",
+                     host_arch(arch).translation_root_name(), json_hex(r.state.translation_root),
                      json_hex(r.state.sp), json_hex(r.arg0), json_hex(r.arg1));
     if (!e.detail.empty()) s += fmt::format(",\"detail\":{}", json_string(e.detail));
   } else {
@@ -46,7 +45,7 @@ std::string timeline_line(const TimelineEvent& e, Arch arch) {
   if (e.source == TimelineEvent::Source::Host)
     return fmt::format("  {} insn  cpu{}  host   {:<22} {}\n", when, r.cpu, e.name, e.detail);
   return fmt::format("  {} insn  cpu{}  {:<7}{}{} {:<4} {:<22} pc 0x{:x}{}  args 0x{:x} 0x{:x}\n", when, r.cpu,
-                     e.source == TimelineEvent::Source::Machine ? "seen" : "guest", arch == Arch::Arm64 ? "EL" : "CPL",
+                     e.source == TimelineEvent::Source::Machine ? "seen" : "guest", host_arch(arch).privilege_label(),
                      r.state.privilege, r.state.mmu_on ? "MMU" : "phys", e.name, r.state.pc,
                      e.symbol.empty() ? "" : " " + e.symbol, r.arg0, r.arg1) +
          (e.detail.empty() ? "" : fmt::format("    {}\n", e.detail));

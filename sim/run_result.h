@@ -65,6 +65,7 @@ struct RunResult {
   };
   std::vector<HostWrite> host_writes;
   std::string kernel_path;
+  Arch arch{};  // the scenario's machine.arch
   uint64_t kernel_entry = 0;
   // The images of the last kexec_load, to name PCs after the run (sim/symbolizer.h).
   std::shared_ptr<const KernelImage> next_kernel;  // null: the running kernel's own image

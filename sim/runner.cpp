@@ -1,4 +1,5 @@
 #include "sim/runner.h"
+#include "sim/host_arch.h"
 #include "machine/error.h"
 #include "machine/host_file.h"
 #include "sim/boot.h"
@@ -148,6 +149,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
   auto boot = boot_first_kernel(m, *image, scenario.cmdline);
   if (!boot) return fail(boot.takeError());
   result.kernel_path = kernel.string();
+  result.arch = scenario.arch;
   result.kernel_entry = boot->entry.value();
   driver.host_event("boot", fmt::format("{} entered at {} ({})", kernel.filename().string(), boot->entry, boot->summary));
 
@@ -159,7 +161,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
     gdb = std::move(*server);
     fmt::print(stderr, "kdsim: waiting for gdb on 127.0.0.1:{} before the first instruction: {} -ex 'file {}' -ex "
                        "'target remote 127.0.0.1:{}'\n",
-               gdb->port(), scenario.arch == Arch::Arm64 ? "gdb-multiarch" : "gdb", kernel.string(), gdb->port());
+               gdb->port(), host_arch(scenario.arch).gdb_program(), kernel.string(), gdb->port());
     std::fflush(stderr);
     if (auto err = gdb->accept()) return err;
     if (gdb->serve(m, 0) == GdbServer::Resume::Detach) gdb.reset();

@@ -1,4 +1,5 @@
 #include "sim/scenario.h"
+#include "sim/host_arch.h"
 #include <fmt/ranges.h>
 #include <algorithm>
 #include "machine/error.h"
@@ -148,9 +149,9 @@ llvm::Error parse_machine(const Fields& f, const YAML::Node& m, Scenario& s) {
   if (auto err = f.only_known_keys(m, "machine", {"arch", "memory", "cpus", "dump_disk"})) return err;
   auto arch = f.string(m["arch"], "machine.arch");
   if (!arch) return arch.takeError();
-  if (*arch == "arm64" || *arch == "aarch64") s.arch = Arch::Arm64;
-  else if (*arch == "x86_64") s.arch = Arch::X86_64;
-  else return f.error(m["arch"], "machine.arch", fmt::format("'{}' is not arm64 or x86_64", *arch));
+  auto parsed = parse_arch(*arch);
+  if (!parsed) return f.error(m["arch"], "machine.arch", fmt::format("'{}' is not arm64 or x86_64", *arch));
+  s.arch = *parsed;
   auto mem = f.size(m["memory"], "machine.memory");
   if (!mem) return mem.takeError();
   s.memory = *mem;
@@ -408,10 +409,7 @@ llvm::Expected<Step> parse_step_kind(const Fields& f, const YAML::Node& n, const
                                                      {"panic", "PANIC"}}};
   for (const LkdtmTrigger& t : lkdtm) {
     if (*trig != t.name) continue;
-    if (t.name == "divide-by-zero" && arch == Arch::Arm64)
-      return f.error(n["trigger"], where + ".trigger",
-                     "'divide-by-zero' is x86_64 only: arm64 udiv by zero returns 0 and does not trap "
-                     "(the kernel refuses DIVIDE_ZERO with EINVAL); use bug, null-dereference, panic or sysrq-c");
+    if (auto why = host_arch(arch).trigger_refusal(t.name)) return f.error(n["trigger"], where + ".trigger", *why);
     return Step{Step::Kind::LkdtmTrigger, fmt::format("echo {} > /sys/kernel/debug/provoke-crash/DIRECT", t.type),
                 fmt::format("trigger: {}", t.name)};
   }
@@ -609,10 +607,8 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
   const std::vector<std::string> names = timeline_names(s.arch);
   for (size_t i = 0; i < s.expect.stages.size(); ++i) {
     const std::string& name = s.expect.stages[i];
-    if (name == "mmu_off" && s.arch == Arch::X86_64)
-      return f.error(e["stages"][i], fmt::format("expect.stages[{}]", i),
-                     "'mmu_off' is arm64's stage: x86_64 keeps paging on in long mode and relocate_kernel "
-                     "runs on identity-mapped page tables; the stage is 'identity_mapped'");
+    if (auto why = host_arch(s.arch).stage_refusal(name))
+      return f.error(e["stages"][i], fmt::format("expect.stages[{}]", i), *why);
     if (std::find(names.begin(), names.end(), name) == names.end())
       return f.error(e["stages"][i], fmt::format("expect.stages[{}]", i),
                      fmt::format("'{}' is not a stage or event a run records{}", name, did_you_mean(name, names)));

@@ -49,9 +49,7 @@ uint64_t le(std::span<const uint8_t> b, uint64_t at, unsigned n) {
 }
 
 std::optional<Arch> arch_of_machine(uint64_t e_machine) {
-  if (e_machine == ELF::EM_AARCH64) return Arch::Arm64;
-  if (e_machine == ELF::EM_X86_64) return Arch::X86_64;
-  return std::nullopt;
+  return e_machine > 0xffff ? std::nullopt : arch_of_elf_machine(static_cast<uint16_t>(e_machine));
 }
 
 // The first 20 bytes decide whether "\x7fELF" at `at` starts an object worth looking at: ELF64,

@@ -19,6 +19,7 @@
 // - NX (PTE bit 63) works because EFER.NXE is set at creation; CPUID still reports no NX/SYSCALL.
 #pragma once
 #include "machine/cpu.h"
+#include "machine/cpu/x86_64/x86_boot_state.h"
 #include "machine/cpu/x86_64/x86_context.h"
 #include <llvm/Support/Error.h>
 #include <cstdint>
@@ -51,20 +52,7 @@ struct X86Regs {
   uint64_t rip = 0, rflags = 0x2;
 };
 
-struct X86TableReg {
-  uint64_t base = 0;
-  uint16_t limit = 0;
-};
 
-// The state docs/boot.md promises a kernel, established by the host before the first run.
-struct X86BootState {
-  X86TableReg gdtr;           // GDT at 0x6000 with __BOOT_CS / __BOOT_DS
-  uint64_t cr3 = 0;           // identity tables at 0x9000
-  uint16_t code_selector = 0x10;
-  uint16_t data_selector = 0x18;  // DS, ES, SS
-  uint64_t rip = 0;           // kernel entry (physical)
-  uint64_t rsi = 0;           // boot_params PA
-};
 
 enum class X86LinearKind { Ram, Device, FaultShadow };
 // One lazily created Unicorn region at a virtual address (see x86_linear_aliases.cpp).
