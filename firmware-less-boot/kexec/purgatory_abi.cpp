@@ -1,4 +1,5 @@
 #include "firmware-less-boot/kexec/purgatory_abi.h"
+#include <array>
 #include "machine/error.h"
 #include <vector>
 
@@ -27,12 +28,11 @@ constexpr PurgatoryAbiSymbol kX86_64[] = {
 
 }  // namespace
 
+// Indexed by Arch (arm64 first, as the enum).
 std::span<const PurgatoryAbiSymbol> purgatory_abi_symbols(Arch arch) {
-  switch (arch) {
-    case Arch::Arm64: return kArm64;
-    case Arch::X86_64: return kX86_64;
-  }
-  return {};
+  static_assert(static_cast<size_t>(Arch::Arm64) == 0 && static_cast<size_t>(Arch::X86_64) == 1);
+  static const std::array<std::span<const PurgatoryAbiSymbol>, 2> abis{{kArm64, kX86_64}};
+  return abis[static_cast<size_t>(arch)];
 }
 
 llvm::Error check_purgatory_abi(const PurgatoryImage& image) {

@@ -83,7 +83,7 @@ template <typename F> llvm::Error patch_insn(std::span<uint8_t> loc, F&& patch) 
   return llvm::Error::success();
 }
 
-llvm::Error apply_aarch64(uint32_t type, std::span<uint8_t> loc, uint64_t p, uint64_t v) {
+llvm::Error apply_aarch64(Arch arch, uint32_t type, std::span<uint8_t> loc, uint64_t p, uint64_t v) {
   auto ok = [](uint32_t w) -> llvm::Expected<uint32_t> { return w; };
   switch (type) {
     case R_AARCH64_ABS64: store(loc, v, 8); return llvm::Error::success();
@@ -113,10 +113,10 @@ llvm::Error apply_aarch64(uint32_t type, std::span<uint8_t> loc, uint64_t p, uin
     case R_AARCH64_JUMP26:
     case R_AARCH64_CALL26: return patch_insn(loc, [&](uint32_t i) { return aarch64_jump26(i, p, v); });
   }
-  return make_error("unhandled relocation {}", reloc_type_name(Arch::Arm64, type));
+  return make_error("unhandled relocation {}", reloc_type_name(arch, type));
 }
 
-llvm::Error apply_x86_64(uint32_t type, std::span<uint8_t> loc, uint64_t p, uint64_t v) {
+llvm::Error apply_x86_64(Arch arch, uint32_t type, std::span<uint8_t> loc, uint64_t p, uint64_t v) {
   llvm::Expected<uint32_t> word = 0u;
   switch (type) {
     case R_X86_64_NONE: return llvm::Error::success();
@@ -125,11 +125,23 @@ llvm::Error apply_x86_64(uint32_t type, std::span<uint8_t> loc, uint64_t p, uint
     case R_X86_64_32S: word = x86_64_abs32s(v); break;
     case R_X86_64_PC32:
     case R_X86_64_PLT32: word = x86_64_pc32(p, v); break;  // PLT32: no PLT here, as kexec-tools
-    default: return make_error("unhandled relocation {}", reloc_type_name(Arch::X86_64, type));
+    default: return make_error("unhandled relocation {}", reloc_type_name(arch, type));
   }
   if (!word) return word.takeError();
   store(loc, *word, 4);
   return llvm::Error::success();
+}
+
+// Each arch's relocation set (kexec-tools' kexec/arch/<arch>/ machine_apply_elf_rel), indexed
+// by Arch: the one place that picks an arch's table and formulas.
+struct RelocSet {
+  std::span<const RelocTypeInfo> types;
+  llvm::Error (*apply)(Arch, uint32_t, std::span<uint8_t>, uint64_t, uint64_t);
+};
+static_assert(static_cast<size_t>(Arch::Arm64) == 0 && static_cast<size_t>(Arch::X86_64) == 1);
+const RelocSet& reloc_set(Arch arch) {
+  static const std::array<RelocSet, 2> sets{{{kAarch64Types, apply_aarch64}, {kX86_64Types, apply_x86_64}}};
+  return sets[static_cast<size_t>(arch)];
 }
 
 }  // namespace
@@ -227,12 +239,7 @@ llvm::Expected<uint32_t> x86_64_pc32(uint64_t p, uint64_t v) {
 }
 
 const RelocTypeInfo* find_reloc_type(Arch arch, uint32_t type) {
-  std::span<const RelocTypeInfo> table;
-  switch (arch) {
-    case Arch::Arm64: table = kAarch64Types; break;
-    case Arch::X86_64: table = kX86_64Types; break;
-  }
-  for (const RelocTypeInfo& info : table)
+  for (const RelocTypeInfo& info : reloc_set(arch).types)
     if (info.type == type) return &info;
   return nullptr;
 }
@@ -247,11 +254,7 @@ llvm::Error apply_reloc(Arch arch, uint32_t type, std::span<uint8_t> loc, uint64
   if (info == nullptr) return make_error("unhandled relocation {}", reloc_type_name(arch, type));
   if (loc.size() < info->width)
     return make_error("{} needs {} bytes but only {} remain", reloc_type_name(arch, type), info->width, loc.size());
-  switch (arch) {
-    case Arch::Arm64: return apply_aarch64(type, loc, p, v);
-    case Arch::X86_64: return apply_x86_64(type, loc, p, v);
-  }
-  return llvm::Error::success();
+  return reloc_set(arch).apply(arch, type, loc, p, v);
 }
 
 }  // namespace kdsim::reloc
