@@ -53,21 +53,19 @@ llvm::Error layout_differs(const std::string& check) {
                     check);
 }
 
-llvm::Expected<ContextLayout> calibrate() {
-  Scratch s;
-  if (uc_open(UC_ARCH_X86, UC_MODE_64, &s.uc) != UC_ERR_OK) return make_error("x86_64 CPU: uc_open failed");
-  if (uc_context_alloc(s.uc, &s.ctx) != UC_ERR_OK) return make_error("x86_64 CPU: uc_context_alloc failed");
-  const size_t total = uc_context_size(s.uc);
-  if (total <= kHeader + 1024) return layout_differs(fmt::format("context size 0x{:x} is too small", total));
-
-  // 1. Header sanity: {size, mode, arch}.
+// 1. The uc_context header is {size, mode, arch}.
+llvm::Error check_header(Scratch& s, size_t total) {
   uc_context_save(s.uc, s.ctx);
   const char* blob = reinterpret_cast<const char*>(s.ctx);
   if (at<size_t>(blob, 0) != total - kHeader || at<uc_mode>(blob, 8) != UC_MODE_64 ||
       at<uc_arch>(blob, 12) != UC_ARCH_X86)
     return layout_differs("uc_context header is not {size, mode, arch}");
+  return llvm::Error::success();
+}
 
-  // 2. Markers: 64-bit engines store only the selector for ES/CS/SS/DS host writes.
+// 2a. segs[] from selector markers (64-bit engines store only the selector for ES/CS/SS/DS
+// host writes), then hflags and eip at fixed distances before it.
+llvm::Error find_segments(Scratch& s, size_t n, ContextLayout& l) {
   int seg_ids[4] = {UC_X86_REG_ES, UC_X86_REG_CS, UC_X86_REG_SS, UC_X86_REG_DS};
   for (int i = 0; i < 4; ++i) {
     uint64_t v = kSegMarker[i];
@@ -77,11 +75,7 @@ llvm::Expected<ContextLayout> calibrate() {
   uc_reg_write(s.uc, UC_X86_REG_RIP, &rip);
   uc_reg_write(s.uc, UC_X86_REG_CR3, &cr3);
   uc_context_save(s.uc, s.ctx);
-  const char* d = blob + kHeader;
-  const size_t n = total - kHeader;
-
-  ContextLayout l;
-  l.header = kHeader;
+  const char* d = reinterpret_cast<const char*>(s.ctx) + kHeader;
   std::optional<size_t> segs;
   for (size_t o = 0; o + 76 <= n; o += 4) {
     if (at<uint32_t>(d, o) == kSegMarker[0] && at<uint32_t>(d, o + 24) == kSegMarker[1] &&
@@ -99,7 +93,13 @@ llvm::Expected<ContextLayout> calibrate() {
   uint32_t hf = at<uint32_t>(d, l.hflags);
   if ((hf & kHfLma) == 0 || (hf & kHfCs64) == 0)
     return layout_differs(fmt::format("hflags 0x{:x} at 0x{:x} lacks LMA|CS64", hf, l.hflags));
+  return llvm::Error::success();
+}
 
+// 2b. cr[3] (the marker written in 2a) after segs[], then EFER after it, proven by setting SCE
+// through the blob and reading the MSR back.
+llvm::Error find_cr3_and_efer(Scratch& s, size_t n, ContextLayout& l) {
+  const char* d = reinterpret_cast<const char*>(s.ctx) + kHeader;
   std::optional<size_t> cr3_off;
   for (size_t o = l.segs; o + 8 <= n; o += 8)
     if (at<uint64_t>(d, o) == kCr3Marker) { cr3_off = o; break; }
@@ -113,18 +113,19 @@ llvm::Expected<ContextLayout> calibrate() {
     if (at<uint64_t>(d, o) == efer.value) { efer_off = o; break; }
   if (!efer_off) return layout_differs(fmt::format("efer (0x{:x}) not found after cr[3]", efer.value));
   l.efer = *efer_off;
-  {
-    char* w = reinterpret_cast<char*>(s.ctx) + kHeader;
-    uint64_t v = efer.value | 1;  // SCE
-    std::memcpy(w + l.efer, &v, 8);
-    uc_context_restore(s.uc, s.ctx);
-    uc_x86_msr check{0xc0000080, 0};
-    uc_reg_read(s.uc, UC_X86_REG_MSR, &check);
-    if (check.value != (efer.value | 1))
-      return layout_differs(fmt::format("setting SCE at efer offset 0x{:x} read back EFER 0x{:x}", l.efer, check.value));
-  }
+  char* w = reinterpret_cast<char*>(s.ctx) + kHeader;
+  uint64_t v = efer.value | 1;  // SCE
+  std::memcpy(w + l.efer, &v, 8);
+  uc_context_restore(s.uc, s.ctx);
+  uc_x86_msr check{0xc0000080, 0};
+  uc_reg_read(s.uc, UC_X86_REG_MSR, &check);
+  if (check.value != (efer.value | 1))
+    return layout_differs(fmt::format("setting SCE at efer offset 0x{:x} read back EFER 0x{:x}", l.efer, check.value));
+  return llvm::Error::success();
+}
 
-  // 3. error_code / exception_is_int / old_exception from `int $0x80` and a #DE.
+// 3a. Runs `int $0x80` then a #DE, saving the blob in UC_HOOK_INTR after each.
+llvm::Expected<ProbeBlobs> run_exception_probe(Scratch& s, size_t total) {
   if (uc_mem_map(s.uc, kCodePage, 0x1000, UC_PROT_ALL) != UC_ERR_OK ||
       uc_mem_write(s.uc, kCodePage, kProbeCode, sizeof kProbeCode) != UC_ERR_OK)
     return make_error("x86_64 CPU: cannot map the calibration page");
@@ -146,10 +147,15 @@ llvm::Expected<ContextLayout> calibrate() {
   uint64_t rsp = kCodePage + 0xf00;
   uc_reg_write(s.uc, UC_X86_REG_RSP, &rsp);
   uc_emu_start(s.uc, kCodePage, kCodePage + 0x800, 0, 0);
+  uc_hook_del(s.uc, hook);  // `probe` lives on this frame only
   if (probe.after_int.empty() || probe.int_rip != kAfterInt)
     return layout_differs("`int $0x80` did not reach UC_HOOK_INTR with RIP after the instruction");
   if (probe.after_de.empty()) return layout_differs("`div` by zero did not reach UC_HOOK_INTR as vector 0");
+  return probe;
+}
 
+// 3b. error_code / exception_is_int / old_exception from the two probe blobs.
+llvm::Error find_exception_fields(const ProbeBlobs& probe, size_t n, ContextLayout& l) {
   const char* di = probe.after_int.data() + kHeader;
   std::optional<size_t> next_eip;
   for (size_t o = 8; o + 8 <= n; o += 4) {
@@ -173,6 +179,24 @@ llvm::Expected<ContextLayout> calibrate() {
     return layout_differs(fmt::format("old_exception at 0x{:x} is not 0 after a #DE", l.old_exception));
   if (at<int32_t>(dd, l.exception_is_int) != 0)
     return layout_differs(fmt::format("exception_is_int at 0x{:x} is not 0 after a #DE", l.exception_is_int));
+  return llvm::Error::success();
+}
+
+llvm::Expected<ContextLayout> calibrate() {
+  Scratch s;
+  if (uc_open(UC_ARCH_X86, UC_MODE_64, &s.uc) != UC_ERR_OK) return make_error("x86_64 CPU: uc_open failed");
+  if (uc_context_alloc(s.uc, &s.ctx) != UC_ERR_OK) return make_error("x86_64 CPU: uc_context_alloc failed");
+  const size_t total = uc_context_size(s.uc);
+  if (total <= kHeader + 1024) return layout_differs(fmt::format("context size 0x{:x} is too small", total));
+  const size_t n = total - kHeader;
+  ContextLayout l;
+  l.header = kHeader;
+  if (auto err = check_header(s, total)) return err;
+  if (auto err = find_segments(s, n, l)) return err;
+  if (auto err = find_cr3_and_efer(s, n, l)) return err;
+  auto probe = run_exception_probe(s, total);
+  if (!probe) return probe.takeError();
+  if (auto err = find_exception_fields(*probe, n, l)) return err;
   return l;
 }
 
