@@ -29,6 +29,18 @@ struct VirtTag { static constexpr char prefix = 'V'; };
 using PhysAddr = Address<PhysTag>;
 using VirtAddr = Address<VirtTag>;
 
+// An x86 I/O port: an address in its own space (in/out), never a physical address.
+class IoPort {
+public:
+  constexpr IoPort() = default;
+  constexpr explicit IoPort(uint16_t port) : m_port(port) {}
+  constexpr uint16_t value() const { return m_port; }
+  constexpr auto operator<=>(const IoPort&) const = default;
+
+private:
+  uint16_t m_port = 0;
+};
+
 // Half-open physical range [base, base+size). Overflow-safe predicates.
 struct PhysRange {
   PhysAddr base;
@@ -51,6 +63,12 @@ struct PhysRange {
 template <typename Tag> struct fmt::formatter<kdsim::Address<Tag>> : fmt::formatter<std::string_view> {
   template <typename Ctx> auto format(kdsim::Address<Tag> a, Ctx& ctx) const {
     return fmt::format_to(ctx.out(), "{}0x{:x}", Tag::prefix, a.value());
+  }
+};
+
+template <> struct fmt::formatter<kdsim::IoPort> : fmt::formatter<std::string_view> {
+  template <typename Ctx> auto format(kdsim::IoPort p, Ctx& ctx) const {
+    return fmt::format_to(ctx.out(), "port 0x{:x}", p.value());
   }
 };
 

@@ -25,13 +25,15 @@ Board arm64_virt(uint64_t ram_size) {
 Board x86_pc(uint64_t ram_size) {
   Board b{.arch = Arch::X86_64,
           .ram = {},
-          .uart = PhysAddr(0x3f8),
+          .uart_port = IoPort(0x3f8),
           .agent = PhysAddr(0xfeb0'0000),
           .stage_port = PhysAddr(0xfeb0'0200),
           .dump_disk = PhysAddr(0xfeb0'0400),
           .kdsim_window = {PhysAddr(0xfeb0'0000), 0x4000},
           .local_apic = PhysAddr(0xfee0'0000),
-          .rtc = PhysAddr(0x70),
+          .rtc_port = IoPort(0x70),
+          .acpi_pm1a_control = IoPort(0x604),
+          .reset_control = IoPort(0xcf9),
           .hpet = PhysAddr(0xfed0'0000)};
   uint64_t low = std::min(ram_size, kX86LowRamLimit);
   b.ram.push_back({PhysAddr(0), low});

@@ -58,54 +58,56 @@ void Machine::dma_refused(PhysAddr phys, uint64_t len, std::string_view what) {
 }
 
 llvm::Error Machine::attach_devices() {
-  auto add = [&](Bus& bus, PhysAddr at, std::unique_ptr<Device> d) -> llvm::Error {
-    if (auto err = bus.attach(at.value(), *d)) return err;
+  auto attach = [&](Bus& bus, uint64_t at, std::unique_ptr<Device> d) -> llvm::Error {
+    if (auto err = bus.attach(at, *d)) return err;
     m_devices.push_back(std::move(d));
     return llvm::Error::success();
   };
+  auto add = [&](PhysAddr at, std::unique_ptr<Device> d) { return attach(m_mmio, at.value(), std::move(d)); };
+  auto add_port = [&](IoPort at, std::unique_ptr<Device> d) { return attach(m_ports, at.value(), std::move(d)); };
   // The sinks are private bases: name them here, where the conversion is accessible.
   ConsoleSink& console = *this;
   PowerSink& power = *this;
   StageSink& stages = *this;
   auto agent = std::make_unique<Agent>(*m_ram, static_cast<AgentListener&>(*this));
   m_agent = agent.get();
-  if (auto err = add(m_mmio, m_board.agent, std::move(agent))) return err;
-  if (auto err = add(m_mmio, m_board.stage_port, std::make_unique<StagePort>(stages))) return err;
+  if (auto err = add(m_board.agent, std::move(agent))) return err;
+  if (auto err = add(m_board.stage_port, std::make_unique<StagePort>(stages))) return err;
   auto disk = std::make_unique<DumpDisk>(*m_ram, static_cast<DumpDiskListener&>(*this));
   m_dump_disk = disk.get();
-  if (auto err = add(m_mmio, m_board.dump_disk, std::move(disk))) return err;
+  if (auto err = add(m_board.dump_disk, std::move(disk))) return err;
   uint64_t used = m_board.dump_disk.value() + 0x200 - m_board.kdsim_window.base.value();
-  if (auto err = add(m_mmio, m_board.kdsim_window.base.offset(used),
+  if (auto err = add(m_board.kdsim_window.base.offset(used),
                      std::make_unique<EmptySlots>(m_board.kdsim_window.size - used)))
     return err;
   m_wall_clock = std::make_unique<WallClock>(m_config.wall_clock_at_boot, [this] { return m_clock; });
   switch (m_config.arch) {
   case Arch::Arm64: {
-    if (auto err = add(m_mmio, m_board.rtc, std::make_unique<Pl031>(*m_wall_clock))) return err;
+    if (auto err = add(m_board.rtc, std::make_unique<Pl031>(*m_wall_clock))) return err;
     m_gic = std::make_unique<GicState>(m_config.cpus);
     auto current = [this] { return m_current_cpu; };
-    if (auto err = add(m_mmio, m_board.gic_distributor, std::make_unique<GicDistributor>(*m_gic, current))) return err;
-    if (auto err = add(m_mmio, m_board.gic_cpu_interface, std::make_unique<GicCpuInterface>(*m_gic, current)))
+    if (auto err = add(m_board.gic_distributor, std::make_unique<GicDistributor>(*m_gic, current))) return err;
+    if (auto err = add(m_board.gic_cpu_interface, std::make_unique<GicCpuInterface>(*m_gic, current)))
       return err;
     auto uart = std::make_unique<Pl011>(console);
     m_serial = uart.get();
-    return add(m_mmio, m_board.uart, std::move(uart));
+    return add(m_board.uart, std::move(uart));
   }
   case Arch::X86_64: {
     auto uart = std::make_unique<Uart16550>(console);
     m_serial = uart.get();
-    if (auto err = add(m_ports, m_board.uart, std::move(uart))) return err;
-    if (auto err = add(m_ports, m_board.rtc, std::make_unique<CmosRtc>(*m_wall_clock))) return err;
-    if (auto err = add(m_mmio, m_board.hpet, std::make_unique<Hpet>([this] { return instructions(); }))) return err;
-    if (auto err = add(m_ports, PhysAddr(0x604), std::make_unique<AcpiPowerControl>(power))) return err;
+    if (auto err = add_port(m_board.uart_port, std::move(uart))) return err;
+    if (auto err = add_port(m_board.rtc_port, std::make_unique<CmosRtc>(*m_wall_clock))) return err;
+    if (auto err = add(m_board.hpet, std::make_unique<Hpet>([this] { return instructions(); }))) return err;
+    if (auto err = add_port(m_board.acpi_pm1a_control, std::make_unique<AcpiPowerControl>(power))) return err;
     m_lapic = std::make_unique<LapicState>(m_config.cpus);
     m_waiting_for_sipi.assign(m_config.cpus, true);
     // An IPI ends the sender's slice (a CPU alone runs long slices): the target gets it at once.
     auto sent = [this] { m_cpus[m_current_cpu]->request_stop(); };
-    if (auto err = add(m_mmio, m_board.local_apic,
+    if (auto err = add(m_board.local_apic,
                        std::make_unique<LocalApic>(*m_lapic, [this] { return m_current_cpu; }, sent)))
       return err;
-    return add(m_ports, PhysAddr(0xcf9), std::make_unique<ResetControl>(power));
+    return add_port(m_board.reset_control, std::make_unique<ResetControl>(power));
   }
   }
   return llvm::Error::success();

@@ -122,7 +122,7 @@ llvm::Expected<KexecPlan> plan(const KexecStepContext& ctx, const Gathered& g, K
     c.vmcoreinfo_text = std::move(*text);
   }
   c.checks = ctx.scenario.kexec.verify_digest ? PurgatoryChecks::Verify : PurgatoryChecks::Skip;
-  c.purgatory_uart = ctx.scenario.kexec.purgatory_console ? ctx.machine.board().uart.value() : 0;
+  c.purgatory_uart = ctx.scenario.kexec.purgatory_console ? ctx.machine.board().purgatory_console() : 0;
   c.stage_port = ctx.machine.board().stage_port.value();
   auto planned = plan_kexec(c, mode);
   if (planned) {
