@@ -5,11 +5,13 @@ namespace kdsim {
 
 namespace {
 
-// The code columns are indexed by Arch: arm64 first, x86_64 second.
-static_assert(static_cast<size_t>(Arch::Arm64) == 0 && static_cast<size_t>(Arch::X86_64) == 1);
 struct Mirror {
-  std::string_view stage;
-  std::array<std::string_view, 2> code;
+  std::string_view stage, arm64, x86_64;
+  // The column of `arch`: arm64 first, x86_64 second, as the enum.
+  std::string_view code(Arch arch) const {
+    static_assert(static_cast<size_t>(Arch::Arm64) == 0 && static_cast<size_t>(Arch::X86_64) == 1);
+    return std::array<std::string_view, 2>{arm64, x86_64}[static_cast<size_t>(arch)];
+  }
 };
 
 // Where each stage sits in Linux 6.x and kexec-tools 2.0.x (file paths as in those trees).
@@ -52,7 +54,7 @@ constexpr std::array<Mirror, 19> kMirrors{{
 std::optional<std::string_view> stage_linux_code(std::string_view stage, Arch arch) {
   for (const Mirror& m : kMirrors)
     if (m.stage == stage) {
-      std::string_view code = m.code[static_cast<size_t>(arch)];
+      std::string_view code = m.code(arch);
       return code.empty() ? std::nullopt : std::optional(code);  // not a stage of this arch
     }
   return std::nullopt;
