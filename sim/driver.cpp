@@ -157,6 +157,22 @@ void ScenarioDriver::serial_input_delivered(uint64_t at, std::span<const SerialR
   host_event("serial_input", fmt::format("the UART received {} at instruction {}", what, at));
 }
 
+// A device event the machine observed (not a stage the guest reported), at the accessing CPU.
+void ScenarioDriver::machine_event(std::string name, uint64_t instructions, unsigned cpu, const CpuSnapshot& state,
+                                   uint64_t arg0, uint64_t arg1, std::string detail) {
+  stamp();
+  m_result.timeline.push_back({TimelineEvent::Source::Machine, std::move(name),
+                               StageRecord{.sequence = m_result.timeline.size(),
+                                           .instructions = instructions,
+                                           .cpu = cpu,
+                                           .state = state,
+                                           .code = 0,
+                                           .arg0 = arg0,
+                                           .arg1 = arg1,
+                                           .observed = true},
+                               std::move(detail)});
+}
+
 // An x86 CPU reports a port access with the PC of the translated block that made it
 // (sim/port_io_insn.h says why): find the in/out in the live kernel's text. A PC outside it (a
 // purgatory, a user program) stays the block's start.
@@ -176,7 +192,6 @@ uint64_t ScenarioDriver::port_instruction_pc(uint64_t block_pc, const Bus::Unmap
 // driver probing hardware the board does not have, a wrong ioremap). The guest carries on (reads
 // float high, writes are dropped), so the timeline names the access where it happened.
 void ScenarioDriver::unmapped_device_access(const UnmappedDeviceAccess& a) {
-  stamp();
   const bool port = a.space == "ports";
   const Bus::UnmappedAccess& x = a.access;
   CpuSnapshot state = a.state;
@@ -186,36 +201,17 @@ void ScenarioDriver::unmapped_device_access(const UnmappedDeviceAccess& a) {
                                               x.width, where)
                                 : fmt::format("read of {} bytes from {}: no device there, read as 0x{:x} (a floating bus)",
                                               x.width, where, x.value);
-  TimelineEvent e{TimelineEvent::Source::Machine, port ? "unmapped_port" : "unmapped_mmio",
-                  StageRecord{.sequence = m_result.timeline.size(),
-                              .instructions = a.instructions,
-                              .cpu = a.cpu,
-                              .state = state,
-                              .code = 0,
-                              .arg0 = x.address,
-                              .arg1 = x.value,
-                              .observed = true},
-                  std::move(what)};
-  m_result.timeline.push_back(std::move(e));
+  machine_event(port ? "unmapped_port" : "unmapped_mmio", a.instructions, a.cpu, state, x.address, x.value,
+                std::move(what));
 }
 
 // Seen by the machine: a device was handed a bus address that is no RAM (a wild DMA). The bus
 // refuses the transfer and the device reports an error status; the guest may carry on, so the
 // timeline names the range and the CPU that rang the doorbell.
 void ScenarioDriver::dma_refused(const RefusedDma& d) {
-  stamp();
   ++m_result.refused_dma;
-  TimelineEvent e{TimelineEvent::Source::Machine, "wild_dma",
-                  StageRecord{.sequence = m_result.timeline.size(),
-                              .instructions = d.instructions,
-                              .cpu = d.cpu,
-                              .state = d.state,
-                              .code = 0,
-                              .arg0 = d.phys.value(),
-                              .arg1 = d.len,
-                              .observed = true},
-                  fmt::format("{}: DMA refused, {}: no memory there", d.device, d.what)};
-  m_result.timeline.push_back(std::move(e));
+  machine_event("wild_dma", d.instructions, d.cpu, d.state, d.phys.value(), d.len,
+                fmt::format("{}: DMA refused, {}: no memory there", d.device, d.what));
 }
 
 // kexec-tools' own refusal (KexecToolsExit: a crashkernel= region too small, say) is the kexec

@@ -64,6 +64,8 @@ private:
   enum class SerialWait { BusyLoop, NextSteps };  // what init does until the input arrives
   std::deque<Action> serial_sysrq_actions(const Step& step, SerialWait wait);
   void cancel_serial_input(std::string_view why);
+  void machine_event(std::string name, uint64_t instructions, unsigned cpu, const CpuSnapshot& state, uint64_t arg0,
+                     uint64_t arg1, std::string detail);
   uint64_t port_instruction_pc(uint64_t block_pc, const Bus::UnmappedAccess& access) const;
 
   const Scenario& m_scenario;
