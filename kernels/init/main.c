@@ -8,8 +8,8 @@
  *         run it with real system calls, write its output to /dev/agent, then write
  *         "done <status>" to /dev/agent-status.
  *
- * Commands: "echo TEXT", "echo TEXT > PATH", "cat PATH", "poweroff", "reboot", and the kdump
- * tools: "kexec-load [-u] [-p]" (the KEXG blob of /dev/agent-blob -> kexec_load(2), like
+ * Commands: "echo TEXT", "echo TEXT > PATH", "cat PATH", "head -c BYTES PATH", "poweroff",
+ * "reboot", and the kdump tools: "kexec-load [-u] [-p]" (the KEXG blob of /dev/agent-blob -> kexec_load(2), like
  * kexec-tools' kexec -l / -p), "kexec-exec" (kexec -e: reboot(LINUX_REBOOT_CMD_KEXEC)) and
  * "save-vmcore" (sendfile(/dev/dumpdisk, /proc/vmcore), the capture kernel's makedumpfile/cp),
  * and "busy-loop" (a user-mode loop that never returns: a workload for input from outside).
@@ -155,6 +155,65 @@ static int cmd_cat(const struct session *s, char *args)
 			return 1;
 		}
 		write_all(s->agent, io_buf, (size_t)n);
+	}
+	sys_close(fd);
+	return 0;
+}
+
+/*
+ * head -c BYTES PATH (coreutils): the first BYTES bytes of PATH, fewer at EOF. kexec-tools
+ * reads only the header of /proc/kcore, whose memory part may be larger than RAM.
+ */
+static void head_error(const struct session *s, const char *what, const char *path,
+                       const char *sep, int err)
+{
+	out(s, "head: ");
+	out(s, what);
+	out(s, path);
+	out(s, sep);
+	out(s, strerror(-err));
+	out(s, "\n");
+}
+
+static int cmd_head(const struct session *s, char *args)
+{
+	char *p = args;
+	if (strncmp(p, "-c", 2) != 0 || (p[2] != ' ' && p[2] != '\t')) {
+		out(s, "head: usage: head -c BYTES FILE\n");
+		return 1;
+	}
+	p = skip_spaces(p + 2);
+	unsigned long left = 0;
+	if (*p < '0' || *p > '9') {
+		out(s, "head: invalid number of bytes\n");
+		return 1;
+	}
+	while (*p >= '0' && *p <= '9' && left <= (1UL << 40))
+		left = left * 10 + (unsigned long)(*p++ - '0');
+	if (*p != ' ' && *p != '\t') {
+		out(s, "head: invalid number of bytes\n");
+		return 1;
+	}
+	p = skip_spaces(p);
+	trim_end(p);
+	char *path = unquote(p);
+	int fd = sys_open(path, O_RDONLY);
+	if (fd < 0) {
+		head_error(s, "cannot open '", path, "' for reading: ", fd);
+		return 1;
+	}
+	while (left) {
+		size_t want = left < sizeof(io_buf) ? (size_t)left : sizeof(io_buf);
+		ssize_t n = sys_read(fd, io_buf, want);
+		if (n == 0)
+			break;
+		if (n < 0) {
+			sys_close(fd);
+			head_error(s, "error reading '", path, "': ", (int)n);
+			return 1;
+		}
+		write_all(s->agent, io_buf, (size_t)n);
+		left -= (unsigned long)n;
 	}
 	sys_close(fd);
 	return 0;
@@ -420,6 +479,8 @@ static int run_command(const struct session *s, char *line)
 		return cmd_echo(s, args);
 	if (!strcmp(name, "cat"))
 		return cmd_cat(s, args);
+	if (!strcmp(name, "head"))
+		return cmd_head(s, args);
 	if (!strcmp(name, "poweroff"))
 		return cmd_reboot(s, "poweroff", LINUX_REBOOT_CMD_POWER_OFF);
 	if (!strcmp(name, "reboot"))

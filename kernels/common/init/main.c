@@ -15,6 +15,7 @@
 #include <kernel/printk.h>
 #include <kernel/smp.h>
 #include <kernel/sched.h>
+#include <kernel/security.h>
 #include <kernel/sections.h>
 #include <kernel/string.h>
 #include <kernel/serial_core.h>
@@ -62,7 +63,18 @@ static void init_process_create(void)
 	nr_threads++;
 }
 
-/* Linux's kernel parameters we honour: "oops=panic" and "panic_on_oops[=N]". */
+/* Linux's kernel parameters we honour: "oops=panic", "panic_on_oops[=N]" and "lockdown=". */
+static void __init lockdown_early_param(const char *value, size_t len)
+{
+	char level[32];
+	if (len >= sizeof(level))
+		len = sizeof(level) - 1;
+	memcpy(level, value, len);
+	level[len] = '\0';
+	if (lockdown_param(level))
+		pr_warn("Malformed early option 'lockdown'\n");
+}
+
 static void __init parse_early_param(const char *cmdline)
 {
 	const char *p = cmdline;
@@ -79,6 +91,8 @@ static void __init parse_early_param(const char *cmdline)
 			panic_on_oops = 1;
 		else if (len > 14 && !memcmp(word, "panic_on_oops=", 14))
 			panic_on_oops = word[14] != '0';
+		else if (len > 9 && !memcmp(word, "lockdown=", 9))
+			lockdown_early_param(word + 9, len - 9);
 	}
 }
 
@@ -131,6 +145,7 @@ static void do_basic_setup(void)
 #endif
 	proc_version_init();
 	proc_cmdline_init();
+	proc_kcore_init();
 	console_dev_init();
 	serial_console_startup(); /* the console's tty opened: uart_startup(), its IRQ requested */
 	sysrq_init();

@@ -10,6 +10,7 @@
 #include <kernel/arch.h>
 #include <kernel/crash_reserve.h>
 #include <kernel/printk.h>
+#include <kernel/security.h>
 #include <kernel/string.h>
 #include <kernel/uaccess.h>
 #include <asm/memory.h>
@@ -179,7 +180,13 @@ static inline int kexec_load_check(unsigned long nr_segments, unsigned long flag
 	if (!kexec_load_permitted(image_type))
 		return -EPERM;
 
-	/* security_kernel_load_data() / security_locked_down(): no LSM here. */
+	/*
+	 * security_kernel_load_data(): no LSM here. kexec can be used to circumvent module
+	 * loading restrictions, so a locked-down kernel refuses it.
+	 */
+	int result = security_locked_down(LOCKDOWN_KEXEC);
+	if (result)
+		return result;
 
 	/*
 	 * Verify we have a legal set of flags

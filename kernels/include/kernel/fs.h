@@ -84,6 +84,7 @@ ssize_t simple_read_from_buffer(char *to, size_t count, loff_t *ppos, const char
 /* Registration of the built-in nodes (called from do_basic_setup()). */
 void proc_version_init(void);
 void proc_cmdline_init(void);
+void proc_kcore_init(void);
 void console_dev_init(void);
 
 /* sendfile(2) (fs/read_write.c). */
