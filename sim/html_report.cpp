@@ -1,4 +1,5 @@
 #include "sim/html_report.h"
+#include "sim/output_text.h"
 #include "sim/host_arch.h"
 #include "sim/stage_linux.h"
 #include <algorithm>
@@ -130,7 +131,7 @@ std::string steps_html(const RunResult& r) {
   for (const StepResult& st : r.steps)
     out += fmt::format("<details><summary>{} &rarr; {}</summary><pre>{}</pre></details>\n", esc(st.label),
                        st.exit_status ? fmt::format("exit status {}", *st.exit_status) : "did not complete",
-                       esc(st.output));
+                       esc(displayable_output(st.output)));
   return out + "</div>\n";
 }
 

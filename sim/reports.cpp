@@ -1,4 +1,5 @@
 #include "sim/reports.h"
+#include "sim/output_text.h"
 #include "sim/host_arch.h"
 #include "machine/host_file.h"
 #include "machine/partial_files.h"
@@ -110,7 +111,7 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
   for (const StepResult& st : r.steps) {
     out += fmt::format("  {} -> {}\n", st.label,
                        st.exit_status ? fmt::format("exit status {}", *st.exit_status) : std::string("did not complete"));
-    out += indented_output(st.output);
+    out += indented_output(displayable_output(st.output));
   }
   for (const std::string& label : r.not_reached) out += fmt::format("  {} -> not reached\n", label);
   out += fmt::format("\noutcome: {} after {} instructions\n", r.outcome, r.instructions);
@@ -160,7 +161,8 @@ std::string steps_json(const RunResult& r) {
     out += fmt::format("{}\n    {{\"step\": {}, \"label\": {}, \"command\": {}, \"exit_status\": {}, \"output\": {}}}",
                        out.empty() ? "" : ",", st.origin.empty() ? "null" : json_string(st.origin),
                        json_string(st.label), json_string(st.command),
-                       st.exit_status ? fmt::format("{}", *st.exit_status) : "null", json_string(st.output));
+                       st.exit_status ? fmt::format("{}", *st.exit_status) : "null",
+                       json_string(displayable_output(st.output)));
   return out.empty() ? out : out + "\n  ";
 }
 

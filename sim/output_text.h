@@ -1,0 +1,19 @@
+// Command output as the reports show it. A command may print bytes no terminal shows as text
+// (head -c of /proc/kcore is an ELF header): the transcript, summary.json and the HTML report
+// then carry a size and a hexdump -C of the start instead, so each stays valid text (JSON
+// strings must be UTF-8).
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace kdsim {
+
+// True when every byte is printable ASCII, a tab, a newline, a carriage return or part of a
+// well-formed UTF-8 sequence.
+bool is_text(std::string_view bytes);
+
+// The output itself when it is text; else "(N bytes of binary output; the first M:)" and
+// `hexdump -C` lines of the first 64 bytes.
+std::string displayable_output(std::string_view output);
+
+}  // namespace kdsim
