@@ -1,4 +1,6 @@
 #include "sim/kexec_step.h"
+#include "firmware-less-boot/kexec/kcore.h"
+#include "firmware-less-boot/kexec/kexec_arch.h"
 #include "firmware-less-boot/kexec/kexec_plan.h"
 #include "firmware-less-boot/kexec/purgatory_extract.h"
 #include "machine/assert.h"
@@ -27,6 +29,8 @@ struct Gathered {
   std::string iomem;
   std::vector<std::optional<uint64_t>> note_addr, note_size;
   std::optional<CrashNoteBuffer> vmcoreinfo;
+  std::optional<std::string> kcore_head;  // none: the read failed, kcore_error says why
+  std::string kcore_error;
 };
 
 std::optional<uint64_t> parse_number(std::string_view text, int base) {
@@ -48,20 +52,12 @@ std::optional<CrashNoteBuffer> parse_vmcoreinfo_file(std::string_view text) {
   return CrashNoteBuffer{PhysAddr(*addr), *size};
 }
 
-// The VMCOREINFO note's text, read from guest RAM as kexec-tools reads the note through
-// /proc/kcore: a 12-byte header, "VMCOREINFO\0" padded to 12, then the KEY=VALUE text. An
-// address /sys/kernel/vmcoreinfo gave that is not RAM fails the load, with the RAM's reason.
-llvm::Expected<std::string> vmcoreinfo_text(Machine& m, const CrashNoteBuffer& note) {
-  uint32_t hdr[3] = {};
-  if (llvm::Error e = m.ram().read(note.addr, {reinterpret_cast<uint8_t*>(hdr), sizeof hdr}))
-    return make_error("the VMCOREINFO note at {} (from /sys/kernel/vmcoreinfo): {}", note.addr,
-                      llvm::toString(std::move(e)));
-  uint64_t desc = std::min<uint64_t>(hdr[1], note.size > 24 ? note.size - 24 : 0);
-  std::string text(desc, '\0');
-  if (llvm::Error e = m.ram().read(note.addr.offset(24), {reinterpret_cast<uint8_t*>(text.data()), text.size()}))
-    return make_error("the VMCOREINFO note's text at {} ({} bytes, from /sys/kernel/vmcoreinfo): {}",
-                      note.addr.offset(24), desc, llvm::toString(std::move(e)));
-  return text;
+// What a failed `head -c N /proc/kcore` says after its last ": " (coreutils: "head: cannot open
+// '/proc/kcore' for reading: Operation not permitted"): strerror's words, as kexec-tools prints.
+std::string strerror_words(std::string_view output) {
+  while (!output.empty() && (output.back() == '\n' || output.back() == ' ')) output.remove_suffix(1);
+  const size_t colon = output.rfind(": ");
+  return std::string(colon == std::string_view::npos ? output : output.substr(colon + 2));
 }
 
 // The next kernel's command line: the step's own cmdline: (kexec-tools' --command-line), else
@@ -116,11 +112,8 @@ llvm::Expected<KexecPlan> plan(const KexecStepContext& ctx, const Gathered& g, K
   for (size_t i = 0; i < g.note_addr.size(); ++i)  // kexec-tools skips CPUs without the file
     if (g.note_addr[i]) c.cpu_notes.push_back({PhysAddr(*g.note_addr[i]), g.note_size[i].value_or(0)});
   c.vmcoreinfo = g.vmcoreinfo;
-  if (g.vmcoreinfo) {
-    auto text = vmcoreinfo_text(ctx.machine, *g.vmcoreinfo);
-    if (!text) return text.takeError();
-    c.vmcoreinfo_text = std::move(*text);
-  }
+  c.kcore_head = g.kcore_head;
+  c.kcore_error = g.kcore_error;
   c.checks = ctx.scenario.kexec.verify_digest ? PurgatoryChecks::Verify : PurgatoryChecks::Skip;
   c.purgatory_uart = ctx.scenario.kexec.purgatory_console ? ctx.machine.board().purgatory_console() : 0;
   c.stage_port = ctx.machine.board().stage_port.value();
@@ -171,6 +164,17 @@ std::deque<Action> kexec_load_actions(const KexecStepContext& ctx, KexecMode mod
     actions.push_back(cat("/sys/kernel/vmcoreinfo", [g](const StepResult& r) {
       if (r.exit_status == 0) g->vmcoreinfo = parse_vmcoreinfo_file(r.output);
     }));
+  // The VMCOREINFO note (arm64's VA_BITS and PHYS_OFFSET) and the kernel text mapping come
+  // from /proc/kcore's headers, which kexec-tools reads and nothing else: its first 32 KiB.
+  if (kexec_arch(ctx.scenario.arch).reads_kcore(mode))
+    actions.push_back(Action{.label = "kexec: head -c " + std::to_string(kKcoreHeadersSize) + " /proc/kcore",
+                             .command = fmt::format("head -c {} /proc/kcore", kKcoreHeadersSize),
+                             .blob = {},
+                             .host = {},
+                             .on_done = [g](const StepResult& r) {
+                               if (r.exit_status == 0) g->kcore_head = r.output;
+                               else g->kcore_error = strerror_words(r.output);
+                             }});
   RunResult* result = &ctx.result;
   Machine* machine = &ctx.machine;
   const bool verify_digest = ctx.scenario.kexec.verify_digest;

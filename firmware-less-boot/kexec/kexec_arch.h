@@ -25,10 +25,16 @@ public:
   virtual llvm::Error place_crash_extras(const Iomem& iomem, kexec_parts::RegionAllocator& alloc,
                                          KexecPlan& plan) const = 0;
 
-  // The core header's arch parts: the kernel-text PT_LOAD's physical start (from "Kernel code"
-  // at `code_start`), and the linear map (page_offset, phys_offset).
-  virtual uint64_t kernel_text_paddr(uint64_t code_start, const KernelImage& running, VirtAddr text) const = 0;
-  virtual void set_linear_map(const KexecPlanConfig& config, ElfCoreHeaderInput& in) const = 0;
+  // Whether kexec-tools reads /proc/kcore for this kind of load (arm64: always, for
+  // PHYS_OFFSET and VA_BITS; x86_64: crash loads, for the kernel text mapping).
+  virtual bool reads_kcore(KexecMode mode) const = 0;
+  // The core header's arch parts: the kernel-text PT_LOAD (none: the header goes without it)
+  // and the linear map (page_offset, phys_offset). What kexec-tools prints on the way, the
+  // warnings of a fallback, goes to `log`.
+  virtual llvm::Expected<std::optional<KernelTextRange>> kernel_text(const KexecPlanConfig& config, const Iomem& iomem,
+                                                                     const kexec_parts::KcoreRead& kcore) const = 0;
+  virtual void set_linear_map(const KexecPlanConfig& config, const kexec_parts::KcoreRead& kcore,
+                              ElfCoreHeaderInput& in, std::vector<std::string>& log) const = 0;
   // The core header segment's least size.
   virtual uint64_t elfcorehdr_min_size() const = 0;
 

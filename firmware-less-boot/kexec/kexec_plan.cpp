@@ -52,8 +52,7 @@ llvm::Error place_kernel(const KexecPlanConfig& c, RegionAllocator& alloc, Kexec
   return llvm::Error::success();
 }
 
-llvm::Expected<ElfCoreHeaderInput> core_header_input(const KexecPlanConfig& c, const Iomem& iomem,
-                                                     const KexecPlan& plan) {
+llvm::Expected<ElfCoreHeaderInput> core_header_input(const KexecPlanConfig& c, const Iomem& iomem, KexecPlan& plan) {
   ElfCoreHeaderInput in;
   in.arch = c.arch;
   in.backup = plan.backup;
@@ -63,17 +62,11 @@ llvm::Expected<ElfCoreHeaderInput> core_header_input(const KexecPlanConfig& c, c
   in.system_ram = iomem.system_ram(arch.system_ram_match());
   in.crash_kernel = iomem.crash_kernel();
   if (in.system_ram.empty()) return make_error("{}: no System RAM", "/proc/iomem");
-  // kexec-tools takes the kernel text from "Kernel code"/"Kernel data" and the virtual
-  // address from /proc/kcore; kdsim reads the running kernel's _text symbol instead.
-  auto code = iomem.kernel_code();
-  auto data = iomem.kernel_data();
-  auto text = c.running_kernel ? c.running_kernel->symbol("_text") : std::nullopt;
-  if (!code.empty() && text) {
-    const uint64_t paddr = arch.kernel_text_paddr(code.front().base.value(), *c.running_kernel, *text);
-    uint64_t end = (data.empty() ? code.front() : data.front()).last() + 1;
-    in.kernel_text = KernelTextRange{PhysAddr(paddr), *text, align_up(end - paddr, kPage)};
-  }
-  arch.set_linear_map(c, in);
+  const KcoreRead kcore = read_kcore(c, static_cast<uint16_t>(arch.kexec_arch_flag() >> 16));
+  auto text = arch.kernel_text(c, iomem, kcore);
+  if (!text) return text.takeError();
+  in.kernel_text = *text;
+  arch.set_linear_map(c, kcore, in, plan.log);
   return in;
 }
 
@@ -233,6 +226,22 @@ std::optional<uint64_t> vmcoreinfo_number(std::string_view text, std::string_vie
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), out, base);
   if (ec != std::errc()) return std::nullopt;
   return out;
+}
+
+KcoreRead read_kcore(const KexecPlanConfig& c, uint16_t elf_machine) {
+  KcoreRead out;
+  if (!c.kcore_head) {
+    out.unreadable = c.kcore_error.empty() ? "it was not read" : c.kcore_error;
+    return out;
+  }
+  auto parsed = parse_kcore(*c.kcore_head, elf_machine);
+  if (parsed) out.kcore = std::move(*parsed);
+  else out.malformed = llvm::toString(parsed.takeError());
+  return out;
+}
+
+std::optional<VirtAddr> kallsyms_symbol(const KexecPlanConfig& c, std::string_view name) {
+  return c.running_kernel ? c.running_kernel->symbol(name) : std::nullopt;
 }
 
 std::optional<PhysAddr> RegionAllocator::low(uint64_t size, uint64_t align) {

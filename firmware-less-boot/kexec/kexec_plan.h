@@ -39,7 +39,11 @@ struct KexecPlanConfig {
   std::string iomem_text;                      // /proc/iomem
   std::vector<CrashNoteBuffer> cpu_notes;      // /sys/devices/system/cpu/cpuN/crash_notes{,_size}
   std::optional<CrashNoteBuffer> vmcoreinfo;   // /sys/kernel/vmcoreinfo
-  std::string vmcoreinfo_text;                 // the note's KEY=VALUE text (VA_BITS, PHYS_OFFSET)
+  // The first kKcoreHeadersSize bytes of /proc/kcore (its ELF and program headers and the
+  // VMCOREINFO note), or none when the read failed; kcore_error then holds strerror's words
+  // ("Operation not permitted").
+  std::optional<std::string> kcore_head;
+  std::string kcore_error;
 
   PurgatoryChecks checks = PurgatoryChecks::Verify;
   uint64_t purgatory_uart = 0;  // arm64_sink / serial_base; 0: silent purgatory

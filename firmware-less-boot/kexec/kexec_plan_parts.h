@@ -3,6 +3,7 @@
 // (add_buffer, locate_hole) serves its kexec/arch/<arch>/ directories.
 #pragma once
 #include "firmware-less-boot/kernel_image.h"
+#include "firmware-less-boot/kexec/kcore.h"
 #include "firmware-less-boot/kexec/kexec_plan.h"
 #include <optional>
 #include <string_view>
@@ -17,6 +18,18 @@ inline uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
 
 // NUMBER(name)=value from a VMCOREINFO text (decimal, or hex with 0x as arm64 prints some).
 std::optional<uint64_t> vmcoreinfo_number(std::string_view text, std::string_view name);
+
+// /proc/kcore as the planner sees it: its parsed header, or why there is none.
+struct KcoreRead {
+  std::optional<Kcore> kcore;
+  std::string unreadable;  // the read failed: strerror's words, as kexec-tools prints them
+  std::string malformed;   // the bytes are not a kcore header: kdsim's explanation
+};
+KcoreRead read_kcore(const KexecPlanConfig& config, uint16_t elf_machine);
+
+// The running kernel's symbol kexec-tools looks up in /proc/kallsyms (get_kernel_sym). The toy
+// kernel has no /proc/kallsyms; its ELF symbol table holds the same value.
+std::optional<VirtAddr> kallsyms_symbol(const KexecPlanConfig& config, std::string_view name);
 
 // Hands out memory inside the crash region: low addresses upwards, the top downwards, as
 // kexec-tools' add_buffer (bottom-up for the kernel, top-down for the core header).

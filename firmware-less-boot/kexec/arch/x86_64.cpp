@@ -2,6 +2,7 @@
 // segment of a crash load, boot_params with an e820 map and the command line, and the
 // purgatory's entry64_regs, console and backup variables.
 #include "firmware-less-boot/kexec/kexec_arch.h"
+#include "firmware-less-boot/kexec/kexec_tools_exit.h"
 #include "firmware-less-boot/x86_boot.h"
 #include "machine/error.h"
 #include <array>
@@ -16,6 +17,27 @@ using namespace kexec_parts;
 constexpr uint64_t kX86ElfcorehdrMin = 16 << 10;
 // The linear map's base (crashdump-x86.h X86_64_PAGE_OFFSET, 4-level paging).
 constexpr uint64_t kX86PageOffset = 0xffff888000000000ull;
+
+// crashdump-x86.h: the kernel text map area and the alignment of its PT_LOAD's start.
+constexpr uint64_t kStartKernelMap = 0xffffffff80000000ull;
+constexpr uint64_t kKernelTextSize = 512ull << 20;
+constexpr uint64_t kKernVaddrAlign = 1ull << 20;
+
+// load_crashdump_segments() failing: its own message, then my_load()'s "Cannot load <kernel>";
+// main() returns EFAILED (-1): exit status 255.
+llvm::Error cannot_load(const std::string& kernel, std::string message, std::string why) {
+  return llvm::make_error<KexecToolsExit>(255, message + fmt::format("Cannot load {}\n", kernel), std::move(why));
+}
+
+// The fallback of get_kernel_vaddr_and_size: a PT_LOAD inside
+// [__START_KERNEL_map, __START_KERNEL_map + KERNEL_TEXT_SIZE).
+const KcoreLoad* load_in_text_map_area(const Kcore& kcore) {
+  for (const KcoreLoad& l : kcore.loads)
+    if (l.vaddr.value() >= kStartKernelMap && l.memsz <= kKernelTextSize &&
+        l.vaddr.value() - kStartKernelMap <= kKernelTextSize - l.memsz)
+      return &l;
+  return nullptr;
+}
 
 // crashdump-x86.c get_backup_area: the first System RAM range that ends at or below 640 KiB
 // (its end is inclusive in /proc/iomem), else BACKUP_SRC_START..BACKUP_SRC_END = [0, 0xa0000).
@@ -91,8 +113,43 @@ public:
     return llvm::Error::success();
   }
 
-  uint64_t kernel_text_paddr(uint64_t code_start, const KernelImage&, VirtAddr) const override { return code_start; }
-  void set_linear_map(const KexecPlanConfig&, ElfCoreHeaderInput& in) const override { in.page_offset = kX86PageOffset; }
+  // crashdump-x86.c reads /proc/kcore only for a crash load (get_kernel_vaddr_and_size).
+  bool reads_kcore(KexecMode mode) const override { return mode == KexecMode::Crash; }
+
+  // crashdump-x86.c get_kernel_paddr ("Kernel code"'s start) and get_kernel_vaddr_and_size: the
+  // kcore PT_LOAD holding _stext, else one inside the kernel text map area; its start aligned
+  // down to 1 MiB, its size to a page. Without kcore the load fails.
+  llvm::Expected<std::optional<KernelTextRange>> kernel_text(const KexecPlanConfig& c, const Iomem& iomem,
+                                                             const KcoreRead& kcore) const override {
+    const std::string kernel = c.capture_kernel ? c.capture_kernel->name() : "the kernel";
+    auto code = iomem.kernel_code();
+    if (code.empty())
+      return cannot_load(kernel, "Cannot determine kernel physical load addr\n", "/proc/iomem has no \"Kernel code\"");
+    if (!kcore.kcore && !kcore.unreadable.empty())
+      return cannot_load(kernel, fmt::format("Cannot read /proc/kcore: {}\n", kcore.unreadable),
+                         fmt::format("kexec-tools reads the kernel text mapping from /proc/kcore, which said: {}",
+                                     kcore.unreadable));
+    if (!kcore.kcore) return cannot_load(kernel, "ELF core (kcore) parse failed\n", kcore.malformed);
+    const KcoreLoad* load = nullptr;
+    if (auto stext = kallsyms_symbol(c, "_stext")) load = kcore_load_containing(*kcore.kcore, *stext);
+    if (!load) load = load_in_text_map_area(*kcore.kcore);
+    if (!load)
+      return cannot_load(kernel, "Can't find kernel text map area from kcore\n",
+                         "no /proc/kcore PT_LOAD holds _stext or lies inside the kernel text map area");
+    const VirtAddr start = load->vaddr.align_down(kKernVaddrAlign);
+    return KernelTextRange{code.front().base, start, align_up(load->vaddr.value() + load->memsz - start.value(), kPage)};
+  }
+
+  // get_kernel_vaddr_and_size also finds the direct map's base: the lowest kcore PT_LOAD, down
+  // to a 1 GiB boundary (it moves with KASLR); X86_64_PAGE_OFFSET when there is none.
+  void set_linear_map(const KexecPlanConfig&, const KcoreRead& kcore, ElfCoreHeaderInput& in,
+                      std::vector<std::string>&) const override {
+    in.page_offset = kX86PageOffset;
+    if (!kcore.kcore || kcore.kcore->loads.empty()) return;
+    uint64_t lowest = ~0ull;
+    for (const KcoreLoad& l : kcore.kcore->loads) lowest = std::min(lowest, align_down(l.vaddr.value(), 1ull << 30));
+    in.page_offset = lowest;
+  }
   uint64_t elfcorehdr_min_size() const override { return kX86ElfcorehdrMin; }
 
   llvm::Error place_boot_data(const KexecPlanConfig& c, RegionAllocator& alloc, KexecPlan& plan,

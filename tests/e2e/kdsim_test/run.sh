@@ -26,6 +26,14 @@ for arch in arm64 x86_64; do
   grep -q "^kexec -l: entry " "$work/all/$arch-kexec-reboot/transcript.txt" || die "$arch kexec-reboot: no 'kexec -l: entry' line"
   grep -q "^kexec -p: entry " "$work/all/$arch-kdump-sysrq/transcript.txt" || die "$arch kdump-sysrq: no 'kexec -p: entry' line"
 done
+# kexec-tools' arm64 linear map: VA_BITS and PHYS_OFFSET from /proc/kcore's VMCOREINFO note, read
+# through init; under lockdown the fallbacks, named in the transcript.
+grep -q '^  kexec: head -c 32768 /proc/kcore -> exit status 0' "$work/all/arm64-kdump-sysrq/transcript.txt" ||
+  die "arm64 kdump-sysrq: kexec -p did not read /proc/kcore through init"
+! grep -q 'kexec-tools: .*from /proc/iomem' "$work/all/arm64-kdump-sysrq/transcript.txt" ||
+  die "arm64 kdump-sysrq: kexec -p fell back from /proc/kcore"
+grep -q 'kexec-tools: VA_BITS 47 (page_offset 0xffff800000000000), PHYS_OFFSET 0x40000000 from /proc/iomem' \
+  "$work/all/arm64-kdump-lockdown/transcript.txt" || die "arm64 kdump-lockdown: no fallback line"
 [ -f "$work/all/${all[0]}/summary.json" ] || die "no summary.json under -o $work/all/${all[0]}"
 
 # (2) A wrong outcome, no expect: block, an invalid machine: exit 1, failure/failure/error.

@@ -3,6 +3,8 @@
 #include "firmware-less-boot/kexec/kexec_tools_exit.h"
 #include "firmware-less-boot/kexec/sha256_regions.h"
 #include "firmware-less-boot/x86_e820.h"
+#include "tests/fwboot/kexec/kcore_builder.h"
+#include <fmt/ranges.h>
 #include <doctest/doctest.h>
 #include <algorithm>
 #include <cstring>
@@ -23,6 +25,13 @@ constexpr std::string_view kIomem =
     "  40220000-4022cfff : Kernel data\n"
     "  6fe00000-7fdfffff : Crash kernel\n";
 
+// An arm64 /proc/kcore start whose VMCOREINFO note holds `vmcoreinfo`.
+std::string kcore_with(std::string vmcoreinfo) {
+  return test::build_kcore({.machine = 183,
+                            .loads = {{0xffff800008000000, 0x40200000, 0x80000}, {0xffff000000000000, 0x40000000, 1ull << 30}},
+                            .vmcoreinfo = std::move(vmcoreinfo)});
+}
+
 struct Fixture {
   KernelImage kernel = std::move(*KernelImage::create(KDSIM_KERNEL_ARM64, Arch::Arm64));
   PurgatoryImage purgatory = std::move(*PurgatoryImage::create(KDSIM_PURGATORY_ARM64, Arch::Arm64));
@@ -37,7 +46,7 @@ struct Fixture {
             .iomem_text = std::string(kIomem),
             .cpu_notes = {{PhysAddr(0x40230000), 424}, {PhysAddr(0x402301a8), 424}},
             .vmcoreinfo = CrashNoteBuffer{PhysAddr(0x40240000), 4132},
-            .vmcoreinfo_text = "OSRELEASE=6.1.0-kdsim\nNUMBER(VA_BITS)=39\nNUMBER(PHYS_OFFSET)=0x40000000\n",
+            .kcore_head = kcore_with("OSRELEASE=6.1.0-kdsim\nNUMBER(VA_BITS)=39\nNUMBER(PHYS_OFFSET)=0x40000000\n"),
             .checks = PurgatoryChecks::Verify,
             .purgatory_uart = 0x09000000,
             .stage_port = 0x0a000200};
@@ -116,20 +125,38 @@ uint64_t ram_load_vaddr(const KexecPlan& plan) {
   return 0;
 }
 
-TEST_CASE("kexec crash load (arm64): the linear map base follows VMCOREINFO's VA_BITS, else 48") {
+TEST_CASE("kexec crash load (arm64): the linear map base follows kcore's VA_BITS, else kexec-tools' _stext guess") {
   Fixture f;
   KexecPlanConfig c = f.config();
   auto plan39 = plan_kexec(c, KexecMode::Crash);
   REQUIRE(bool(plan39));
   CHECK(ram_load_vaddr(*plan39) == 0xffffff8000000000);  // PAGE_OFFSET = -(1 << 39)
-  c.vmcoreinfo_text = "OSRELEASE=6.1.0-kdsim\nNUMBER(VA_BITS)=48\nNUMBER(PHYS_OFFSET)=0x40000000\n";
+  c.kcore_head = kcore_with("OSRELEASE=6.1.0-kdsim\nNUMBER(VA_BITS)=48\nNUMBER(PHYS_OFFSET)=0x40000000\n");
   auto plan48 = plan_kexec(c, KexecMode::Crash);
   REQUIRE(bool(plan48));
   CHECK(ram_load_vaddr(*plan48) == 0xffff000000000000);
-  c.vmcoreinfo_text = "OSRELEASE=6.1.0-kdsim\n";  // no VA_BITS: the toy kernel's (and Linux's) default
-  auto plan_default = plan_kexec(c, KexecMode::Crash);
-  REQUIRE(bool(plan_default));
-  CHECK(ram_load_vaddr(*plan_default) == 0xffff000000000000);
+  // No VA_BITS in the note: kexec-arm64.c get_va_bits tests _stext (0xffff8000_08xx_xxxx)
+  // against the 36-, 39-, 42- then 47-bit PAGE_OFFSET masks, and the 47-bit one already matches.
+  c.kcore_head = kcore_with("OSRELEASE=6.1.0-kdsim\n");
+  auto guessed = plan_kexec(c, KexecMode::Crash);
+  REQUIRE(bool(guessed));
+  CHECK(ram_load_vaddr(*guessed) == 0xffff800000000000);
+}
+
+TEST_CASE("kexec crash load (arm64): an unreadable /proc/kcore leaves PHYS_OFFSET to /proc/iomem, and the log says so") {
+  Fixture f;
+  KexecPlanConfig c = f.config();
+  c.kcore_head.reset();
+  c.kcore_error = "Operation not permitted";
+  auto plan = plan_kexec(c, KexecMode::Crash);
+  REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
+  CHECK(ram_load_vaddr(*plan) == 0xffff800000000000);  // 0x40000000 - PHYS_OFFSET + page_offset(47)
+  const std::string log = fmt::format("{}", fmt::join(plan->log, "\n"));
+  CHECK(log.find("kexec-tools: \"Can't open (/proc/kcore).\" (Operation not permitted): PHYS_OFFSET from /proc/iomem") !=
+        std::string::npos);
+  CHECK(log.find("kexec-tools: \"Warning, can't get the VA_BITS from kcore\": VA_BITS from _stext") != std::string::npos);
+  CHECK(log.find("kexec-tools: VA_BITS 47 (page_offset 0xffff800000000000), PHYS_OFFSET 0x40000000 from /proc/iomem") !=
+        std::string::npos);
 }
 
 TEST_CASE("kexec crash load (arm64): purgatory symbols and a digest over every other segment") {
@@ -235,6 +262,14 @@ namespace {
 struct X86Fixture {
   KernelImage kernel = std::move(*KernelImage::create(KDSIM_KERNEL_X86_64, Arch::X86_64));
   PurgatoryImage purgatory = std::move(*PurgatoryImage::create(KDSIM_PURGATORY_X86_64, Arch::X86_64));
+  // /proc/kcore as the toy kernel writes it: [_text, _end), then the direct map of RAM at
+  // `direct_map` (0xffff888000000000 without KASLR).
+  std::string x86_kcore(uint64_t direct_map) const {
+    const uint64_t text = kernel.symbol("_text")->value(), end = kernel.symbol("_end")->value();
+    return test::build_kcore({.machine = 62,
+                              .loads = {{text, 0x1000000, end - text}, {direct_map, 0, 1ull << 30}},
+                              .vmcoreinfo = "OSRELEASE=6.1.0-kdsim\n"});
+  }
   KexecPlanConfig config() const {
     return {.arch = Arch::X86_64,
             .running_kernel = &kernel,
@@ -246,6 +281,7 @@ struct X86Fixture {
                           "00100000-3fffffff : System RAM\n  01000000-0101ffff : Kernel code\n"
                           "  30000000-3fffffff : Crash kernel\n",
             .cpu_notes = {{PhysAddr(0x1030000), 368}},
+            .kcore_head = x86_kcore(0xffff888000000000),
             .purgatory_uart = 0x3f8,
             .stage_port = 0xfeb00200};
   }
@@ -339,6 +375,80 @@ TEST_CASE("kexec crash load (x86_64): the 640 KiB backup segment, its purgatory 
     CHECK(offset == (paddr == 0 ? backup.mem.value() : paddr));
   }
   CHECK(seen_low);
+}
+
+namespace {
+struct Phdr {
+  uint32_t type;
+  uint64_t vaddr, paddr, memsz;
+};
+std::vector<Phdr> core_phdrs(const KexecSegment& hdr) {
+  uint16_t phnum;
+  std::memcpy(&phnum, hdr.buf.data() + 56, 2);
+  std::vector<Phdr> out;
+  for (unsigned i = 0; i < phnum; ++i) {
+    const uint8_t* ph = hdr.buf.data() + 64 + 56 * i;
+    Phdr p{};
+    std::memcpy(&p.type, ph, 4);
+    std::memcpy(&p.vaddr, ph + 16, 8);
+    std::memcpy(&p.paddr, ph + 24, 8);
+    std::memcpy(&p.memsz, ph + 40, 8);
+    out.push_back(p);
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("kexec crash load (x86_64): the kernel text PT_LOAD and the direct map come from /proc/kcore") {
+  X86Fixture f;
+  KexecPlanConfig c = f.config();
+  c.kcore_head = f.x86_kcore(0xffff9a8000000000);  // a KASLR-moved direct map
+  auto plan = plan_kexec(c, KexecMode::Crash);
+  REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
+  const uint64_t text = f.kernel.symbol("_text")->value(), end = f.kernel.symbol("_end")->value();
+  bool seen_text = false, seen_ram = false;
+  for (const Phdr& p : core_phdrs(find(*plan, "elfcorehdr"))) {
+    if (p.type != 1) continue;
+    CAPTURE(p.paddr);
+    if (p.vaddr >= 0xffffffff80000000) {
+      seen_text = true;
+      CHECK(p.vaddr == (text & ~0xfffffull));  // X86_64_KERN_VADDR_ALIGN
+      CHECK(p.paddr == 0x1000000);              // "Kernel code"
+      CHECK(p.memsz == ((end - (text & ~0xfffffull) + 4095) & ~4095ull));
+    } else if (p.paddr == 0x100000) {
+      seen_ram = true;
+      CHECK(p.vaddr == 0xffff9a8000100000);  // page_offset: the lowest kcore PT_LOAD, 1 GiB aligned
+    }
+  }
+  CHECK(seen_text);
+  CHECK(seen_ram);
+}
+
+TEST_CASE("kexec crash load (x86_64): without /proc/kcore kexec-tools cannot load") {
+  X86Fixture f;
+  KexecPlanConfig c = f.config();
+  c.kcore_head.reset();
+  c.kcore_error = "Operation not permitted";
+  auto plan = plan_kexec(c, KexecMode::Crash);
+  REQUIRE_FALSE(bool(plan));
+  bool seen = false;
+  llvm::handleAllErrors(plan.takeError(), [&](const KexecToolsExit& e) {
+    seen = true;
+    CHECK(e.status() == 255);
+    CHECK(e.output() == fmt::format("Cannot read /proc/kcore: Operation not permitted\nCannot load {}\n", f.kernel.name()));
+  });
+  CHECK(seen);
+
+  c.kcore_head = std::string("\177ELF not a core");
+  auto garbled = plan_kexec(c, KexecMode::Crash);
+  REQUIRE_FALSE(bool(garbled));
+  llvm::handleAllErrors(garbled.takeError(), [&](const KexecToolsExit& e) {
+    CHECK(e.output() == fmt::format("ELF core (kcore) parse failed\nCannot load {}\n", f.kernel.name()));
+    CHECK(e.why() == "/proc/kcore: 15 bytes, shorter than an ELF header (64 bytes)");
+  });
+  // A normal load does not read kcore at all.
+  c.kcore_head.reset();
+  CHECK(bool(plan_kexec(c, KexecMode::Normal)));
 }
 
 TEST_CASE("kexec load (x86_64): a normal load has no backup segment and zero backup symbols") {
