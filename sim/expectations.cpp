@@ -73,7 +73,7 @@ std::vector<ExpectationCheck> check_expectations(const Expectations& expect, con
   std::vector<ExpectationCheck> checks;
   if (expect.outcome) {
     bool met = *expect.outcome == result.outcome;
-    checks.push_back({fmt::format("outcome is {}", *expect.outcome), met, met ? "" : result.outcome});
+    checks.push_back({fmt::format("outcome is {}", *expect.outcome), met, met ? "" : fmt::format("{}", result.outcome)});
   }
   if (expect.panic) {
     bool met = result.panic_message == *expect.panic;
@@ -91,7 +91,10 @@ std::vector<ExpectationCheck> check_expectations(const Expectations& expect, con
     checks.push_back({fmt::format("kexec_load's results, in order, are [{}]", fmt::join(expect.kexec_loads, ", ")), met,
                       met ? "" : fmt::format("[{}]", fmt::join(result.kexec_loads, ", "))});
   }
-  equal("purgatory", expect.purgatory, result.purgatory);
+  if (expect.purgatory) {
+    const bool met = *expect.purgatory == result.purgatory;
+    checks.push_back({fmt::format("purgatory is {}", *expect.purgatory), met, met ? "" : fmt::format("{}", result.purgatory)});
+  }
   equal("vmcore", expect.vmcore, result.vmcore_size ? "saved" : "none");
   if (!expect.console.empty()) checks.push_back(check_console_in_order(expect.console, result.console));
   if (!expect.stages.empty()) checks.push_back(check_stages_in_order(expect.stages, result));

@@ -9,15 +9,15 @@ namespace {
 // The verdict comes first from what the machine saw (the purgatory reached the next kernel, or
 // spins), then from what a purgatory reported; a purgatory that reports nothing is judged all
 // the same.
-std::string purgatory_status(const RunResult& r) {
+PurgatoryStatus purgatory_status(const RunResult& r) {
   for (auto source : {TimelineEvent::Source::Machine, TimelineEvent::Source::Guest})
     for (const TimelineEvent& e : r.timeline) {
       if (e.source != source) continue;
-      if (e.name == "digest_ok") return "digest-ok";
-      if (e.name == "digest_mismatch") return "digest-mismatch";
-      if (e.name == "digest_skipped") return "digest-skipped";
+      if (e.name == "digest_ok") return PurgatoryStatus::DigestOk;
+      if (e.name == "digest_mismatch") return PurgatoryStatus::DigestMismatch;
+      if (e.name == "digest_skipped") return PurgatoryStatus::DigestSkipped;
     }
-  return "not-reached";
+  return PurgatoryStatus::NotReached;
 }
 
 std::string hex(std::span<const uint8_t> bytes) {
@@ -111,10 +111,10 @@ void analyse_handoff(Machine& m, RunResult& r) {
     if (!plan.purgatory.contains(PhysAddr(pc))) continue;
     in_purgatory = true;
     r.analysis.push_back(fmt::format("cpu{} is {} in purgatory at PC 0x{:x} (purgatory segment {}, +0x{:x})", i,
-                                       r.outcome == "purgatory-fault" ? "stopped by a fault" : "spinning", pc,
+                                       r.outcome == Outcome::PurgatoryFault ? "stopped by a fault" : "spinning", pc,
                                        PhysRange{plan.purgatory}, pc - plan.purgatory.base.value()));
   }
-  if (r.purgatory == "digest-mismatch" || in_purgatory)
+  if (r.purgatory == PurgatoryStatus::DigestMismatch || in_purgatory)
     if (auto changed = first_changed_region(m, r, plan)) r.analysis.push_back(*changed);
 }
 

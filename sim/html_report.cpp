@@ -90,7 +90,7 @@ std::string timeline_table(const Scenario& s, const RunResult& r) {
                     "</th><th>MMU</th><th>stage</th><th>PC</th><th>code</th><th>mirrors</th></tr></thead><tbody>\n";
   for (const TimelineEvent& e : r.timeline) {
     if (e.source == TimelineEvent::Source::Host) {
-      if (e.name == "step" || e.name == "kexec" || e.name == "boot" || e.name == r.outcome)
+      if (e.name == "step" || e.name == "kexec" || e.name == "boot" || e.name == outcome_name(r.outcome))
         out += fmt::format("<tr class=\"host\"><td>{}</td><td>{}</td><td>host</td><td></td><td></td><td>{}</td>"
                            "<td colspan=\"3\">{}</td></tr>\n",
                            e.record.instructions, e.record.cpu, esc(e.name), esc(e.detail));
@@ -160,9 +160,9 @@ std::string render_report_html(const Scenario& s, const RunResult& r, const std:
   html += fmt::format("<dt>machine</dt><dd>{}, {} CPU{}, {} MiB RAM</dd>", arch_name(s.arch), s.cpus,
                       s.cpus == 1 ? "" : "s", s.memory >> 20);
   html += fmt::format("<dt>command line</dt><dd><code>{}</code></dd>", esc(s.cmdline));
-  html += fmt::format("<dt>outcome</dt><dd id=\"outcome\">{} after {} instructions</dd>", esc(r.outcome), r.instructions);
+  html += fmt::format("<dt>outcome</dt><dd id=\"outcome\">{} after {} instructions</dd>", esc(outcome_name(r.outcome)), r.instructions);
   if (r.kexec_load) html += fmt::format("<dt>kexec_load</dt><dd>{}</dd>", esc(*r.kexec_load));
-  html += fmt::format("<dt>purgatory</dt><dd id=\"purgatory\">{}</dd>", esc(r.purgatory));
+  html += fmt::format("<dt>purgatory</dt><dd id=\"purgatory\">{}</dd>", esc(purgatory_status_name(r.purgatory)));
   html += fmt::format("<dt>vmcore</dt><dd>{}</dd>", r.vmcore_size ? fmt::format("saved, {} bytes", *r.vmcore_size) : "none");
   html += "</dl>\n";
   if (!checks.empty()) {

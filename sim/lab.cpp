@@ -90,8 +90,8 @@ std::optional<std::string> lab_truth(const std::string& source, const RunResult&
     return e ? std::optional(fmt::format("0x{:x}", e->record.state.pc)) : std::nullopt;
   }
   if (kind == "changed_segment") return changed_segment(r);
-  if (kind == "purgatory") return r.purgatory;
-  if (kind == "outcome") return r.outcome;
+  if (kind == "purgatory") return std::string(purgatory_status_name(r.purgatory));
+  if (kind == "outcome") return std::string(outcome_name(r.outcome));
   return std::nullopt;
 }
 

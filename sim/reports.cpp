@@ -129,7 +129,7 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
       out += fmt::format("  segment {}: [{}, +0x{:x}) bufsz 0x{:x}  {}\n", i, p.segments[i].mem, p.segments[i].memsz,
                          p.segments[i].bufsz(), p.segments[i].what);
   }
-  if (r.kexec_plan || r.purgatory != "not-reached") out += fmt::format("purgatory: {}\n", r.purgatory);
+  if (r.kexec_plan || r.purgatory != PurgatoryStatus::NotReached) out += fmt::format("purgatory: {}\n", r.purgatory);
   if (r.vmcore_size) out += fmt::format("vmcore: saved, {} bytes\n", *r.vmcore_size);
   for (const std::string& a : r.analysis) out += fmt::format("analysis: {}\n", a);
   for (const std::string& w : r.warnings) out += fmt::format("warning: {}\n", w);
@@ -179,7 +179,7 @@ std::string render_summary_json(const Scenario& s, const RunResult& r, const std
   out += fmt::format("  \"stop_detail\": {},\n", json_string(r.stop.detail));
   out += fmt::format("  \"kexec_load\": {},\n", r.kexec_load ? json_string(*r.kexec_load) : "null");
   out += fmt::format("  \"kexec_loads\": [{}],\n", strings_json(r.kexec_loads));
-  out += fmt::format("  \"purgatory\": {},\n", json_string(r.purgatory));
+  out += fmt::format("  \"purgatory\": {},\n", json_string(purgatory_status_name(r.purgatory)));
   out += fmt::format("  \"vmcore_bytes\": {},\n", r.vmcore_size ? fmt::format("{}", *r.vmcore_size) : "null");
   out += fmt::format("  \"unmapped_device_accesses\": {},\n", r.unmapped_device_accesses);
   out += fmt::format("  \"refused_dma\": {},\n", r.refused_dma);

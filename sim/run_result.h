@@ -1,5 +1,6 @@
 // What a scenario run produced, before it is written out or checked against expectations.
 #pragma once
+#include "sim/outcome.h"
 #include "machine/machine.h"
 #include "firmware-less-boot/kexec/kexec_plan.h"
 #include "firmware-less-boot/kexec/iomem.h"
@@ -35,7 +36,7 @@ struct StepResult {
 };
 
 struct RunResult {
-  std::string outcome;  // power-off, reset, guest-fault, instruction-limit, hang, spin, purgatory-spin, purgatory-fault
+  Outcome outcome = Outcome::HostTurn;  // set when the run ends (run_scenario)
   RunStop stop;
   uint64_t instructions = 0;
   std::string console;
@@ -56,7 +57,7 @@ struct RunResult {
   std::optional<KexecPlan> kexec_plan;  // what kexec -p loaded
   std::optional<std::string> kexec_load;    // "0" or the errno name the last kexec_load returned
   std::vector<std::string> kexec_loads;     // every kexec_load's result, in order
-  std::string purgatory;                    // digest-ok | digest-mismatch | not-reached
+  PurgatoryStatus purgatory = PurgatoryStatus::NotReached;
   std::vector<std::string> analysis;        // host findings after the run (where it stopped, why)
   // Guest RAM the host itself changed after loading (fault injection), for the digest forensics.
   struct HostWrite {

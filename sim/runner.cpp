@@ -1,4 +1,5 @@
 #include "sim/runner.h"
+#include "machine/assert.h"
 #include "sim/host_arch.h"
 #include "machine/error.h"
 #include "machine/host_file.h"
@@ -17,20 +18,21 @@ constexpr std::string_view kPanicMarker = "Kernel panic - not syncing: ";  // ke
 
 // A spin or a fault while the CPU is inside the purgatory (entered, next kernel not reached)
 // is the purgatory's own outcome: that is where a hand-off regression shows.
-std::string outcome_of(Machine& m, const RunStop& stop) {
+Outcome outcome_of(Machine& m, const RunStop& stop) {
   const bool in_purgatory = m.handoff().in_purgatory(m.cpu(stop.cpu).pc());
   switch (stop.cause) {
-  case StopCause::PowerOff: return "power-off";
-  case StopCause::Reset: return "reset";
-  case StopCause::AllIdle: return "hang";
-  case StopCause::AllOff: return "hang";
-  case StopCause::InstructionLimit: return "instruction-limit";
-  case StopCause::GuestFault: return in_purgatory ? "purgatory-fault" : "guest-fault";
-  case StopCause::Spin: return in_purgatory ? "purgatory-spin" : "spin";
-  case StopCause::Debug: return "debugger-kill";  // gdb's `kill` ended the run
-  case StopCause::HostTurn: return "host-turn";    // never final (run_scenario runs on)
+  case StopCause::PowerOff: return Outcome::PowerOff;
+  case StopCause::Reset: return Outcome::Reset;
+  case StopCause::AllIdle: return Outcome::Hang;
+  case StopCause::AllOff: return Outcome::Hang;
+  case StopCause::InstructionLimit: return Outcome::InstructionLimit;
+  case StopCause::GuestFault: return in_purgatory ? Outcome::PurgatoryFault : Outcome::GuestFault;
+  case StopCause::Spin: return in_purgatory ? Outcome::PurgatorySpin : Outcome::Spin;
+  case StopCause::Debug: return Outcome::DebuggerKill;
+  case StopCause::HostTurn: return Outcome::HostTurn;  // never final (run_scenario runs on)
   }
-  return "?";
+  KDSIM_ASSERT(false, "stop cause {}", static_cast<int>(stop.cause));
+  return Outcome::HostTurn;
 }
 
 std::optional<std::string> find_panic_message(const std::string& console) {
@@ -198,7 +200,7 @@ llvm::Expected<RunResult> run_scenario(const Scenario& scenario, const RunOption
         "{} DMA {} refused: a device was handed a bus address that is no RAM (wild_dma in the timeline); "
         "the device reported an error status and moved no data",
         result.refused_dma, result.refused_dma == 1 ? "transfer" : "transfers"));
-  driver.host_event(result.outcome, result.stop.detail, result.stop.cpu);
+  driver.host_event(std::string(outcome_name(result.outcome)), result.stop.detail, result.stop.cpu);
   driver.finish();
   result.panic_message = find_panic_message(result.console);
   analyse_handoff(m, result);

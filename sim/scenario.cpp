@@ -489,8 +489,11 @@ llvm::Error parse_kexec(const Fields& f, const YAML::Node& k, Scenario& s) {
   return llvm::Error::success();
 }
 
-const std::vector<std::string> kOutcomes = {"power-off", "reset",          "guest-fault",     "instruction-limit",
-                                            "hang",      "spin",           "purgatory-spin",  "purgatory-fault"};
+std::vector<std::string> expectable_outcome_names() {
+  std::vector<std::string> names;
+  for (Outcome o : expectable_outcomes()) names.emplace_back(outcome_name(o));
+  return names;
+}
 
 // Every name a run's timeline can hold: the stages (machine/stage.h), the host's events
 // (sim/driver.cpp, sim/runner.cpp) and the outcome that ends the run.
@@ -503,7 +506,7 @@ std::vector<std::string> timeline_names(Arch arch) {
                            "serial_armed", "serial_input", "serial_cancelled", "unmapped_mmio", "unmapped_port",
                            "wild_dma", "vmcore_saved", "dump_error"})
     names.emplace_back(host);
-  names.insert(names.end(), kOutcomes.begin(), kOutcomes.end());
+  for (Outcome o : expectable_outcomes()) names.emplace_back(outcome_name(o));
   return names;
 }
 
@@ -584,18 +587,22 @@ llvm::Error parse_expect(const Fields& f, const YAML::Node& e, Scenario& s) {
     return llvm::Error::success();
   };
   if (auto err = parse_kexec_load_expect(f, e["kexec_load"], s.expect)) return err;
-  if (auto err = one_of("purgatory", {"digest-ok", "digest-mismatch", "digest-skipped", "not-reached"},
-                        s.expect.purgatory))
-    return err;
+  if (e["purgatory"]) {
+    std::set<std::string> names;  // listed alphabetically in the error
+    for (PurgatoryStatus p : purgatory_statuses()) names.emplace(purgatory_status_name(p));
+    std::optional<std::string> name;
+    if (auto err = one_of("purgatory", names, name)) return err;
+    s.expect.purgatory = parse_purgatory_status(*name);
+  }
   if (auto err = one_of("vmcore", {"saved", "none"}, s.expect.vmcore)) return err;
-  const std::vector<std::string>& outcomes = kOutcomes;
   if (e["outcome"]) {
+    const std::vector<std::string> outcomes = expectable_outcome_names();
     auto o = f.string(e["outcome"], "expect.outcome");
     if (!o) return o.takeError();
     if (std::find(outcomes.begin(), outcomes.end(), *o) == outcomes.end())
       return f.error(e["outcome"], "expect.outcome",
                      fmt::format("'{}' is not one of {}{}", *o, fmt::join(outcomes, ", "), did_you_mean(*o, outcomes)));
-    s.expect.outcome = *o;
+    s.expect.outcome = parse_outcome(*o);
   }
   if (e["panic"]) {
     auto p = f.string(e["panic"], "expect.panic");

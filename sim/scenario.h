@@ -2,6 +2,7 @@
 // what the user expects to happen. Loaded from YAML; every error names the file, the field and
 // the value involved.
 #pragma once
+#include "sim/outcome.h"
 #include "machine/cpu.h"
 #include "machine/devices/dump_disk.h"
 #include <llvm/Support/Error.h>
@@ -81,14 +82,14 @@ struct KexecOptions {
 };
 
 struct Expectations {
-  std::optional<std::string> outcome;     // e.g. "power-off"
+  std::optional<Outcome> outcome;
   std::optional<std::string> panic;       // the panic message, e.g. "sysrq triggered crash"
   std::vector<ConsoleLine> console;       // lines that must appear, in order
   std::vector<std::string> stages;        // stage names that must appear, in order
   std::optional<std::string> kexec_load;  // the last kexec_load: "0" or an errno name, e.g. "EADDRNOTAVAIL"
   std::vector<std::string> kexec_loads;   // `kexec_load: [0, EBUSY]`: every kexec_load, in order
   std::vector<StepExpectation> steps;     // per-step expectations, in step order
-  std::optional<std::string> purgatory;   // digest-ok | digest-mismatch | not-reached
+  std::optional<PurgatoryStatus> purgatory;
   std::optional<std::string> vmcore;      // saved | none
 
   // No `expect:` (or an empty one): a run has nothing to check.

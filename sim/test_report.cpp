@@ -35,7 +35,8 @@ std::string first_line(std::string_view text) { return std::string(text.substr(0
 
 // What `kdsim run` wrote in summary.json (sim/reports.cpp).
 struct RunSummary {
-  std::string arch, outcome, last_stage;
+  std::string arch, last_stage;
+  Outcome outcome = Outcome::HostTurn;
   size_t met = 0, total = 0;
   std::vector<std::string> unmet;  // "outcome is reset (saw: power-off)"
   std::vector<std::string> errors;  // steps that could not be carried out (RunResult::errors)
@@ -52,7 +53,10 @@ llvm::Expected<RunSummary> read_summary(const std::filesystem::path& path) {
     return make_error("{}: no outcome or expectation counts", path.string());
   RunSummary s;
   s.arch = o->getString("arch").getValueOr("").str();
-  s.outcome = o->getString("outcome")->str();
+  const std::string outcome = o->getString("outcome")->str();
+  auto parsed = parse_outcome(outcome);
+  if (!parsed) return make_error("{}: outcome '{}' is not one kdsim reports", path.string(), outcome);
+  s.outcome = *parsed;
   s.last_stage = o->getString("last_stage").getValueOr("").str();
   s.met = static_cast<size_t>(*counts->getInteger("met"));
   s.total = s.met + static_cast<size_t>(*counts->getInteger("failed"));
@@ -105,7 +109,7 @@ TestResult judge_summary(const TestCase& test, const RunFiles& files, const Chil
     r.message = fmt::format("run error: {}; {}", fmt::join(summary->errors, "; "), r.message);
   for (const std::string& e : summary->errors) r.details += fmt::format("run error: {}\n", e);
   for (const std::string& u : summary->unmet) r.details += fmt::format("not met: {}\n", u);
-  r.details += fmt::format("outcome: {}\nlast stage: {}\n", r.outcome, last);
+  r.details += fmt::format("outcome: {}\nlast stage: {}\n", summary->outcome, last);
   if (!err.empty()) r.details += "stderr of kdsim run:\n" + err;
   return r;
 }
@@ -152,7 +156,7 @@ std::string render_table(const std::vector<TestResult>& results, double wall_sec
   size_t name_w = 8, outcome_w = 7;
   for (const TestResult& r : results) {
     name_w = std::max(name_w, r.name.size());
-    outcome_w = std::max(outcome_w, r.outcome.size());
+    outcome_w = std::max(outcome_w, r.outcome ? outcome_name(*r.outcome).size() : 1);
   }
   std::string out = fmt::format("{:<{}}  {:<{}}  {:>12}  {:>8}  {}\n", "scenario", name_w, "outcome", outcome_w,
                                 "expectations", "time", "result");
@@ -160,7 +164,7 @@ std::string render_table(const std::vector<TestResult>& results, double wall_sec
   for (const TestResult& r : results) {
     ++count[static_cast<size_t>(r.verdict)];
     std::string expect = r.total || r.verdict == Verdict::Pass ? fmt::format("{}/{}", r.met, r.total) : "-";
-    out += fmt::format("{:<{}}  {:<{}}  {:>12}  {:>7.2f}s  {}\n", r.name, name_w, r.outcome.empty() ? "-" : r.outcome,
+    out += fmt::format("{:<{}}  {:<{}}  {:>12}  {:>7.2f}s  {}\n", r.name, name_w, r.outcome ? outcome_name(*r.outcome) : "-",
                        outcome_w, expect, r.seconds, verdict_name(r.verdict));
   }
   for (const TestResult& r : results)

@@ -1,6 +1,7 @@
 // `kdsim test`, step three: each run judged from its exit status and its summary.json, then
 // reported as a table (stdout) and as JUnit XML (--junit).
 #pragma once
+#include "sim/outcome.h"
 #include "sim/test_children.h"
 #include "sim/test_plan.h"
 #include <string>
@@ -19,7 +20,7 @@ struct TestResult {
   std::string arch;              // from summary.json, else the scenario; empty when unknown
   Verdict verdict = Verdict::Fail;
   double seconds = 0;            // host wall time of the child
-  std::string outcome;           // the machine's outcome, empty when there is none
+  std::optional<Outcome> outcome;  // the machine's outcome, none when the run gave none
   size_t met = 0, total = 0;     // expectations
   std::string message;           // one line: why it did not pass
   std::string details;           // the unmet expectations, the last stage, the run's stderr

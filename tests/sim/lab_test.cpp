@@ -22,7 +22,7 @@ TEST_CASE("lab truth: iomem ranges from the cat /proc/iomem step, stages, outcom
                      .output = "40000000-7fffffff : System RAM\n  40200800-40211fff : Kernel code\n"
                                "  78000000-7fffffff : Crash kernel\n",
                      .exit_status = 0, .sent_at = 0});
-  r.outcome = "power-off";
+  r.outcome = Outcome::PowerOff;
   TimelineEvent e;
   e.source = TimelineEvent::Source::Guest;
   e.name = "mmu_off";

@@ -56,7 +56,7 @@ expect:
   CHECK(s->steps[0].command == "cat /proc/iomem");
   CHECK(s->steps[1].kind == Step::Kind::SysrqTrigger);
   CHECK(s->steps[1].command == "echo c > /proc/sysrq-trigger");
-  CHECK(*s->expect.outcome == "power-off");
+  CHECK(*s->expect.outcome == Outcome::PowerOff);
   CHECK(s->expect.console.size() == 2);
   CHECK(s->expect.stages.back() == "panic");
 }
