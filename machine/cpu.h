@@ -45,7 +45,7 @@ struct HaltReason {
 
 // The CPU state a stage record carries.
 struct CpuSnapshot {
-  uint64_t pc = 0;
+  VirtAddr pc;  // with the MMU off, the physical address it equals
   unsigned privilege = 0;  // arm64: exception level 0..3; x86_64: CPL 0..3
   bool mmu_on = false;     // arm64: SCTLR_EL1.M; x86_64: CR0.PG
   uint64_t translation_root = 0;  // arm64: TTBR1_EL1; x86_64: CR3
@@ -62,12 +62,12 @@ public:
   // reads and writes the argument registers through the concrete CPU class.
   virtual void firmware_call(class Cpu& cpu, FirmwareConduit conduit, uint16_t imm) = 0;
   // A translated block inside a range watched with Cpu::watch_blocks(.., tag) is entered.
-  virtual void block_watched(class Cpu&, unsigned /*tag*/, uint64_t /*pc*/) {}
+  virtual void block_watched(class Cpu&, unsigned /*tag*/, VirtAddr /*pc*/) {}
   // A store into a range armed with Cpu::watch_stores_to, before it happens: its physical
   // address, its size and the storing instruction's PC.
-  virtual void store_watched(class Cpu&, PhysAddr /*at*/, unsigned /*size*/, uint64_t /*pc*/) {}
+  virtual void store_watched(class Cpu&, PhysAddr /*at*/, unsigned /*size*/, VirtAddr /*pc*/) {}
   // A CPU with the debugger hook stopped before `pc` (a breakpoint, or the end of a step).
-  virtual void debug_stopped(class Cpu&, uint64_t /*pc*/) {}
+  virtual void debug_stopped(class Cpu&, VirtAddr /*pc*/) {}
   // The CPU shut down (x86 triple fault: a fault while delivering #DF); a PC's chipset then
   // resets the platform, as QEMU does by default. The CPU's run stops.
   virtual void cpu_shutdown(class Cpu&, std::string_view /*why*/) {}
@@ -100,6 +100,8 @@ public:
   uint64_t instructions() const { return m_instructions; }
 
   virtual CpuSnapshot snapshot() = 0;
+  // Running user code: arm64 EL0, x86_64 CPL 3.
+  virtual bool in_user_mode() = 0;
   virtual uint64_t pc() = 0;
   virtual void set_pc(uint64_t pc) = 0;
 

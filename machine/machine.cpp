@@ -220,7 +220,7 @@ void Machine::check_spin(unsigned index) {
     cpu.stop_store_watch();
     st.verifying = false;
     st.spinning = quiet && repeated;
-    if (st.spinning && m_handoff.in_purgatory(cpu.pc()) && m_handoff.watch->verify_digest)
+    if (st.spinning && m_handoff.in_purgatory(VirtAddr(cpu.pc())) && m_handoff.watch->verify_digest)
       record_observed(StageCode::DigestMismatch, cpu, cpu.pc(), 0);
     return;
   }
@@ -268,7 +268,7 @@ void Machine::watch_kexec(const KexecWatch& watch) {
   m_handoff = HandoffObservation{.watch = watch};
 }
 
-void Machine::store_watched(Cpu& cpu, PhysAddr at, unsigned size, uint64_t pc) {
+void Machine::store_watched(Cpu& cpu, PhysAddr at, unsigned size, VirtAddr pc) {
   ++m_handoff.segment_store_count;
   if (m_handoff.segment_stores.size() < HandoffObservation::kMaxSegmentStores)
     m_handoff.segment_stores.push_back({cpu.index(), at, size, pc, instructions()});
@@ -277,14 +277,13 @@ void Machine::store_watched(Cpu& cpu, PhysAddr at, unsigned size, uint64_t pc) {
 // The purgatory runs with the MMU off (arm64) or identity-mapped (x86_64), so its PCs are the
 // physical addresses kexec_load was given. User code whose virtual addresses happen to equal
 // them is not the hand-off: only kernel-mode entries count.
-void Machine::block_watched(Cpu& cpu, unsigned tag, uint64_t pc) {
+void Machine::block_watched(Cpu& cpu, unsigned tag, VirtAddr pc) {
   if (!m_handoff.watch) return;
-  const unsigned privilege = cpu.snapshot().privilege;
-  if (m_config.arch == Arch::Arm64 ? privilege == 0 : privilege == 3) return;
+  if (cpu.in_user_mode()) return;
   if (tag == kPurgatoryTag) {
     if (!m_handoff.purgatory_cpu) {
       m_handoff.purgatory_cpu = cpu.index();
-      record_observed(StageCode::PurgatoryEntry, cpu, pc, 0);
+      record_observed(StageCode::PurgatoryEntry, cpu, pc.value(), 0);
     }
     for (auto& c : m_cpus) {
       c->unwatch_blocks(kPurgatoryTag);  // once is enough: no cost inside it
@@ -294,11 +293,11 @@ void Machine::block_watched(Cpu& cpu, unsigned tag, uint64_t pc) {
   }
   if (tag != kNextKernelTag || m_handoff.next_kernel_entered) return;
   m_handoff.next_kernel_entered = true;
-  record_observed(StageCode::NextKernelEntry, cpu, pc, 0);
+  record_observed(StageCode::NextKernelEntry, cpu, pc.value(), 0);
   // Reaching the next kernel through the purgatory is its verdict: with checks on it verified
   // every digest (it spins otherwise), with --no-checks it did not look.
   if (m_handoff.purgatory_cpu)
-    record_observed(m_handoff.watch->verify_digest ? StageCode::DigestOk : StageCode::DigestSkipped, cpu, pc, 0);
+    record_observed(m_handoff.watch->verify_digest ? StageCode::DigestOk : StageCode::DigestSkipped, cpu, pc.value(), 0);
   for (auto& c : m_cpus) c->unwatch_blocks(kNextKernelTag);
   // A kernel starts whether or not it says so: the previous one's address space goes.
   m_new_kernel_entered[cpu.index()] = true;

@@ -114,7 +114,7 @@ struct SegmentStore {
   unsigned cpu = 0;
   PhysAddr at;
   unsigned size = 0;
-  uint64_t pc = 0;
+  VirtAddr pc;
   uint64_t instructions = 0;  // machine time
 };
 
@@ -126,8 +126,10 @@ struct HandoffObservation {
   std::vector<SegmentStore> segment_stores;  // the first kMaxSegmentStores, in order
   uint64_t segment_store_count = 0;          // all of them
   static constexpr size_t kMaxSegmentStores = 256;
-  bool in_purgatory(uint64_t pc) const {
-    return watch && purgatory_cpu && !next_kernel_entered && watch->purgatory.contains(PhysAddr(pc));
+  // The purgatory runs with the MMU off (arm64) or identity-mapped (x86_64): its PCs are the
+  // physical addresses of its segment.
+  bool in_purgatory(VirtAddr pc) const {
+    return watch && purgatory_cpu && !next_kernel_entered && watch->purgatory.contains(PhysAddr(pc.value()));
   }
 };
 
@@ -219,9 +221,9 @@ private:
   void dump_error(std::string_view what) override { m_observer.dump_error(what); }
   void dma_refused(PhysAddr phys, uint64_t len, std::string_view what) override;
   void firmware_call(Cpu& cpu, FirmwareConduit conduit, uint16_t imm) override;
-  void block_watched(Cpu& cpu, unsigned tag, uint64_t pc) override;
-  void store_watched(Cpu& cpu, PhysAddr at, unsigned size, uint64_t pc) override;
-  void debug_stopped(Cpu& cpu, uint64_t) override { m_debug_stop = cpu.index(); }
+  void block_watched(Cpu& cpu, unsigned tag, VirtAddr pc) override;
+  void store_watched(Cpu& cpu, PhysAddr at, unsigned size, VirtAddr pc) override;
+  void debug_stopped(Cpu& cpu, VirtAddr) override { m_debug_stop = cpu.index(); }
   void cpu_shutdown(Cpu& cpu, std::string_view why) override;
 
   void emit_stage(StageRecord record);

@@ -195,7 +195,7 @@ void ScenarioDriver::unmapped_device_access(const UnmappedDeviceAccess& a) {
   const bool port = a.space == "ports";
   const Bus::UnmappedAccess& x = a.access;
   CpuSnapshot state = a.state;
-  if (port) state.pc = port_instruction_pc(state.pc, x);
+  if (port) state.pc = VirtAddr(port_instruction_pc(state.pc.value(), x));
   std::string where = port ? fmt::format("port 0x{:x}", x.address) : fmt::format("{}", PhysAddr(x.address));
   std::string what = x.is_write ? fmt::format("write of 0x{:x} ({} bytes) to {}: no device there, dropped", x.value,
                                               x.width, where)

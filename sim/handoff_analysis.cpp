@@ -70,7 +70,7 @@ std::string writer(const HandoffObservation& h, const RunResult& r, PhysAddr at,
   }
   return fmt::format("written after kexec_load by a guest store of {} bytes at {} from cpu{} PC 0x{:x} at "
                      "instruction {} ({}); {} guest stores into loaded segments in all",
-                     found->size, found->at, found->cpu, found->pc, found->instructions,
+                     found->size, found->at, found->cpu, found->pc.value(), found->instructions,
                      step_at(r, found->instructions), h.segment_store_count);
 }
 

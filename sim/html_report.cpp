@@ -101,7 +101,7 @@ std::string timeline_table(const Scenario& s, const RunResult& r) {
                        "<td><code>0x{:x}</code></td><td><code>{}</code></td><td>{}</td></tr>\n",
                        e.source == TimelineEvent::Source::Machine ? "seen" : "guest", rec.instructions, rec.cpu,
                        e.source == TimelineEvent::Source::Machine ? "seen" : "guest", rec.state.privilege,
-                       rec.state.mmu_on ? "on" : "off", esc(e.name), rec.state.pc, esc(e.symbol),
+                       rec.state.mmu_on ? "on" : "off", esc(e.name), rec.state.pc.value(), esc(e.symbol),
                        esc(stage_linux_code(e.name, s.arch).value_or("")));
   }
   return out + "</tbody></table>\n";

@@ -87,7 +87,7 @@ std::optional<std::string> lab_truth(const std::string& source, const RunResult&
   }
   if (kind == "stage_pc") {
     const TimelineEvent* e = first_stage(r, arg);
-    return e ? std::optional(fmt::format("0x{:x}", e->record.state.pc)) : std::nullopt;
+    return e ? std::optional(fmt::format("0x{:x}", e->record.state.pc.value())) : std::nullopt;
   }
   if (kind == "changed_segment") return changed_segment(r);
   if (kind == "purgatory") return std::string(purgatory_status_name(r.purgatory));

@@ -30,7 +30,7 @@ std::string stage_json(const TimelineEvent& e, Arch arch) {
                               r.instructions, r.cpu, source_name(e.source), json_string(e.name));
   if (e.source != TimelineEvent::Source::Host) {
     s += fmt::format(",\"code\":{},\"pc\":{},\"symbol\":{},\"{}\":{},\"mmu\":{},\"{}\":{},\"sp\":{},\"arg0\":{},\"arg1\":{}",
-                     r.code, json_hex(r.state.pc), e.symbol.empty() ? "null" : json_string(e.symbol), host_arch(arch).privilege_key(), r.state.privilege, r.state.mmu_on ? "true" : "false",
+                     r.code, json_hex(r.state.pc.value()), e.symbol.empty() ? "null" : json_string(e.symbol), host_arch(arch).privilege_key(), r.state.privilege, r.state.mmu_on ? "true" : "false",
                      host_arch(arch).translation_root_name(), json_hex(r.state.translation_root),
                      json_hex(r.state.sp), json_hex(r.arg0), json_hex(r.arg1));
     if (!e.detail.empty()) s += fmt::format(",\"detail\":{}", json_string(e.detail));
@@ -47,7 +47,7 @@ std::string timeline_line(const TimelineEvent& e, Arch arch) {
     return fmt::format("  {} insn  cpu{}  host   {:<22} {}\n", when, r.cpu, e.name, e.detail);
   return fmt::format("  {} insn  cpu{}  {:<7}{}{} {:<4} {:<22} pc 0x{:x}{}  args 0x{:x} 0x{:x}\n", when, r.cpu,
                      e.source == TimelineEvent::Source::Machine ? "seen" : "guest", host_arch(arch).privilege_label(),
-                     r.state.privilege, r.state.mmu_on ? "MMU" : "phys", e.name, r.state.pc,
+                     r.state.privilege, r.state.mmu_on ? "MMU" : "phys", e.name, r.state.pc.value(),
                      e.symbol.empty() ? "" : " " + e.symbol, r.arg0, r.arg1) +
          (e.detail.empty() ? "" : fmt::format("    {}\n", e.detail));
 }

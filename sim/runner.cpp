@@ -19,7 +19,7 @@ constexpr std::string_view kPanicMarker = "Kernel panic - not syncing: ";  // ke
 // A spin or a fault while the CPU is inside the purgatory (entered, next kernel not reached)
 // is the purgatory's own outcome: that is where a hand-off regression shows.
 Outcome outcome_of(Machine& m, const RunStop& stop) {
-  const bool in_purgatory = m.handoff().in_purgatory(m.cpu(stop.cpu).pc());
+  const bool in_purgatory = m.handoff().in_purgatory(VirtAddr(m.cpu(stop.cpu).pc()));
   switch (stop.cause) {
   case StopCause::PowerOff: return Outcome::PowerOff;
   case StopCause::Reset: return Outcome::Reset;
@@ -62,7 +62,7 @@ void symbolize_timeline(RunResult& r, std::shared_ptr<const KernelImage> first) 
   for (TimelineEvent& e : r.timeline) {
     if (e.source == TimelineEvent::Source::Host) continue;
     if (e.source == TimelineEvent::Source::Machine && e.name == "next_kernel_entry") after_handoff = true;
-    e.symbol = symbols.symbolize(e.record.state.pc, after_handoff).value_or("");
+    e.symbol = symbols.symbolize(e.record.state.pc.value(), after_handoff).value_or("");
   }
 }
 

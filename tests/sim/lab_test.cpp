@@ -26,7 +26,7 @@ TEST_CASE("lab truth: iomem ranges from the cat /proc/iomem step, stages, outcom
   TimelineEvent e;
   e.source = TimelineEvent::Source::Guest;
   e.name = "mmu_off";
-  e.record.state.pc = 0x402099a8;
+  e.record.state.pc = VirtAddr(0x402099a8);
   e.symbol = "cpu_soft_restart+0x68/0x8c";
   r.timeline.push_back(e);
   CHECK(lab_truth("iomem Crash kernel", r) == "78000000-7fffffff");

@@ -92,10 +92,10 @@ TEST_CASE("kexec watch: entering the purgatory and reaching the next kernel are 
     CHECK(stop.cause == StopCause::Spin);  // the "next kernel" is `b .`
     CHECK(g.observed() == std::vector<std::string>{"purgatory_entry", "next_kernel_entry",
                                                    verify ? "digest_ok" : "digest_skipped"});
-    CHECK(g.recorder.stages.at(0).state.pc == kPurgatory);
-    CHECK(g.recorder.stages.at(1).state.pc == kEntry);
+    CHECK(g.recorder.stages.at(0).state.pc == VirtAddr(kPurgatory));
+    CHECK(g.recorder.stages.at(1).state.pc == VirtAddr(kEntry));
     CHECK(g.machine->handoff().next_kernel_entered);
-    CHECK_FALSE(g.machine->handoff().in_purgatory(kEntry));
+    CHECK_FALSE(g.machine->handoff().in_purgatory(VirtAddr(kEntry)));
   }
 }
 
@@ -107,7 +107,7 @@ TEST_CASE("kexec watch: a purgatory that spins with checks on is a digest mismat
   g.machine->watch_kexec({.purgatory = {PhysAddr(kPurgatory), 0x1000}, .next_entry = PhysAddr(kEntry)});
   RunStop stop = g.run_from(kStart, 1'000'000'000);
   CHECK(stop.cause == StopCause::Spin);
-  CHECK(g.machine->handoff().in_purgatory(g.machine->cpu(0).pc()));
+  CHECK(g.machine->handoff().in_purgatory(VirtAddr(g.machine->cpu(0).pc())));
   CHECK(g.observed() == std::vector<std::string>{"purgatory_entry", "digest_mismatch"});
 }
 
@@ -119,7 +119,7 @@ TEST_CASE("kexec watch: a purgatory that faults stops the machine while the hand
   g.machine->watch_kexec({.purgatory = {PhysAddr(kPurgatory), 0x1000}, .next_entry = PhysAddr(kEntry)});
   RunStop stop = g.run_from(kStart, 1'000'000'000);
   CHECK(stop.cause == StopCause::GuestFault);  // the runner names it purgatory-fault
-  CHECK(g.machine->handoff().in_purgatory(g.machine->cpu(0).pc()));
+  CHECK(g.machine->handoff().in_purgatory(VirtAddr(g.machine->cpu(0).pc())));
   CHECK(g.observed() == std::vector<std::string>{"purgatory_entry"});
 }
 
@@ -138,7 +138,7 @@ TEST_CASE("kexec watch: guest stores into a crash load's segments are recorded u
   CHECK(ha.segment_store_count == 1);
   CHECK(ha.segment_stores[0].at == PhysAddr(kRam));
   CHECK(ha.segment_stores[0].size == 8);
-  CHECK(ha.segment_stores[0].pc == kStart + 4);
+  CHECK(ha.segment_stores[0].pc == VirtAddr(kStart + 4));
   CHECK(ha.segment_stores[0].cpu == 0);
 
   Guest x(Arch::X86_64);
@@ -159,7 +159,7 @@ TEST_CASE("kexec watch: guest stores into a crash load's segments are recorded u
   REQUIRE(hx.segment_stores.size() == 1);
   CHECK(hx.segment_stores[0].at == PhysAddr(kXSegment));
   CHECK(hx.segment_stores[0].size == 8);
-  CHECK(hx.segment_stores[0].pc == kXStart);
+  CHECK(hx.segment_stores[0].pc == VirtAddr(kXStart));
 }
 
 TEST_CASE("kexec watch: a normal load (no segments given) records no stores") {

@@ -376,7 +376,7 @@ HaltReason Arm64Cpu::fault_from_error(int err) {
 CpuSnapshot Arm64Cpu::snapshot() {
   Arm64Regs r = regs();
   return CpuSnapshot{
-      .pc = r.pc,
+      .pc = VirtAddr(r.pc),
       .privilege = arm64_pstate::el(r.pstate),
       .mmu_on = (sysreg(Arm64SysReg::SCTLR_EL1) & kSctlrM) != 0,
       .translation_root = sysreg(Arm64SysReg::TTBR1_EL1),

@@ -45,6 +45,7 @@ public:
   Arch arch() const override { return Arch::Arm64; }
   HaltReason run(uint64_t budget) override;
   CpuSnapshot snapshot() override;
+  bool in_user_mode() override { return snapshot().privilege == 0; }
   uint64_t pc() override;
   void set_pc(uint64_t pc) override;
   void request_stop() override;

@@ -105,7 +105,7 @@ void Cpu::init_watches(uc_struct* uc, CpuHost* host, Ram* ram) {
   m_watch_host = host;
   m_watch_ram = ram;
   m_watches = std::make_unique<UnicornWatches>(uc, [this, host](unsigned tag, uint64_t pc) {
-    if (host) host->block_watched(*this, tag, pc);
+    if (host) host->block_watched(*this, tag, VirtAddr(pc));
   });
 }
 
@@ -115,7 +115,7 @@ bool Cpu::watch_stores_to(std::vector<PhysRange> ranges) {
     if (!pa || !m_watch_host) return;
     for (const PhysRange& r : ranges)
       if (r.overlaps({PhysAddr(*pa), static_cast<uint64_t>(size)})) {
-        m_watch_host->store_watched(*this, PhysAddr(*pa), static_cast<unsigned>(size), pc());
+        m_watch_host->store_watched(*this, PhysAddr(*pa), static_cast<unsigned>(size), VirtAddr(pc()));
         return;
       }
   });
@@ -141,7 +141,7 @@ bool Cpu::read_virtual(uint64_t va, std::span<uint8_t> out) {
 bool Cpu::enable_debug() {
   return m_watches->enable_debug([this](uint64_t pc) {
     stop_for_debugger();
-    if (m_watch_host) m_watch_host->debug_stopped(*this, pc);
+    if (m_watch_host) m_watch_host->debug_stopped(*this, VirtAddr(pc));
   });
 }
 

@@ -421,7 +421,7 @@ void X86_64Cpu::set_idtr(uint64_t base, uint16_t limit) {
 unsigned X86_64Cpu::cpl() { return save_blob().cpl(); }
 
 CpuSnapshot X86_64Cpu::snapshot() {
-  return {.pc = reg(X86Reg::Rip),
+  return {.pc = VirtAddr(reg(X86Reg::Rip)),
           .privilege = cpl(),
           .mmu_on = (reg(X86Reg::Cr0) & x86::kCr0Pg) != 0,
           .translation_root = reg(X86Reg::Cr3),

@@ -78,6 +78,7 @@ public:
   Arch arch() const override { return Arch::X86_64; }
   HaltReason run(uint64_t budget) override;
   CpuSnapshot snapshot() override;
+  bool in_user_mode() override { return cpl() == 3; }
   uint64_t pc() override { return reg(X86Reg::Rip); }
   void set_pc(uint64_t pc) override { set_reg(X86Reg::Rip, pc); }
   // The slice ends at the end of the current translated block (Unicorn checks stop requests

@@ -227,7 +227,7 @@ TEST_CASE("arm64 registers: batch access, banked SP, snapshot, power_on") {
 
   m.cpu->set_sysreg(Arm64SysReg::TTBR1_EL1, 0x40050000);
   CpuSnapshot s = m.cpu->snapshot();
-  CHECK(s.pc == kCode + 0x40);
+  CHECK(s.pc == VirtAddr(kCode + 0x40));
   CHECK(s.privilege == 1);
   CHECK(!s.mmu_on);
   CHECK(s.translation_root == 0x40050000);

@@ -105,7 +105,7 @@ TEST_CASE("x86 boot state of docs/boot.md: paging on, CPL 0, selectors") {
   CHECK(s.mmu_on);
   CHECK(s.translation_root == kPml4);
   CHECK(s.privilege == 0);
-  CHECK(s.pc == kCode);
+  CHECK(s.pc == VirtAddr(kCode));
   CHECK(m.cpu->reg(X86Reg::Cs) == 0x08);
   CHECK(m.cpu->reg(X86Reg::Ss) == 0x10);
   CHECK(m.cpu->gdtr().base == kGdt);

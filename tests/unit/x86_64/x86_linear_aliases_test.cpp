@@ -82,7 +82,7 @@ TEST_CASE("x86 high-half VA reached through lazy RAM and device aliases") {
   CHECK(maps[1].kind == X86LinearKind::Device);
   CHECK(maps[1].va == VirtAddr(kHighBase + 0x300000));
   CHECK(maps[1].pa == PhysAddr(kAgentBase));
-  CHECK(m.cpu->snapshot().pc == kHighBase + 21);
+  CHECK(m.cpu->snapshot().pc == VirtAddr(kHighBase + 21));
 }
 
 TEST_CASE("x86 NULL dereference under paging: #PF with CR2 0 through a fault shadow") {
