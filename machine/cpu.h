@@ -7,6 +7,7 @@
 #pragma once
 #include "machine/addr.h"
 #include "machine/cpu/common/unicorn_watches.h"
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,6 +23,10 @@ class Ram;
 class Bus;
 
 enum class Arch { Arm64, X86_64 };
+inline constexpr size_t kArchCount = 2;
+// The row of `arch` in a per-arch table (arm64 first, as the enum lists them).
+constexpr size_t arch_index(Arch arch) { return static_cast<size_t>(arch); }
+static_assert(arch_index(Arch::Arm64) == 0 && arch_index(Arch::X86_64) == 1);
 std::string_view arch_name(Arch arch);
 // "arm64" (or "aarch64") and "x86_64"; none for anything else.
 std::optional<Arch> parse_arch(std::string_view name);

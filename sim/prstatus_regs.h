@@ -1,6 +1,6 @@
 // One CPU's registers as an NT_PRSTATUS note holds them (pr_reg, include/linux/elfcore.h), and
 // what `kdsim inspect` prints them with on every arch: symbols and a frame-pointer call trace.
-// The layouts and the __show_regs order are each arch's (HostArch::show_prstatus).
+// The layouts and the __show_regs order are each arch's (the HostArch's show_prstatus).
 #pragma once
 #include "sim/dumped_memory.h"
 #include <cstddef>

@@ -9,8 +9,7 @@ struct Mirror {
   std::string_view stage, arm64, x86_64;
   // The column of `arch`: arm64 first, x86_64 second, as the enum.
   std::string_view code(Arch arch) const {
-    static_assert(static_cast<size_t>(Arch::Arm64) == 0 && static_cast<size_t>(Arch::X86_64) == 1);
-    return std::array<std::string_view, 2>{arm64, x86_64}[static_cast<size_t>(arch)];
+    return std::array<std::string_view, kArchCount>{arm64, x86_64}[arch_index(arch)];
   }
 };
 

@@ -30,9 +30,8 @@ constexpr PurgatoryAbiSymbol kX86_64[] = {
 
 // Indexed by Arch (arm64 first, as the enum).
 std::span<const PurgatoryAbiSymbol> purgatory_abi_symbols(Arch arch) {
-  static_assert(static_cast<size_t>(Arch::Arm64) == 0 && static_cast<size_t>(Arch::X86_64) == 1);
-  static const std::array<std::span<const PurgatoryAbiSymbol>, 2> abis{{kArm64, kX86_64}};
-  return abis[static_cast<size_t>(arch)];
+  static const std::array<std::span<const PurgatoryAbiSymbol>, kArchCount> abis{{kArm64, kX86_64}};
+  return abis[arch_index(arch)];
 }
 
 llvm::Error check_purgatory_abi(const PurgatoryImage& image) {

@@ -138,10 +138,9 @@ struct RelocSet {
   std::span<const RelocTypeInfo> types;
   llvm::Error (*apply)(Arch, uint32_t, std::span<uint8_t>, uint64_t, uint64_t);
 };
-static_assert(static_cast<size_t>(Arch::Arm64) == 0 && static_cast<size_t>(Arch::X86_64) == 1);
 const RelocSet& reloc_set(Arch arch) {
-  static const std::array<RelocSet, 2> sets{{{kAarch64Types, apply_aarch64}, {kX86_64Types, apply_x86_64}}};
-  return sets[static_cast<size_t>(arch)];
+  static const std::array<RelocSet, kArchCount> sets{{{kAarch64Types, apply_aarch64}, {kX86_64Types, apply_x86_64}}};
+  return sets[arch_index(arch)];
 }
 
 }  // namespace
