@@ -160,6 +160,35 @@ static int cmd_cat(const struct session *s, char *args)
 	return 0;
 }
 
+enum dash_c_result { DASH_C_OK, DASH_C_USAGE, DASH_C_NUMBER };
+
+/*
+ * "-c N REST" (head -c BYTES FILE, taskset -c CPU COMMAND): N, a decimal number no larger than
+ * max, into *value and REST (spaces skipped) into *rest. DASH_C_USAGE without the "-c",
+ * DASH_C_NUMBER when N is missing, too large or not followed by a space.
+ */
+static enum dash_c_result parse_dash_c(char *args, unsigned long max, unsigned long *value,
+                                       char **rest)
+{
+	char *p = args;
+	if (strncmp(p, "-c", 2) != 0 || (p[2] != ' ' && p[2] != '\t'))
+		return DASH_C_USAGE;
+	p = skip_spaces(p + 2);
+	if (*p < '0' || *p > '9')
+		return DASH_C_NUMBER;
+	unsigned long v = 0;
+	while (*p >= '0' && *p <= '9') {
+		v = v * 10 + (unsigned long)(*p++ - '0');
+		if (v > max)
+			return DASH_C_NUMBER;
+	}
+	if (*p != ' ' && *p != '\t')
+		return DASH_C_NUMBER;
+	*value = v;
+	*rest = skip_spaces(p);
+	return DASH_C_OK;
+}
+
 /*
  * head -c BYTES PATH (coreutils): the first BYTES bytes of PATH, fewer at EOF. kexec-tools
  * reads only the header of /proc/kcore, whose memory part may be larger than RAM.
@@ -177,24 +206,18 @@ static void head_error(const struct session *s, const char *what, const char *pa
 
 static int cmd_head(const struct session *s, char *args)
 {
-	char *p = args;
-	if (strncmp(p, "-c", 2) != 0 || (p[2] != ' ' && p[2] != '\t')) {
+	unsigned long left = 0;
+	char *p = NULL;
+	switch (parse_dash_c(args, 1UL << 40, &left, &p)) {
+	case DASH_C_USAGE:
 		out(s, "head: usage: head -c BYTES FILE\n");
 		return 1;
-	}
-	p = skip_spaces(p + 2);
-	unsigned long left = 0;
-	if (*p < '0' || *p > '9') {
+	case DASH_C_NUMBER:
 		out(s, "head: invalid number of bytes\n");
 		return 1;
+	case DASH_C_OK:
+		break;
 	}
-	while (*p >= '0' && *p <= '9' && left <= (1UL << 40))
-		left = left * 10 + (unsigned long)(*p++ - '0');
-	if (*p != ' ' && *p != '\t') {
-		out(s, "head: invalid number of bytes\n");
-		return 1;
-	}
-	p = skip_spaces(p);
 	trim_end(p);
 	char *path = unquote(p);
 	int fd = sys_open(path, O_RDONLY);
@@ -434,29 +457,24 @@ static int run_command(const struct session *s, char *line);
  */
 static int cmd_taskset(const struct session *s, char *args)
 {
-	char *p = args;
-	if (strncmp(p, "-c", 2) != 0 || (p[2] != ' ' && p[2] != '\t')) {
+	unsigned long cpu = 0;
+	char *p = NULL;
+	switch (parse_dash_c(args, 63, &cpu, &p)) {
+	case DASH_C_USAGE:
 		out(s, "taskset: usage: taskset -c CPU COMMAND\n");
 		return 1;
-	}
-	p = skip_spaces(p + 2);
-	unsigned int cpu = 0;
-	if (*p < '0' || *p > '9') {
+	case DASH_C_NUMBER:
 		out(s, "taskset: failed to parse CPU list\n");
 		return 1;
-	}
-	while (*p >= '0' && *p <= '9')
-		cpu = cpu * 10 + (unsigned int)(*p++ - '0');
-	if (cpu >= 64 || (*p != ' ' && *p != '\t')) {
-		out(s, "taskset: failed to parse CPU list\n");
-		return 1;
+	case DASH_C_OK:
+		break;
 	}
 	int err = sys_sched_setaffinity(0, 1UL << cpu);
 	if (err) {
 		out_error(s, "taskset", "failed to set pid 0's affinity", err);
 		return 1;
 	}
-	int status = run_command(s, skip_spaces(p));
+	int status = run_command(s, p);
 	sys_sched_setaffinity(0, ~0UL);
 	return status;
 }
