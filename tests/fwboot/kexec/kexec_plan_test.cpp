@@ -32,6 +32,13 @@ std::string kcore_with(std::string vmcoreinfo) {
                             .vmcoreinfo = std::move(vmcoreinfo)});
 }
 
+// What a kernel under lockdown=confidentiality leaves kexec-tools: /proc/kcore cannot be opened.
+KexecPlanConfig locked_down(KexecPlanConfig c) {
+  c.kcore_head.reset();
+  c.kcore_error = "Operation not permitted";
+  return c;
+}
+
 struct Fixture {
   KernelImage kernel = std::move(*KernelImage::create(KDSIM_KERNEL_ARM64, Arch::Arm64));
   PurgatoryImage purgatory = std::move(*PurgatoryImage::create(KDSIM_PURGATORY_ARM64, Arch::Arm64));
@@ -145,10 +152,7 @@ TEST_CASE("kexec crash load (arm64): the linear map base follows kcore's VA_BITS
 
 TEST_CASE("kexec crash load (arm64): an unreadable /proc/kcore leaves PHYS_OFFSET to /proc/iomem, and the log says so") {
   Fixture f;
-  KexecPlanConfig c = f.config();
-  c.kcore_head.reset();
-  c.kcore_error = "Operation not permitted";
-  auto plan = plan_kexec(c, KexecMode::Crash);
+  auto plan = plan_kexec(locked_down(f.config()), KexecMode::Crash);
   REQUIRE_MESSAGE(bool(plan), toString(plan.takeError()));
   CHECK(ram_load_vaddr(*plan) == 0xffff800000000000);  // 0x40000000 - PHYS_OFFSET + page_offset(47)
   const std::string log = fmt::format("{}", fmt::join(plan->log, "\n"));
@@ -426,9 +430,7 @@ TEST_CASE("kexec crash load (x86_64): the kernel text PT_LOAD and the direct map
 
 TEST_CASE("kexec crash load (x86_64): without /proc/kcore kexec-tools cannot load") {
   X86Fixture f;
-  KexecPlanConfig c = f.config();
-  c.kcore_head.reset();
-  c.kcore_error = "Operation not permitted";
+  KexecPlanConfig c = locked_down(f.config());
   auto plan = plan_kexec(c, KexecMode::Crash);
   REQUIRE_FALSE(bool(plan));
   bool seen = false;
