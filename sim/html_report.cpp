@@ -128,10 +128,12 @@ std::string console_html(const std::string& console) {
 
 std::string steps_html(const RunResult& r) {
   std::string out = "<div id=\"steps\">\n";
-  for (const StepResult& st : r.steps)
+  for (size_t i = 0; i < r.steps.size(); ++i) {
+    const StepResult& st = r.steps[i];
     out += fmt::format("<details><summary>{} &rarr; {}</summary><pre>{}</pre></details>\n", esc(st.label),
                        st.exit_status ? fmt::format("exit status {}", *st.exit_status) : "did not complete",
-                       esc(displayable_output(st.output)));
+                       esc(step_output_text(st.output, i)));
+  }
   return out + "</div>\n";
 }
 

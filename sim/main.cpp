@@ -3,6 +3,7 @@
 #include "machine/host_file.h"
 #include "machine/partial_files.h"
 #include "machine/error.h"
+#include "sim/output_text.h"
 #include "sim/exit_codes.h"
 #include "sim/expectations.h"
 #include "sim/html_report.h"
@@ -64,17 +65,26 @@ llvm::Error write_html_report(const std::filesystem::path& out, const Scenario& 
   return rename_into_place(tmp, final_path);
 }
 
-// A run replaces the previous run's outputs: the reports are rewritten below, and the vmcore
-// (renamed into place only when complete) and report.html go when this run made none.
+// A run replaces the previous run's outputs: the reports and this run's step-N.out files are
+// written below, and the vmcore (renamed into place only when complete), report.html and the
+// earlier step-N.out files go.
 void remove_stale_outputs(const std::filesystem::path& out, const RunResult& result, bool report) {
   std::error_code ec;
   if (!result.vmcore_size) std::filesystem::remove(out / "vmcore", ec);
   if (!report) std::filesystem::remove(out / "report.html", ec);
+  std::vector<std::filesystem::path> stale;
+  for (const auto& entry : std::filesystem::directory_iterator(out, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.starts_with("step-") && name.ends_with(".out") && entry.is_regular_file(ec)) stale.push_back(entry.path());
+  }
+  for (const auto& path : stale) std::filesystem::remove(path, ec);
 }
 
 // The files this run left in OUTDIR, as the last line of `kdsim run` says them.
 std::string outputs_line(const std::filesystem::path& out, const RunResult& result, bool report) {
   std::string files = "console.log, stages.jsonl, transcript.txt, summary.json";
+  for (size_t i = 0; i < result.steps.size(); ++i)
+    if (auto file = step_output_file(result.steps[i].output, i)) files += ", " + *file;
   if (result.vmcore_size) files += ", vmcore";
   if (report) files += ", report.html";
   return fmt::format("{}/{{{}}}", out.string(), files);

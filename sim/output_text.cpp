@@ -59,12 +59,23 @@ bool is_text(std::string_view bytes) {
   return true;
 }
 
-std::string displayable_output(std::string_view output) {
+std::string displayable_output(std::string_view output, std::optional<std::string_view> saved_as) {
   if (is_text(output)) return std::string(output);
   const size_t shown = std::min(output.size(), kHexdumpBytes);
-  std::string out = fmt::format("({} bytes of binary output; the first {}:)\n", output.size(), shown);
+  std::string out = fmt::format("({} bytes of binary output{}; the first {}:)\n", output.size(),
+                                saved_as ? fmt::format(", in {}", *saved_as) : "", shown);
   for (size_t at = 0; at < shown; at += 16) out += hexdump_line(output.substr(at, std::min<size_t>(16, shown - at)), at);
   return out;
+}
+
+std::optional<std::string> step_output_file(std::string_view output, size_t index) {
+  if (is_text(output)) return std::nullopt;
+  return fmt::format("step-{}.out", index + 1);
+}
+
+std::string step_output_text(std::string_view output, size_t index) {
+  auto file = step_output_file(output, index);
+  return displayable_output(output, file ? std::optional<std::string_view>(*file) : std::nullopt);
 }
 
 }  // namespace kdsim

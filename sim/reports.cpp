@@ -108,10 +108,11 @@ std::string render_transcript(const Scenario& s, const RunResult& r, const std::
   for (const TimelineEvent& e : r.timeline) out += timeline_line(e, s.arch);
   out += stage_legend(s.arch, r);
   if (!r.steps.empty() || !r.not_reached.empty()) out += "\nsteps:\n";
-  for (const StepResult& st : r.steps) {
+  for (size_t i = 0; i < r.steps.size(); ++i) {
+    const StepResult& st = r.steps[i];
     out += fmt::format("  {} -> {}\n", st.label,
                        st.exit_status ? fmt::format("exit status {}", *st.exit_status) : std::string("did not complete"));
-    out += indented_output(displayable_output(st.output));
+    out += indented_output(step_output_text(st.output, i));
   }
   for (const std::string& label : r.not_reached) out += fmt::format("  {} -> not reached\n", label);
   out += fmt::format("\noutcome: {} after {} instructions\n", r.outcome, r.instructions);
@@ -157,12 +158,16 @@ std::string strings_json(const std::vector<std::string>& items) {
 // e.g. it crashed the kernel) and output.
 std::string steps_json(const RunResult& r) {
   std::string out;
-  for (const StepResult& st : r.steps)
-    out += fmt::format("{}\n    {{\"step\": {}, \"label\": {}, \"command\": {}, \"exit_status\": {}, \"output\": {}}}",
+  for (size_t i = 0; i < r.steps.size(); ++i) {
+    const StepResult& st = r.steps[i];
+    const auto file = step_output_file(st.output, i);
+    out += fmt::format("{}\n    {{\"step\": {}, \"label\": {}, \"command\": {}, \"exit_status\": {}, \"output\": {}, "
+                       "\"output_file\": {}}}",
                        out.empty() ? "" : ",", st.origin.empty() ? "null" : json_string(st.origin),
                        json_string(st.label), json_string(st.command),
                        st.exit_status ? fmt::format("{}", *st.exit_status) : "null",
-                       json_string(displayable_output(st.output)));
+                       json_string(step_output_text(st.output, i)), file ? json_string(*file) : "null");
+  }
   return out.empty() ? out : out + "\n  ";
 }
 
@@ -207,15 +212,17 @@ llvm::Error write_reports(const std::filesystem::path& out_dir, const Scenario& 
   std::error_code ec;
   std::filesystem::create_directories(out_dir, ec);
   if (ec) return make_error("{}: cannot create the output directory: {}", out_dir.string(), ec.message());
-  const std::pair<std::string, std::string> files[] = {
+  std::vector<std::pair<std::string, std::string>> files = {
       {"console.log", r.console},
       {"stages.jsonl", render_stages_jsonl(r, s.arch)},
       {"transcript.txt", render_transcript(s, r, checks)},
       {"summary.json", render_summary_json(s, r, checks)},
   };
+  for (size_t i = 0; i < r.steps.size(); ++i)
+    if (auto file = step_output_file(r.steps[i].output, i)) files.emplace_back(*file, r.steps[i].output);
   for (const auto& [name, content] : files)
     if (auto err = write_file(out_dir / (".kdsim-tmp-" + name), content)) return err;
-  // All four or none: an interrupt waits until the renames are done (then still exits).
+  // All or none: an interrupt waits until the renames are done (then still exits).
   const DeferInterrupts commit;
   for (const auto& [name, content] : files)
     if (auto err = rename_into_place(out_dir / (".kdsim-tmp-" + name), out_dir / name)) return err;

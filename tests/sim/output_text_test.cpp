@@ -32,3 +32,11 @@ TEST_CASE("output text: binary output becomes its size and a hexdump -C of the f
         "(2 bytes of binary output; the first 2:)\n"
         "00000000  01 7a                                             |.z|\n");
 }
+
+TEST_CASE("output text: binary step output is saved as step-N.out (N from 1), text is not") {
+  const std::string bin("\x7f" "ELF\0", 5);
+  CHECK(step_output_file("Linux version 6.1\n", 0) == std::nullopt);
+  CHECK(step_output_file(bin, 5) == "step-6.out");
+  CHECK(step_output_text(bin, 5).starts_with("(5 bytes of binary output, in step-6.out; the first 5:)\n00000000  7f 45"));
+  CHECK(step_output_text("text\n", 5) == "text\n");
+}

@@ -34,6 +34,23 @@ grep -q '^  kexec: head -c 32768 /proc/kcore -> exit status 0' "$work/all/arm64-
   die "arm64 kdump-sysrq: kexec -p fell back from /proc/kcore"
 grep -q 'kexec-tools: VA_BITS 47 (page_offset 0xffff800000000000), PHYS_OFFSET 0x40000000 from /proc/iomem' \
   "$work/all/arm64-kdump-lockdown/transcript.txt" || die "arm64 kdump-lockdown: no fallback line"
+# The head of /proc/kcore that kexec -p read (saved as a step-N.out), judged by readelf: an ELF
+# core of the machine with Linux's kcore notes and the kernel image's PT_LOAD.
+for arch in arm64 x86_64; do
+  dir="$work/all/$arch-kdump-sysrq"
+  file=$(grep -o '"output_file": "step-[0-9]*\.out"' "$dir/summary.json" | head -1 | cut -d'"' -f4)
+  [ -n "$file" ] && [ -f "$dir/$file" ] || die "$arch kdump-sysrq: no saved /proc/kcore head"
+  machine=$([ "$arch" = arm64 ] && echo AArch64 || echo "Advanced Micro Devices X86-64")
+  readelf -h "$dir/$file" | grep -q "Type: *CORE (Core file)" || die "$arch kcore: not ET_CORE"
+  readelf -h "$dir/$file" | grep -q "Machine: *$machine" || die "$arch kcore: machine"
+  notes=$(readelf -n "$dir/$file")
+  for note in NT_PRSTATUS NT_PRPSINFO NT_TASKSTRUCT VMCOREINFO; do
+    grep -q "$note" <<<"$notes" || die "$arch kcore: no $note note: $notes"
+  done
+  text=$(nm "$(dirname "$kdsim")/../kernels/$arch/kernel.elf" | awk '$3 == "_text" {print $1}')
+  [ -n "$text" ] || die "$arch: no _text in the kernel's symbols"
+  readelf -l -W "$dir/$file" | grep -q "LOAD .* 0x$text " || die "$arch kcore: no PT_LOAD at _text 0x$text"
+done
 [ -f "$work/all/${all[0]}/summary.json" ] || die "no summary.json under -o $work/all/${all[0]}"
 
 # (2) A wrong outcome, no expect: block, an invalid machine: exit 1, failure/failure/error.

@@ -2,7 +2,7 @@
 # What a run reports besides its expectations (issue #7): a step that cannot be carried out
 # fails the run (exit 1, "errors" in summary.json), steps that never started are listed as not
 # reached, a scenario without expectations says so, and a run into a used output directory
-# leaves nothing of the previous run behind (vmcore, report.html).
+# leaves nothing of the previous run behind (vmcore, report.html, step-N.out).
 #   run.sh KDSIM SCENARIOS_DIR HERE OUT
 set -euo pipefail
 kdsim=$1 scenarios=$2 here=$3 out=$4
@@ -34,13 +34,20 @@ grep -q "steps\[1\] run: cat /nonexistent -> not reached" "$out/none/transcript.
 [ "$(json "$out/reused/summary.json" '["steps"][-2]["exit_status"]')" = null ] || fail "summary.json: the trigger completed?"
 [ "$(json "$out/reused/summary.json" '["steps"][-1]["label"]')" = '"run: save-vmcore"' ] || fail "summary.json: the capture kernel step"
 # The last line names every file the run left (issue #13: it used to omit the vmcore).
-grep -qxF "outputs: $out/reused/{console.log, stages.jsonl, transcript.txt, summary.json, vmcore, report.html}" \
+# kexec -p's head of /proc/kcore is binary: saved whole as step-6.out, shown as a hexdump.
+grep -qxF "outputs: $out/reused/{console.log, stages.jsonl, transcript.txt, summary.json, step-6.out, vmcore, report.html}" \
   "$out/kdump.stdout" || fail "outputs line of the kdump run: $(grep '^outputs:' "$out/kdump.stdout")"
+[ "$(json "$out/reused/summary.json" '["steps"][5]["output_file"]')" = '"step-6.out"' ] || fail "summary.json: output_file"
+[ "$(json "$out/reused/summary.json" '["steps"][0]["output_file"]')" = null ] || fail "summary.json: a text output has a file"
+[ "$(stat -c %s "$out/reused/step-6.out")" = 32768 ] || fail "step-6.out is not the 32768 bytes head -c read"
+grep -qF '    | (32768 bytes of binary output, in step-6.out; the first 64:)' "$out/reused/transcript.txt" ||
+  fail "the transcript does not point at step-6.out"
 "$kdsim" run "$scenarios/arm64/boot-panic.yaml" -o "$out/reused" --quiet >"$out/boot.stdout"
 grep -qxF "outputs: $out/reused/{console.log, stages.jsonl, transcript.txt, summary.json}" "$out/boot.stdout" ||
   fail "outputs line of the boot-panic run: $(grep '^outputs:' "$out/boot.stdout")"
 [ ! -e "$out/reused/vmcore" ] || fail "a stale vmcore is left in a reused output directory"
 [ ! -e "$out/reused/report.html" ] || fail "a stale report.html is left in a reused output directory"
+[ ! -e "$out/reused/step-6.out" ] || fail "a stale step-6.out is left in a reused output directory"
 [ "$(json "$out/reused/summary.json" '["vmcore_bytes"]')" = null ] || fail "summary.json vmcore_bytes"
 # Per-step expectations, every kexec_load in order, console regexes: met as written...
 "$kdsim" run "$here/per-step.yaml" -o "$out/per-step" --quiet >"$out/per-step.stdout" || fail "per-step.yaml: $(grep FAILED "$out/per-step/transcript.txt")"
